@@ -1,0 +1,63 @@
+# Guichet: `make run` starts everything, `make test` checks everything. Targets install only what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+MODEL_DIR := var/models/multilingual-e5-small
+RASA_VERSION := 3.6.21
+TORCH_VERSION := 2.13.0
+
+.PHONY: help install run test lint bench clean-var system-deps
+
+help:
+	@echo "make run    - install what is missing, then start Rasa, actions and the app on :8000"
+	@echo "make test   - install what is missing, lint, then run every test"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - benchmarks, written to docs/benchmarks.md"
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL_DIR)/guichet-conversion.json var/.migrated
+
+$(VENV)/.installed: pyproject.toml
+	@PY311=$$(scripts/find-python.sh 3.11) && \
+	  { [ -x $(PY) ] || $$PY311 -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==$(TORCH_VERSION)
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.installed:
+	@PY310=$$(scripts/find-python.sh 3.10) && \
+	  { [ -x $(RASA_VENV)/bin/python ] || $$PY310 -m venv $(RASA_VENV); }
+	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION)
+	@touch $@
+
+$(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed
+	$(VENV)/bin/guichet model prepare --target $(MODEL_DIR)
+
+var/.migrated: $(VENV)/.installed $(wildcard handoff_api/migrations/versions/*.py)
+	$(VENV)/bin/guichet db upgrade
+	@touch $@
+
+run: install
+	$(VENV)/bin/guichet run
+
+system-deps:
+	@scripts/system-deps.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: install system-deps lint
+	@source scripts/postgres-env.sh && $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m benchmarks.run_all
+
+clean-var:
+	rm -rf var/guichet.db* var/rasa-models var/logs

@@ -1,0 +1,192 @@
+"""Every citizen message goes through here: stored first, then routed by the conversation's owner."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from anyio import to_thread
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.notices import AUTOMATIC_NOTICE, apology_text, with_automatic_notice
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.replies import Reply, from_rasa
+from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import handoffs as handoff_crud
+from handoff_api.db import session_scope
+from handoff_api.events import EventBus
+from handoff_api.models import Author, Conversation, Message, OutboxItem, Owner, utcnow
+from handoff_api.opening_hours import OpeningHours
+from handoff_api.settings import Settings
+
+log = logging.getLogger("guichet.gateway")
+LEASE = timedelta(seconds=60)
+RASA_TEXT_LIMIT = 2000
+
+
+@dataclass
+class Outcome:
+    """What one inbound message produced: ``duplicate`` when it had been delivered before."""
+
+    replies: list[Reply]
+    message_id: int | None
+    duplicate: bool = False
+
+
+class Gateway:
+    def __init__(self, *, settings: Settings, session_factory: sessionmaker[Session], rasa: RasaClient,
+                 hours: OpeningHours, events: EventBus):
+        self.settings = settings
+        self.session_factory = session_factory
+        self.rasa = rasa
+        self.hours = hours
+        self.events = events
+
+    async def receive(self, *, conversation_id: str, text: str, channel: str, external_id: str | None = None,
+                      payload: dict[str, Any] | None = None) -> Outcome:
+        message_id = await to_thread.run_sync(self._store_inbound, conversation_id, text, channel, external_id,
+                                              payload)
+        if message_id is None:
+            return Outcome([], None, duplicate=True)
+        return Outcome(await self.process(message_id), message_id)
+
+    def _store_inbound(self, conversation_id: str, text: str, channel: str, external_id: str | None,
+                       payload: dict[str, Any] | None) -> int | None:
+        with session_scope(self.session_factory) as session:
+            conversation = conv_crud.get_conversation(session, conversation_id=conversation_id)
+            message = conv_crud.add_inbound(session, conversation=conversation, text=text, channel=channel,
+                                            external_id=external_id, payload=payload)
+            return None if message is None else message.id
+
+    async def process(self, message_id: int) -> list[Reply]:
+        """Handle one stored inbound message exactly once (a lease guards against two workers)."""
+        state = await to_thread.run_sync(self._claim, message_id)
+        if state is None:
+            return []
+        conversation_id, owner, text, channel = state
+        if owner != Owner.BOT.value:
+            return await to_thread.run_sync(self._to_handoff, message_id)
+        try:
+            items = await self.rasa.send(sender=conversation_id, text=text[:RASA_TEXT_LIMIT],
+                                         metadata={"channel": channel, "conversation_id": conversation_id})
+            replies = from_rasa(items)
+        except RasaUnavailable as error:
+            log.warning("rasa unavailable for conversation %s: %s", conversation_id, error)
+            replies = [Reply(apology_text(), "handoff", handoff={"reason": "error", "reference": None})]
+        if not replies:
+            replies = [Reply(apology_text(), "handoff", handoff={"reason": "unanswered", "reference": None})]
+        replies, paused = await to_thread.run_sync(self._store_replies, message_id, replies)
+        if paused:
+            await self._tracker_event(conversation_id, "pause")
+        return replies
+
+    def _claim(self, message_id: int) -> tuple[str, str, str, str] | None:
+        with session_scope(self.session_factory) as session:
+            if not conv_crud.claim_inbound(session, message_id=message_id, lease=LEASE):
+                return None
+            message = session.get(Message, message_id)
+            assert message is not None
+            conversation = message.conversation
+            return conversation.id, conversation.owner, message.text, message.channel
+
+    def _to_handoff(self, message_id: int) -> list[Reply]:
+        with session_scope(self.session_factory) as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            conversation = message.conversation
+            handoff = handoff_crud.open_handoff_of(session, conversation_id=conversation.id)
+            replies: list[Reply] = []
+            notice = self._closed_notice(conversation)
+            if notice is not None:
+                replies.append(notice)
+                self._save_reply(session, conversation, message, notice)
+            conv_crud.mark_handled(session, message=message)
+            handoff_id = handoff.id if handoff else None
+        self.events.publish("handoffs", {"type": "message", "handoff_id": handoff_id,
+                                         "conversation_id": conversation.id})
+        return replies
+
+    def _closed_notice(self, conversation: Conversation) -> Reply | None:
+        """Outside opening hours, one reply per conversation per day says when a person will answer."""
+        now = utcnow()
+        if self.hours.is_open(now):
+            return None
+        today = now.astimezone(self.hours.zone).date().isoformat()
+        if conversation.closed_notice_on == today:
+            return None
+        conversation.closed_notice_on = today
+        return Reply(self.hours.expectation(now), "info")
+
+    def _store_replies(self, message_id: int, replies: list[Reply]) -> tuple[list[Reply], bool]:
+        with session_scope(self.session_factory) as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            conversation = message.conversation
+            if not conv_crud.bot_has_spoken(session, conversation_id=conversation.id):
+                replies = with_automatic_notice(replies)
+            created = None
+            for reply in replies:
+                if reply.kind == "handoff":
+                    created = self._ensure_handoff(session, conversation, message, reply)
+            for reply in replies:
+                self._save_reply(session, conversation, message, reply)
+            conv_crud.mark_handled(session, message=message)
+            paused = conversation.owner != Owner.BOT.value
+        if created is not None:
+            self.events.publish("handoffs", {"type": "handoff", "handoff_id": created,
+                                             "conversation_id": conversation.id})
+        return replies, paused
+
+    def _ensure_handoff(self, session: Session, conversation: Conversation, message: Message,
+                        reply: Reply) -> int | None:
+        """The action normally creates the handoff; if it could not reach us, do it here."""
+        info = reply.handoff or {}
+        existing = handoff_crud.open_handoff_of(session, conversation_id=conversation.id)
+        if existing is not None:
+            conversation.owner = Owner.AGENT.value if existing.agent_id else Owner.QUEUE.value
+            return existing.id if info.get("handoff_id") is None else None
+        handoff, _ = handoff_crud.create_handoff(
+            session, conversation=conversation, department=info.get("department"),
+            reason=str(info.get("reason") or "unanswered"), summary=message.text[:500], hours=self.hours,
+            first_response_hours=self.settings.first_response_hours,
+            reopen_window=timedelta(hours=self.settings.reopen_window_hours), actor="gateway",
+        )
+        if reply.text == apology_text() or not info.get("reference"):
+            reply.text = f"{reply.text} Référence : {handoff.reference}."
+        return handoff.id
+
+    def _save_reply(self, session: Session, conversation: Conversation, inbound: Message, reply: Reply) -> None:
+        payload = {"suggestions": reply.suggestions, "handoff": reply.handoff}
+        saved = conv_crud.add_outgoing(session, conversation=conversation, author=Author.BOT, text=reply.text,
+                                       kind=reply.kind, faq_id=reply.faq_id, payload=payload,
+                                       reply_to_id=inbound.id)
+        if conversation.channel != "webchat":
+            session.add(OutboxItem(conversation_id=conversation.id, message_id=saved.id,
+                                   channel=conversation.channel,
+                                   payload={"text": reply.text, "reply_to": inbound.external_id}))
+        self.events.publish(f"conversation:{conversation.id}", {"type": "message", "id": saved.id})
+
+    async def _tracker_event(self, conversation_id: str, event: str) -> None:
+        try:
+            await self.rasa.append_event(sender=conversation_id, event=event)
+        except RasaUnavailable as error:
+            log.warning("could not record %s in Rasa's tracker: %s", event, error)
+
+    async def resume_bot(self, conversation_id: str) -> None:
+        await self._tracker_event(conversation_id, "resume")
+
+    async def recover(self, *, older_than: timedelta = timedelta(seconds=30)) -> int:
+        """Process inbound messages a crash left pending; returns how many were picked up."""
+        def pending() -> list[int]:
+            with session_scope(self.session_factory) as session:
+                return [m.id for m in conv_crud.pending_inbound(session, older_than=utcnow() - older_than)]
+
+        ids = await to_thread.run_sync(pending)
+        for message_id in ids:
+            await self.process(message_id)
+        return len(ids)
+
+
+__all__ = ["AUTOMATIC_NOTICE", "Gateway", "Outcome"]

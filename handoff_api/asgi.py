@@ -1,0 +1,15 @@
+"""Entry point for uvicorn: ``uvicorn --factory handoff_api.asgi:build``."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from handoff_api.main import create_app
+from handoff_api.settings import Settings
+
+
+def build() -> FastAPI:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(Settings())

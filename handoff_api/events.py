@@ -1,0 +1,44 @@
+"""In-process publish/subscribe feeding server-sent events to open consoles and web chats."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def publish(self, topic: str, event: dict[str, Any]) -> None:
+        """Safe from any thread: delivery happens on the event loop."""
+        if self._loop is None or not self._subscribers.get(topic):
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            self._deliver(topic, event)
+        else:
+            self._loop.call_soon_threadsafe(self._deliver, topic, event)
+
+    def _deliver(self, topic: str, event: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(topic, ())):
+            if queue.qsize() < 1000:
+                queue.put_nowait(event)
+
+    async def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._subscribers[topic].add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._subscribers[topic].discard(queue)

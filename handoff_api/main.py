@@ -1,0 +1,88 @@
+"""``create_app(settings)``: the FastAPI application with its database, knowledge base and gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.gateway import Gateway
+from bot.rasa_client import RasaClient
+from handoff_api.crud.agents import ensure_departments
+from handoff_api.db import make_engine, make_session_factory, session_scope
+from handoff_api.errors import install_error_handlers
+from handoff_api.events import EventBus
+from handoff_api.migrate import upgrade
+from handoff_api.opening_hours import OpeningHours
+from handoff_api.rate_limit import RateLimiter
+from handoff_api.routers import handoffs, health, internal, webchat
+from handoff_api.settings import Settings
+from knowledge_base.types import SearchService
+
+log = logging.getLogger("guichet.app")
+
+KnowledgeBaseLoader = Callable[[Settings, sessionmaker[Session]], SearchService]
+
+
+def default_loader(settings: Settings, factory: sessionmaker[Session]) -> SearchService:
+    from knowledge_base.loader import load_knowledge_base
+
+    return load_knowledge_base(settings, factory)
+
+
+def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader = default_loader,
+               rasa: RasaClient | None = None) -> FastAPI:
+    engine = make_engine(settings)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        ensure_departments(session)
+    hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
+    events = EventBus()
+    rasa_client = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        events.bind(asyncio.get_running_loop())
+        loading = asyncio.create_task(load_knowledge_base(app, knowledge_base_loader))
+        background = [asyncio.create_task(task(app)) for task in app.state.background_tasks]
+        yield
+        for task in [loading, *background]:
+            task.cancel()
+        await rasa_client.aclose()
+        engine.dispose()
+
+    app = FastAPI(title="Guichet", version="0.1.0", lifespan=lifespan,
+                  description="Citizen service: a French FAQ bot with human handoff.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.hours = hours
+    app.state.events = events
+    app.state.rasa = rasa_client
+    app.state.knowledge_base = None
+    app.state.knowledge_base_error = None
+    app.state.background_tasks = []
+    app.state.message_limiter = RateLimiter(limit=settings.webchat_messages_per_minute, window_seconds=60)
+    app.state.address_limiter = RateLimiter(limit=settings.webchat_address_messages_per_minute, window_seconds=60)
+    app.state.conversation_limiter = RateLimiter(limit=settings.webchat_conversations_per_hour, window_seconds=3600)
+    app.state.gateway = Gateway(settings=settings, session_factory=factory, rasa=rasa_client, hours=hours,
+                                events=events)
+    install_error_handlers(app)
+    for module in (health, webchat, handoffs, internal):
+        app.include_router(module.router)
+    return app
+
+
+async def load_knowledge_base(app: FastAPI, loader: KnowledgeBaseLoader) -> None:
+    try:
+        app.state.knowledge_base = await to_thread.run_sync(loader, app.state.settings, app.state.session_factory)
+        log.info("knowledge base ready")
+    except Exception as error:
+        log.exception("knowledge base failed to load")
+        app.state.knowledge_base_error = f"{type(error).__name__}: {error}"

@@ -1,0 +1,153 @@
+"""The agents' queue: list, claim, reply, transfer, resolve, return to the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel
+
+from bot.gateway import Gateway
+from bot.limits import check_length
+from handoff_api.crud import agents as agent_crud
+from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import handoffs as crud
+from handoff_api.deps import AgentDep, SessionDep
+from handoff_api.models import Author, Handoff, OutboxItem, Role
+
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+
+
+class HandoffOut(BaseModel):
+    id: int
+    reference: str
+    conversation_id: str
+    status: str
+    department: str
+    channel: str
+    reason: str
+    summary: str
+    agent_id: int | None
+    created_at: datetime
+    first_response_due: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    breached: bool
+
+
+class AgentText(BaseModel):
+    text: str
+
+
+class TransferIn(BaseModel):
+    department: str | None = None
+    agent_id: int | None = None
+
+
+def handoff_out(handoff: Handoff) -> dict[str, Any]:
+    fields = {name: getattr(handoff, name) for name in HandoffOut.model_fields if name != "breached"}
+    return {**fields, "breached": crud.is_breached(handoff)}
+
+
+@router.get("", response_model=list[HandoffOut])
+def list_handoffs(session: SessionDep, agent: AgentDep, status: str | None = None, department: str | None = None,
+                  channel: str | None = None, breached: bool | None = None) -> list[dict[str, Any]]:
+    if status is not None and status not in ("waiting", "assigned", "resolved"):
+        raise HTTPException(422, f"status: {status!r} is not one of waiting, assigned, resolved")
+    handoffs = crud.queue(session, status=status, department=department, channel=channel, breached=breached)
+    return [handoff_out(h) for h in handoffs]
+
+
+@router.get("/{handoff_id}")
+def show_handoff(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    handoff = crud.get_handoff(session, handoff_id=handoff_id)
+    messages = conv_crud.transcript(session, conversation_id=handoff.conversation_id, include_notes=True)
+    return {
+        **handoff_out(handoff),
+        "messages": [{"id": m.id, "author": m.author, "text": m.text, "kind": m.kind, "created_at": m.created_at,
+                      "delivery": m.payload.get("delivery") if m.payload else None} for m in messages],
+        "events": [{"actor": e.actor, "action": e.action, "from": e.from_status, "to": e.to_status,
+                    "detail": e.detail, "created_at": e.created_at} for e in handoff.events],
+    }
+
+
+@router.post("/{handoff_id}/claim", response_model=HandoffOut)
+def claim(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    handoff = crud.claim(session, handoff_id=handoff_id, agent_id=agent.id, actor=agent.name)
+    agent_crud.audit(session, actor=agent.name, action="handoff.claim", target=f"handoff:{handoff_id}")
+    return handoff_out(handoff)
+
+
+@router.post("/{handoff_id}/reply")
+def reply(handoff_id: int, body: AgentText, request: Request, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    handoff = crud.get_handoff(session, handoff_id=handoff_id)
+    crud.require_holder(handoff, agent_id=agent.id, is_admin=agent.role == Role.ADMIN.value)
+    text = body.text.strip()
+    if not text:
+        raise HTTPException(422, "text: must not be empty or only spaces")
+    check_length(handoff.channel, text)
+    conversation = conv_crud.get_conversation(session, conversation_id=handoff.conversation_id)
+    message = conv_crud.add_outgoing(session, conversation=conversation, author=Author.AGENT, text=text,
+                                     kind="agent", agent_id=agent.id)
+    if conversation.channel != "webchat":
+        last = session.scalar(
+            conv_crud.select_last_citizen_message(conversation_id=conversation.id)
+        )
+        session.add(OutboxItem(conversation_id=conversation.id, message_id=message.id, channel=conversation.channel,
+                               payload={"text": text, "reply_to": last.external_id if last else None}))
+    crud.note_first_response(handoff)
+    agent_crud.audit(session, actor=agent.name, action="handoff.reply", target=f"handoff:{handoff_id}")
+    request.app.state.events.publish(f"conversation:{conversation.id}", {"type": "message", "id": message.id})
+    return {"message_id": message.id, "handoff": handoff_out(handoff)}
+
+
+@router.post("/{handoff_id}/note")
+def note(handoff_id: int, body: AgentText, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    handoff = crud.get_handoff(session, handoff_id=handoff_id)
+    text = body.text.strip()
+    if not text:
+        raise HTTPException(422, "text: must not be empty or only spaces")
+    conversation = conv_crud.get_conversation(session, conversation_id=handoff.conversation_id)
+    message = conv_crud.add_outgoing(session, conversation=conversation, author=Author.NOTE, text=text,
+                                     kind="note", agent_id=agent.id)
+    agent_crud.audit(session, actor=agent.name, action="handoff.note", target=f"handoff:{handoff_id}")
+    return {"message_id": message.id}
+
+
+@router.post("/{handoff_id}/transfer", response_model=HandoffOut)
+def transfer(handoff_id: int, body: TransferIn, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    if body.department is None and body.agent_id is None:
+        raise HTTPException(422, "transfer needs a department or an agent_id")
+    if body.agent_id is not None and session.get(agent_crud.Agent, body.agent_id) is None:
+        raise HTTPException(404, f"agent {body.agent_id} does not exist")
+    handoff = crud.get_handoff(session, handoff_id=handoff_id)
+    crud.transfer(session, handoff=handoff, actor=agent.name, department=body.department, agent_id=body.agent_id)
+    agent_crud.audit(session, actor=agent.name, action="handoff.transfer", target=f"handoff:{handoff_id}",
+                     detail=body.model_dump())
+    return handoff_out(handoff)
+
+
+async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: int, is_admin: bool,
+                 action: str) -> dict[str, Any]:
+    factory = request.app.state.session_factory
+    with factory.begin() as session:
+        handoff = crud.get_handoff(session, handoff_id=handoff_id)
+        if action == "resolve":
+            crud.require_holder(handoff, agent_id=agent_id, is_admin=is_admin)
+        crud.resolve(session, handoff=handoff, actor=agent_name, action=action)
+        agent_crud.audit(session, actor=agent_name, action=f"handoff.{action}", target=f"handoff:{handoff_id}")
+        result = handoff_out(handoff)
+    gateway: Gateway = request.app.state.gateway
+    await gateway.resume_bot(result["conversation_id"])
+    return result
+
+
+@router.post("/{handoff_id}/resolve", response_model=HandoffOut)
+async def resolve(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
+    return await _close(handoff_id, request, agent.name, agent.id, agent.role == Role.ADMIN.value, "resolve")
+
+
+@router.post("/{handoff_id}/return-to-bot", response_model=HandoffOut)
+async def return_to_bot(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
+    return await _close(handoff_id, request, agent.name, agent.id, agent.role == Role.ADMIN.value, "return_to_bot")

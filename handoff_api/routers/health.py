@@ -1,0 +1,48 @@
+"""Is every component ready? 200 when all are, 503 naming the missing ones before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from bot.rasa_client import RasaClient
+
+router = APIRouter(tags=["health"])
+
+
+async def actions_ready(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            response = await client.get(f"{url}/health")
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
+@router.get("/api/health")
+async def health(request: Request) -> JSONResponse:
+    state = request.app.state
+    components: dict[str, Any] = {}
+    try:
+        with state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        components["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported by name
+        components["database"] = f"unavailable: {type(error).__name__}"
+    rasa: RasaClient = state.rasa
+    components["rasa"] = "ok" if await rasa.is_ready() else "unavailable"
+    actions_url = f"http://127.0.0.1:{state.settings.actions_port}"
+    components["actions"] = "ok" if await actions_ready(actions_url) else "unavailable"
+    knowledge_base = state.knowledge_base
+    load_error = state.knowledge_base_error
+    if load_error is not None:
+        components["model"] = f"failed: {load_error}"
+    else:
+        components["model"] = "ok" if knowledge_base is not None and knowledge_base.ready else "loading"
+    missing = sorted(name for name, value in components.items() if value != "ok")
+    body = {"status": "ok" if not missing else "unavailable", "components": components, "missing": missing}
+    return JSONResponse(body, status_code=200 if not missing else 503)

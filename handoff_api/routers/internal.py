@@ -1,0 +1,64 @@
+"""What the action server asks of the application: create a handoff, read a request's status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import handoffs as crud
+from handoff_api.deps import ServiceDep, SessionDep, SettingsDep
+from handoff_api.models import Handoff
+from handoff_api.opening_hours import OpeningHours
+
+router = APIRouter(prefix="/api/internal", tags=["internal"])
+
+
+class HandoffRequest(BaseModel):
+    conversation_id: str
+    department: str | None = None
+    reason: str = Field(default="unanswered", max_length=20)
+    summary: str = ""
+    details: dict[str, Any] | None = None
+
+
+class HandoffCreated(BaseModel):
+    id: int
+    reference: str
+    status: str
+    department: str
+    first_response_due: datetime
+    expected: str
+
+
+def created_out(handoff: Handoff, hours: OpeningHours) -> dict[str, Any]:
+    return {"id": handoff.id, "reference": handoff.reference, "status": handoff.status,
+            "department": handoff.department, "first_response_due": handoff.first_response_due,
+            "expected": hours.expectation(handoff.updated_at)}
+
+
+@router.post("/handoffs", status_code=201, response_model=HandoffCreated)
+def create_handoff(body: HandoffRequest, request: Request, response: Response, session: SessionDep,
+                   settings: SettingsDep, _service: ServiceDep) -> dict[str, Any]:
+    hours: OpeningHours = request.app.state.hours
+    conversation = conv_crud.get_conversation(session, conversation_id=body.conversation_id)
+    handoff, is_new = crud.create_handoff(
+        session, conversation=conversation, department=body.department, reason=body.reason, summary=body.summary,
+        details=body.details, hours=hours, first_response_hours=settings.first_response_hours,
+        reopen_window=timedelta(hours=settings.reopen_window_hours), actor="bot",
+    )
+    if not is_new:
+        response.status_code = 200
+    request.app.state.events.publish("handoffs", {"type": "handoff", "handoff_id": handoff.id,
+                                                  "conversation_id": conversation.id})
+    return created_out(handoff, hours)
+
+
+@router.get("/requests/{reference}")
+def request_status(reference: str, session: SessionDep, _service: ServiceDep) -> dict[str, Any]:
+    handoff = crud.by_reference(session, reference=reference)
+    return {"reference": handoff.reference, "status": handoff.status, "department": handoff.department,
+            "created_at": handoff.created_at, "updated_at": handoff.updated_at, "summary": handoff.summary}

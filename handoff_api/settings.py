@@ -1,0 +1,102 @@
+"""One configuration for every Guichet process, read from ``GUICHET_*`` variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_OPENING_HOURS: dict[str, list[str]] = {
+    "mon": ["08:30-17:30"],
+    "tue": ["08:30-17:30"],
+    "wed": ["08:30-17:30"],
+    "thu": ["08:30-17:30"],
+    "fri": ["08:30-17:30"],
+    "sat": ["09:00-12:00"],
+    "sun": [],
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GUICHET_", env_file=".env", extra="ignore")
+
+    city_name: str = "la Ville"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    actions_port: int = 5055
+    api_url: str = ""
+    service_token: SecretStr | None = None
+    rasa_timeout_seconds: float = 10.0
+
+    embedding_model: str = ""
+    faq_path: Path = PROJECT_ROOT / "knowledge_base" / "faq"
+    seed_faq_on_start: bool = True
+
+    timezone: str = "Europe/Paris"
+    opening_hours: dict[str, list[str]] = Field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
+    holidays_subdiv: str | None = None
+    first_response_hours: float = 8.0
+    reopen_window_hours: float = 72.0
+
+    max_message_chars: int = 5000
+    webchat_messages_per_minute: int = 30
+    webchat_conversations_per_hour: int = 60
+    webchat_address_messages_per_minute: int = 600
+    session_secret: SecretStr | None = None
+    cookie_secure: bool = False
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    x_api_url: str = "https://api.twitter.com"
+    x_consumer_key: str | None = None
+    x_consumer_secret: SecretStr | None = None
+    x_access_token: str | None = None
+    x_access_token_secret: SecretStr | None = None
+    x_bearer_token: SecretStr | None = None
+    x_poll_seconds: float = 60.0
+    x_timeout_seconds: float = 10.0
+
+    outbox_max_attempts: int = 8
+    bot_retention_days: int = 30
+    retention_days: int = 365
+
+    @field_validator("var_dir")
+    @classmethod
+    def _absolute_var_dir(cls, value: Path) -> Path:
+        return value.resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'guichet.db'}"
+
+    @property
+    def resolved_api_url(self) -> str:
+        return self.api_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def resolved_embedding_model(self) -> str:
+        return self.embedding_model or str(self.var_dir / "models" / "multilingual-e5-small")
+
+    @property
+    def x_enabled(self) -> bool:
+        return self.x_missing_credentials() == []
+
+    def x_missing_credentials(self) -> list[str]:
+        if self.x_bearer_token is not None:
+            return []
+        names = {
+            "GUICHET_X_CONSUMER_KEY": self.x_consumer_key,
+            "GUICHET_X_CONSUMER_SECRET": self.x_consumer_secret,
+            "GUICHET_X_ACCESS_TOKEN": self.x_access_token,
+            "GUICHET_X_ACCESS_TOKEN_SECRET": self.x_access_token_secret,
+        }
+        return [name for name, value in names.items() if value is None]

@@ -1,0 +1,127 @@
+"""The whole system as child processes: Rasa server, action server, application; stopped together."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlparse
+
+import httpx
+
+from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
+from handoff_api.settings import PROJECT_ROOT, Settings
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def service_token(settings: Settings) -> str:
+    """The token the action server uses to call the application, kept in var/ so restarts agree."""
+    if settings.service_token is not None:
+        return settings.service_token.get_secret_value()
+    path = settings.var_dir / "service-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    env = rasa_environment()
+    env.update({
+        "GUICHET_SERVICE_TOKEN": service_token(settings),
+        "GUICHET_API_URL": settings.resolved_api_url,
+        "GUICHET_ACTIONS_URL": f"http://127.0.0.1:{settings.actions_port}/webhook",
+        "GUICHET_VAR_DIR": str(settings.var_dir),
+        "GUICHET_DATABASE_URL": settings.resolved_database_url,
+        "GUICHET_PORT": str(settings.port),
+        "GUICHET_HOST": settings.host,
+        "GUICHET_RASA_URL": settings.rasa_url,
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    logs: Path
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _files: list[IO[bytes]] = field(default_factory=list)
+
+    def start_process(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = (self.logs / f"{name}.log").open("ab")
+        self._files.append(log)
+        self.processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+                                                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start(self, *, app: bool = True) -> None:
+        settings = self.settings
+        model = ensure_model(settings)
+        env = child_environment(settings)
+        self.start_process("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                                       "--port", str(settings.actions_port)], env)
+        rasa_port = str(urlparse(settings.rasa_url).port or 5005)
+        self.start_process("rasa", [str(rasa_executable(settings)), "run", "--enable-api", "--model", str(model),
+                                    "--port", rasa_port, "--interface", "127.0.0.1",
+                                    "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
+                                    "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml")], env)
+        if app:
+            self.start_app()
+
+    def start_app(self) -> None:
+        env = child_environment(self.settings)
+        self.start_process("app", [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
+                                   "--host", self.settings.host, "--port", str(self.settings.port),
+                                   "--log-level", "warning", "--no-access-log"], env)
+
+    def wait_healthy(self, timeout: float = 300.0) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        last: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise StackError(f"{name} exited with code {process.returncode}; see {self.logs / name}.log")
+            try:
+                response = httpx.get(f"{self.settings.resolved_api_url}/api/health", timeout=5)
+                last = response.json()
+                if response.status_code == 200:
+                    return last
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.5)
+        raise StackError(f"not healthy after {timeout:.0f} s: {last}; logs in {self.logs}")
+
+    def stop(self, names: list[str] | None = None) -> None:
+        chosen = names or list(reversed(self.processes))
+        for name in chosen:
+            process = self.processes.get(name)
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for name in chosen:
+            process = self.processes.get(name)
+            if process is None:
+                continue
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if names is None:
+            for log in self._files:
+                log.close()
+
+    def kill(self, name: str) -> None:
+        process = self.processes[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,0 +1,69 @@
+"""Test doubles for the two things that are slow or external: the knowledge base and the Rasa server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from knowledge_base.types import Hit, SearchResult
+
+FAQ = {
+    "piscines-horaires": ("Quels sont les horaires des piscines ?", "Les piscines ouvrent de 7h à 20h.", "sports"),
+    "papiers-cni": ("Comment refaire ma carte d'identité ?", "Prenez rendez-vous en mairie.", "papiers"),
+}
+
+
+class KeywordKnowledgeBase:
+    """Answers on a keyword, so tests can choose the decision."""
+
+    ready = True
+
+    def __init__(self) -> None:
+        self.refreshed: list[list[str] | None] = []
+
+    def search(self, text: str, *, top_k: int = 3) -> SearchResult:
+        if not text.strip():
+            raise ValueError("text: must not be empty")
+        hits = [Hit(id=k, score=0.9 if k.split("-")[0][:5] in text.lower() else 0.5, question=q, answer=a,
+                    department=d) for k, (q, a, d) in FAQ.items()]
+        hits.sort(key=lambda h: -h.score)
+        decision = "answer" if hits[0].score > 0.8 else "handoff"
+        return SearchResult(query=text, decision=decision, hits=hits[:top_k])
+
+    def refresh(self, entry_ids: list[str] | None = None) -> None:
+        self.refreshed.append(entry_ids)
+
+
+def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTransport:
+    """A stand-in for Rasa's REST channel: greets, answers from the fake FAQ, or asks for a handoff."""
+
+    events: list[tuple[str, str]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tracker/events"):
+            events.append((request.url.path.split("/")[2], json.loads(request.content)["event"]))
+            return httpx.Response(200, json={})
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "fake.tar.gz"})
+        body = json.loads(request.content)
+        text = body["message"].lower()
+        custom: dict[str, Any]
+        if "bonjour" in text:
+            custom = {"text": "Bonjour ! Je suis l'assistant automatique de la Ville.", "kind": "smalltalk"}
+        elif "panne" in text:
+            return httpx.Response(500, text="boom")
+        else:
+            result = knowledge_base.search(text)
+            if result.decision == "answer":
+                top = result.hits[0]
+                custom = {"text": top.answer, "kind": "answer", "faq_id": top.id}
+            else:
+                custom = {"text": "Je transmets à une personne.", "kind": "handoff",
+                          "handoff": {"reason": "unanswered", "reference": None}}
+        return httpx.Response(200, json=[{"recipient_id": body["sender"], "custom": custom}])
+
+    transport = httpx.MockTransport(handle)
+    transport.events = events  # type: ignore[attr-defined]
+    return transport
