@@ -47,7 +47,7 @@ def fingerprint(root: Path = PROJECT_ROOT) -> str:
 
 
 def model_path(settings: Settings) -> Path:
-    return settings.var_dir / "rasa-models" / f"guichet-{fingerprint()}.tar.gz"
+    return settings.resolved_rasa_models_dir / f"guichet-{fingerprint()}.tar.gz"
 
 
 def ensure_model(settings: Settings) -> Path:

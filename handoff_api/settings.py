@@ -31,6 +31,7 @@ class Settings(BaseSettings):
 
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    rasa_models_dir: Path | None = None
     actions_port: int = 5055
     api_url: str = ""
     service_token: SecretStr | None = None
@@ -77,6 +78,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'guichet.db'}"
+
+    @property
+    def resolved_rasa_models_dir(self) -> Path:
+        return self.rasa_models_dir or self.var_dir / "rasa-models"
 
     @property
     def resolved_api_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -46,6 +47,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
         "GUICHET_PORT": str(settings.port),
         "GUICHET_HOST": settings.host,
         "GUICHET_RASA_URL": settings.rasa_url,
+        "GUICHET_ACTIONS_PORT": str(settings.actions_port),
+        "GUICHET_EMBEDDING_MODEL": settings.resolved_embedding_model,
+        "GUICHET_OPENING_HOURS": json.dumps(settings.opening_hours),
         "PYTHONUNBUFFERED": "1",
     })
     return env

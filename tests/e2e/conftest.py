@@ -1,0 +1,53 @@
+"""The whole system for end-to-end tests: the real Rasa server, the action server and the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from handoff_api.crud.agents import create_agent
+from handoff_api.db import make_engine, make_session_factory, session_scope
+from handoff_api.migrate import upgrade
+from handoff_api.models import Role
+from handoff_api.settings import PROJECT_ROOT, Settings
+from handoff_api.stack import Stack
+from tests.conftest import ALWAYS_OPEN
+from tests.live import free_port
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        pytest.skip("the Rasa environment is not installed (make install)")
+    var = tmp_path_factory.mktemp("stack")
+    port = free_port()
+    settings = Settings(
+        var_dir=var, port=port, rasa_url=f"http://127.0.0.1:{free_port()}", actions_port=free_port(),
+        rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
+        embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
+        opening_hours=ALWAYS_OPEN, service_token="e2e-service-token", _env_file=None,
+    )
+    running = Stack(settings, logs=var / "logs")
+    try:
+        running.start()
+        running.wait_healthy(timeout=600)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.settings.resolved_api_url, timeout=60) as client:
+        yield client
+
+
+def account(stack: Stack, name: str, role: Role) -> dict[str, str]:
+    engine = make_engine(stack.settings)
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        _, token = create_agent(session, name=name, role=role)
+    engine.dispose()
+    return {"Authorization": f"Bearer {token}"}
