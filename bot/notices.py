@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import twitter_text
-
 from bot.replies import Reply
+from bot.tweet_length import TWEET_LIMIT, weighted_length
 
 AUTOMATIC_NOTICE = "(Assistant automatique)"
-LIMIT = 280
+LIMIT = TWEET_LIMIT
 
 
 def apology_text() -> str:
     return ("Désolé, je ne peux pas vous répondre tout de suite. "
             "Je transmets votre message à une personne de l'équipe, qui vous répondra ici.")
-
-
-def weighted_length(text: str) -> int:
-    return int(twitter_text.parse_tweet(text).weightedLength)
 
 
 def with_automatic_notice(replies: list[Reply]) -> list[Reply]:

@@ -1,0 +1,135 @@
+"""A bounded soak: a steady rate for N minutes, sampled every 10 s; then every inbound message is accounted for.
+
+Run: ``.venv/bin/python -m benchmarks.soak [--minutes 10] [--rate 8]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from benchmarks.load import citizen_messages
+from benchmarks.report import DOCS, header, percentile, rss_mb, table, write_section
+from benchmarks.stack_bench import bench_settings
+from benchmarks.svg_plot import line_chart
+from handoff_api.db import make_engine, make_session_factory
+from handoff_api.models import Author, Handoff, InboundState, Message
+from handoff_api.stack import Stack
+
+
+@dataclass
+class Window:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+async def steady(base: str, *, rate: float, seconds: float, windows: list[Window]) -> int:
+    questions = citizen_messages()
+    rng = random.Random(11)
+    sent = 0
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        conversations: list[tuple[str, dict[str, str]]] = []
+        for _ in range(20):
+            body = (await client.post("/api/webchat/conversations")).json()
+            conversations.append((body["conversation_id"], {"Authorization": f"Bearer {body['token']}"}))
+        started = time.monotonic()
+        tasks = []
+
+        async def one(conversation: tuple[str, dict[str, str]], text: str) -> None:
+            began = time.perf_counter()
+            window = windows[-1]
+            try:
+                response = await client.post(f"/api/webchat/conversations/{conversation[0]}/messages",
+                                             json={"text": text}, headers=conversation[1])
+                if response.status_code == 200:
+                    window.latencies.append(time.perf_counter() - began)
+                else:
+                    window.errors += 1
+            except httpx.HTTPError:
+                window.errors += 1
+
+        while time.monotonic() - started < seconds:
+            tasks.append(asyncio.create_task(one(rng.choice(conversations), rng.choice(questions))))
+            sent += 1
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*tasks)
+    return sent
+
+
+async def sampler(stack: Stack, windows: list[Window], samples: list[dict[str, float]], seconds: float) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        await asyncio.sleep(10)
+        window = windows[-1]
+        windows.append(Window())
+        samples.append({"t": time.monotonic() - started,
+                        "p95_ms": percentile(window.latencies, 0.95) * 1000 if window.latencies else 0.0,
+                        "messages": len(window.latencies), "errors": window.errors,
+                        **{f"rss_{name}": rss_mb(process.pid) for name, process in stack.processes.items()}})
+        print(samples[-1], flush=True)
+
+
+def account_for_every_message(stack: Stack) -> dict[str, int]:
+    engine = make_engine(stack.settings)
+    with make_session_factory(engine)() as session:
+        inbound = session.scalar(select(func.count()).select_from(Message).where(
+            Message.author == Author.CITIZEN.value)) or 0
+        pending = session.scalar(select(func.count()).select_from(Message).where(
+            Message.inbound_state == InboundState.PENDING.value)) or 0
+        replied = session.scalar(select(func.count(func.distinct(Message.reply_to_id))).where(
+            Message.reply_to_id.is_not(None))) or 0
+        handoffs = session.scalar(select(func.count()).select_from(Handoff)) or 0
+    engine.dispose()
+    return {"inbound": inbound, "pending": pending, "with_bot_reply": replied, "handoffs": handoffs}
+
+
+async def soak(stack: Stack, *, rate: float, seconds: float) -> tuple[int, list[dict[str, float]]]:
+    windows = [Window()]
+    samples: list[dict[str, float]] = []
+    sent, _ = await asyncio.gather(steady(stack.settings.resolved_api_url, rate=rate, seconds=seconds,
+                                          windows=windows), sampler(stack, windows, samples, seconds))
+    return sent, samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=8.0, help="messages per second")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        stack = Stack(bench_settings(Path(folder)), logs=Path(folder) / "logs")
+        try:
+            stack.start()
+            stack.wait_healthy(timeout=900)
+            sent, samples = asyncio.run(soak(stack, rate=args.rate, seconds=args.minutes * 60))
+            time.sleep(2)
+            accounts = account_for_every_message(stack)
+        finally:
+            stack.stop()
+    xs = [s["t"] for s in samples]
+    (DOCS / "soak-latency.svg").write_text(line_chart("p95 latency per 10 s", xs, {"p95 ms": [s["p95_ms"] for s in samples]},
+                                                      x_label="seconds", y_label="ms"))
+    memory = {name.removeprefix("rss_"): [s[name] for s in samples] for name in samples[0] if name.startswith("rss_")}
+    (DOCS / "soak-memory.svg").write_text(line_chart("resident memory", xs, memory, x_label="seconds", y_label="MB"))
+    text = header("Soak", f"python -m benchmarks.soak --minutes {args.minutes:g} --rate {args.rate:g}")
+    text += (f"\n{sent} messages sent at {args.rate:g}/s over {args.minutes:g} min across 20 conversations. "
+             f"In the database afterwards: {accounts['inbound']} citizen messages, {accounts['pending']} left "
+             f"pending, {accounts['with_bot_reply']} with a bot reply, {accounts['handoffs']} handoffs "
+             "(messages in a conversation that a person owns get no bot reply by design).\n\n")
+    text += "![p95 latency](soak-latency.svg)\n\n![memory](soak-memory.svg)\n\n"
+    text += table(["t (s)", "messages", "errors", "p95 ms", *memory],
+                  [[f"{s['t']:.0f}", int(s["messages"]), int(s["errors"]), f"{s['p95_ms']:.0f}",
+                    *[f"{s['rss_' + n]:.0f}" for n in memory]] for s in samples])
+    write_section("soak", text)
+
+
+if __name__ == "__main__":
+    main()

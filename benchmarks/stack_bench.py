@@ -1,0 +1,83 @@
+"""End to end with the real Rasa server: latency, throughput, memory, start-up time.
+
+Run: ``.venv/bin/python -m benchmarks.stack_bench [--seconds 30]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.load import run_load
+from benchmarks.report import header, rss_mb, summary, table, write_section
+from handoff_api.settings import PROJECT_ROOT, Settings
+from handoff_api.stack import Stack
+from tests.conftest import ALWAYS_OPEN
+from tests.live import free_port
+
+BENCH_ENV_LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,
+                    "webchat_conversations_per_hour": 1_000_000}
+
+
+def bench_settings(var: Path) -> Settings:
+    return Settings(var_dir=var, port=free_port(), rasa_url=f"http://127.0.0.1:{free_port()}",
+                    actions_port=free_port(), rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
+                    embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
+                    opening_hours=ALWAYS_OPEN, service_token="bench-token", _env_file=None, **BENCH_ENV_LIMITS)
+
+
+def first_answer(base: str) -> float:
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=60) as client:
+        body = client.post("/api/webchat/conversations").json()
+        client.post(f"/api/webchat/conversations/{body['conversation_id']}/messages",
+                    json={"text": "horaires piscine"}, headers={"Authorization": f"Bearer {body['token']}"})
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--levels", default="1,10,50")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = bench_settings(Path(folder))
+        stack = Stack(settings, logs=Path(folder) / "logs")
+        started = time.monotonic()
+        try:
+            stack.start()
+            stack.wait_healthy(timeout=900)
+            ready = time.monotonic() - started
+            first = first_answer(settings.resolved_api_url)
+            rows = []
+            for level in [int(x) for x in args.levels.split(",")]:
+                result = asyncio.run(run_load(settings.resolved_api_url, concurrency=level, seconds=args.seconds))
+                figures = summary(result.latencies)
+                rows.append([level, len(result.latencies), f"{result.throughput:.1f}",
+                             f"{figures['p50'] * 1000:.0f}", f"{figures['p95'] * 1000:.0f}",
+                             f"{figures['p99'] * 1000:.0f}", len(result.errors), result.silent])
+                print(rows[-1], flush=True)
+            memory = [[name, f"{rss_mb(process.pid):.0f}"] for name, process in stack.processes.items()]
+        finally:
+            stack.stop()
+    text = header("End to end through the web chat API (real Rasa server)",
+                  f"python -m benchmarks.stack_bench --seconds {args.seconds:g} --levels {args.levels}")
+    text += ("\nEach conversation says «bonjour» then three questions from the evaluation set, back to back "
+             "(a conversation that is handed off stops and a new one starts). Latency is the whole "
+             "`POST .../messages` round trip: gateway, Rasa NLU and policies, action server, knowledge-base "
+             "search, storage.\n\n")
+    text += table(["concurrent conversations", "messages", "messages/s", "p50 ms", "p95 ms", "p99 ms",
+                   "errors", "silent replies"], rows)
+    text += "\nResident memory after the load (MB):\n\n" + table(["process", "RSS MB"], memory)
+    text += (f"\nStart-up with a trained Rasa model and a converted embedding model: {ready:.1f} s to healthy, "
+             f"first answer {first * 1000:.0f} ms later.\n")
+    write_section("stack", text)
+
+
+if __name__ == "__main__":
+    main()

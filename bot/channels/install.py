@@ -1,0 +1,40 @@
+"""Wiring the channels into the application: the outbox worker always, the X pollers when X is configured."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from bot.channels.registry import build_channels
+from bot.outbox import OutboxWorker
+from bot.x_poller import Poller
+
+log = logging.getLogger("guichet.channels")
+
+
+def install_channels(app: FastAPI) -> None:
+    """Sets ``app.state.channels``, ``outbox`` and ``poller`` (None when X is off) and their background tasks."""
+    settings = app.state.settings
+    gateway = app.state.gateway
+    channels = build_channels(settings=settings, gateway=gateway)
+    app.state.channels = channels
+    app.state.outbox = OutboxWorker(session_factory=app.state.session_factory, channels=channels,
+                                    max_attempts=settings.outbox_max_attempts, events=app.state.events)
+    app.state.poller = None
+
+    async def deliver(app: FastAPI) -> None:
+        await app.state.outbox.run(interval=1.0)
+
+    app.state.background_tasks.append(deliver)
+    if not settings.x_enabled:
+        log.info("X/Twitter channel off: missing %s", ", ".join(settings.x_missing_credentials()))
+        return
+    app.state.poller = Poller(channels=[c for name, c in channels.items() if name != "webchat"],
+                              session_factory=app.state.session_factory, interval=settings.x_poll_seconds,
+                              gateway=gateway)
+
+    async def poll(app: FastAPI) -> None:
+        await app.state.poller.run()
+
+    app.state.background_tasks.append(poll)

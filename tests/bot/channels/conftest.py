@@ -1,0 +1,63 @@
+"""The fake X API served once for the session; each test gets a fresh state and its own application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from bot.rasa_client import RasaClient
+from handoff_api.main import create_app
+from handoff_api.settings import Settings
+from tests.conftest import ALWAYS_OPEN
+from tests.fakes import fake_rasa_transport
+from tests.live import serve
+from tests.x_fake import FakeX, make_app
+from tests.x_fake.harness import CREDENTIALS, CountingKnowledgeBase, Harness
+
+
+@pytest.fixture(scope="session")
+def x_server() -> Iterator[tuple[FastAPI, str]]:
+    app = make_app(FakeX(credentials=CREDENTIALS))
+    with serve(app) as live:
+        yield app, live.url
+
+
+@pytest.fixture
+def fake_x(x_server: tuple[FastAPI, str]) -> FakeX:
+    fake = FakeX(credentials=CREDENTIALS, bearer_token="oauth2-user-token")
+    x_server[0].state.fake = fake
+    return fake
+
+
+def x_settings_for(tmp_path: Path, url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "var_dir": tmp_path / "var", "service_token": "service-test-token", "opening_hours": ALWAYS_OPEN,
+        "x_api_url": url, "x_consumer_key": CREDENTIALS.consumer_key,
+        "x_consumer_secret": CREDENTIALS.consumer_secret, "x_access_token": CREDENTIALS.access_token,
+        "x_access_token_secret": CREDENTIALS.access_token_secret, "x_timeout_seconds": 5.0,
+        "x_poll_seconds": 3600.0, "outbox_max_attempts": 8, **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def x_settings(tmp_path: Path, x_server: tuple[FastAPI, str]) -> Settings:
+    return x_settings_for(tmp_path, x_server[1])
+
+
+def build_harness(settings: Settings, fake: FakeX) -> Harness:
+    kb = CountingKnowledgeBase()
+    app = create_app(settings, knowledge_base_loader=lambda _s, _f: kb,
+                     rasa=RasaClient("http://rasa.test", transport=fake_rasa_transport(kb)))
+    app.state.outbox.draw = lambda: 0.5
+    return Harness(app=app, fake=fake, kb=kb)
+
+
+@pytest.fixture
+def x(x_settings: Settings, fake_x: FakeX) -> Iterator[Harness]:
+    harness = build_harness(x_settings, fake_x)
+    yield harness
+    harness.app.state.engine.dispose()

@@ -1,0 +1,115 @@
+"""Server-sent events for the web chat: access rules, backlog, an agent's reply arriving live, keep-alive, cleanup."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from bot.rasa_client import RasaClient
+from handoff_api.crud.agents import create_agent
+from handoff_api.db import session_scope
+from handoff_api.main import create_app
+from handoff_api.models import Role
+from handoff_api.routers import webchat_stream
+from handoff_api.settings import Settings
+from tests.fakes import KeywordKnowledgeBase
+from tests.live import LiveServer, serve
+
+TIMEOUT = httpx.Timeout(10.0)
+
+
+@pytest.fixture
+def live(settings: Settings, knowledge_base: KeywordKnowledgeBase, rasa_transport) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    rasa = RasaClient("http://rasa.test", transport=rasa_transport)
+    with serve(create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)) as server:
+        yield server
+
+
+def open_conversation(live: LiveServer) -> tuple[str, str]:
+    body = httpx.post(f"{live.url}/api/webchat/conversations", timeout=TIMEOUT).json()
+    return body["conversation_id"], body["token"]
+
+
+def say(live: LiveServer, conversation_id: str, token: str, text: str) -> None:
+    response = httpx.post(f"{live.url}/api/webchat/conversations/{conversation_id}/messages", json={"text": text},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+
+
+def events(lines: Iterator[str]) -> Iterator[dict[str, object]]:
+    """The messages of an event stream, in order (comments and retry lines skipped)."""
+    for line in lines:
+        if line.startswith("data: "):
+            yield json.loads(line.removeprefix("data: "))
+
+
+def test_wrong_token_is_401_and_unknown_conversation_404(live: LiveServer) -> None:
+    conversation_id, _token = open_conversation(live)
+    url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
+    assert httpx.get(url, params={"token": "wc_wrong"}, timeout=TIMEOUT).status_code == 401
+    assert httpx.get(url, timeout=TIMEOUT).status_code == 401
+    unknown = httpx.get(f"{live.url}/api/webchat/conversations/nope/events", params={"token": "wc_x"}, timeout=TIMEOUT)
+    assert unknown.status_code == 404
+
+
+def test_backlog_then_agent_reply_arrives_live(live: LiveServer) -> None:
+    conversation_id, token = open_conversation(live)
+    say(live, conversation_id, token, "bonjour")
+    say(live, conversation_id, token, "mon voisin a un problème de succession")
+    with session_scope(live.app.state.session_factory) as session:
+        _, agent_token = create_agent(session, name="alice", role=Role.AGENT)
+    agent = {"Authorization": f"Bearer {agent_token}"}
+    handoff_id = httpx.get(f"{live.url}/api/handoffs?status=waiting", headers=agent, timeout=TIMEOUT).json()[0]["id"]
+    assert httpx.post(f"{live.url}/api/handoffs/{handoff_id}/claim", headers=agent, timeout=TIMEOUT).status_code == 200
+
+    url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
+    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        stream = events(response.iter_lines())
+        backlog = [next(stream) for _ in range(4)]
+        assert [m["author"] for m in backlog] == ["citizen", "bot", "citizen", "bot"]
+        assert backlog[3]["kind"] == "handoff"
+        started = time.monotonic()
+        reply = httpx.post(f"{live.url}/api/handoffs/{handoff_id}/reply", json={"text": "Je regarde votre dossier."},
+                           headers=agent, timeout=TIMEOUT)
+        assert reply.status_code == 200, reply.text
+        live_message = next(stream)
+        assert time.monotonic() - started < webchat_stream.KEEPALIVE_SECONDS / 2  # pushed, not found by a re-read
+        assert live_message == {**live_message, "id": reply.json()["message_id"], "author": "agent",
+                                "text": "Je regarde votre dossier."}
+
+
+def test_last_event_id_keepalive_and_end_of_stream(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webchat_stream, "KEEPALIVE_SECONDS", 0.05)
+    monkeypatch.setattr(webchat_stream, "MAX_STREAM_SECONDS", 0.4)
+    conversation_id, token = open_conversation(live)
+    say(live, conversation_id, token, "bonjour")
+    say(live, conversation_id, token, "horaires de la piscine")
+    url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
+    first = httpx.get(url, params={"token": token}, timeout=TIMEOUT).text
+    ids = [m["id"] for m in events(iter(first.splitlines()))]
+    assert len(ids) == 4 and ": keep-alive" in first and first.startswith("retry: ")
+
+    after_second = httpx.get(url, params={"token": token}, headers={"Last-Event-ID": str(ids[1])}, timeout=TIMEOUT)
+    assert [m["id"] for m in events(iter(after_second.text.splitlines()))] == ids[2:]
+    answer = list(events(iter(after_second.text.splitlines())))[-1]
+    assert answer["kind"] == "answer" and answer["faq_id"] == "piscines-horaires"
+
+
+def test_subscription_ends_when_the_citizen_leaves(live: LiveServer) -> None:
+    conversation_id, token = open_conversation(live)
+    topic = f"conversation:{conversation_id}"
+    subscribers = live.app.state.events._subscribers
+    url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
+    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+        next(response.iter_lines())
+        assert len(subscribers[topic]) == 1
+    deadline = time.monotonic() + 10
+    while subscribers[topic] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not subscribers[topic]
