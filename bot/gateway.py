@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as handoff_crud
 from handoff_api.db import session_scope
 from handoff_api.events import EventBus
+from handoff_api.metrics import Metrics
 from handoff_api.models import Author, Conversation, Message, OutboxItem, Owner, utcnow
 from handoff_api.opening_hours import OpeningHours
 from handoff_api.settings import Settings
@@ -37,8 +39,9 @@ class Outcome:
 
 class Gateway:
     def __init__(self, *, settings: Settings, session_factory: sessionmaker[Session], rasa: RasaClient,
-                 hours: OpeningHours, events: EventBus):
+                 hours: OpeningHours, events: EventBus, metrics: Metrics | None = None):
         self.settings = settings
+        self.metrics = metrics
         self.session_factory = session_factory
         self.rasa = rasa
         self.hours = hours
@@ -50,6 +53,8 @@ class Gateway:
                                               payload)
         if message_id is None:
             return Outcome([], None, duplicate=True)
+        if self.metrics is not None:
+            self.metrics.message_in(channel)
         return Outcome(await self.process(message_id), message_id)
 
     def _store_inbound(self, conversation_id: str, text: str, channel: str, external_id: str | None,
@@ -66,11 +71,14 @@ class Gateway:
         if state is None:
             return []
         conversation_id, owner, text, channel = state
+        started = time.perf_counter()
         if owner != Owner.BOT.value:
-            return await to_thread.run_sync(self._to_handoff, message_id)
+            return self._measured(channel, started, await to_thread.run_sync(self._to_handoff, message_id))
         try:
             items = await self.rasa.send(sender=conversation_id, text=text[:RASA_TEXT_LIMIT],
                                          metadata={"channel": channel, "conversation_id": conversation_id})
+            if self.metrics is not None:
+                self.metrics.observe("rasa", time.perf_counter() - started)
             replies = from_rasa(items)
         except RasaUnavailable as error:
             log.warning("rasa unavailable for conversation %s: %s", conversation_id, error)
@@ -80,6 +88,14 @@ class Gateway:
         replies, paused = await to_thread.run_sync(self._store_replies, message_id, replies)
         if paused:
             await self._tracker_event(conversation_id, "pause")
+        return self._measured(channel, started, replies)
+
+    def _measured(self, channel: str, started: float, replies: list[Reply]) -> list[Reply]:
+        """Counts the replies by kind and the whole turn's latency (stage ``reply``)."""
+        if self.metrics is not None:
+            for reply in replies:
+                self.metrics.bot_reply(kind=reply.kind, channel=channel)
+            self.metrics.observe("reply", time.perf_counter() - started)
         return replies
 
     def _claim(self, message_id: int) -> tuple[str, str, str, str] | None:
