@@ -11,16 +11,28 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
+from handoff_api import webhooks
+from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.errors import install_error_handlers
 from handoff_api.events import EventBus
+from handoff_api.metrics import Metrics, StageTimingMiddleware
 from handoff_api.migrate import upgrade
 from handoff_api.opening_hours import OpeningHours
+from handoff_api.privacy.log_filter import install_log_redaction
+from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.routers import handoffs, health, internal, webchat
+from handoff_api.routers import admin as admin_router
+from handoff_api.routers import demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
+from handoff_api.routers import events as events_router
+from handoff_api.routers import journal as journal_router
+from handoff_api.routers import kb as kb_router
+from handoff_api.routers import metrics as metrics_router
+from handoff_api.routers import privacy as privacy_router
 from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
 
@@ -37,6 +49,7 @@ def default_loader(settings: Settings, factory: sessionmaker[Session]) -> Search
 
 def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader = default_loader,
                rasa: RasaClient | None = None) -> FastAPI:
+    install_log_redaction()
     engine = make_engine(settings)
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -67,15 +80,23 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     app.state.rasa = rasa_client
     app.state.knowledge_base = None
     app.state.knowledge_base_error = None
-    app.state.background_tasks = []
+    app.state.background_tasks = [retention_task]
+    app.state.metrics = Metrics(session_factory=factory)
+    app.add_middleware(StageTimingMiddleware, metrics=app.state.metrics)
     app.state.message_limiter = RateLimiter(limit=settings.webchat_messages_per_minute, window_seconds=60)
     app.state.address_limiter = RateLimiter(limit=settings.webchat_address_messages_per_minute, window_seconds=60)
     app.state.conversation_limiter = RateLimiter(limit=settings.webchat_conversations_per_hour, window_seconds=3600)
     app.state.gateway = Gateway(settings=settings, session_factory=factory, rasa=rasa_client, hours=hours,
-                                events=events)
+                                events=events, metrics=app.state.metrics)
+    install_channels(app)
     install_error_handlers(app)
-    for module in (health, webchat, handoffs, internal):
+    for module in (health, webchat, webchat_stream, handoffs, internal, x_webhook):
         app.include_router(module.router)
+    for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
+        app.include_router(module.router)
+    demo.install(app)
+    install_console(app)
+    webhooks.install(app)
     return app
 
 
