@@ -17,7 +17,7 @@ from bot.replies import Reply, from_rasa
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as handoff_crud
 from handoff_api.db import session_scope
-from handoff_api.events import EventBus
+from handoff_api.events import EventBus, publish_on_commit
 from handoff_api.metrics import Metrics
 from handoff_api.models import Author, Conversation, Message, OutboxItem, Owner, utcnow
 from handoff_api.opening_hours import OpeningHours
@@ -182,7 +182,7 @@ class Gateway:
             session.add(OutboxItem(conversation_id=conversation.id, message_id=saved.id,
                                    channel=conversation.channel,
                                    payload={"text": reply.text, "reply_to": inbound.external_id}))
-        self.events.publish(f"conversation:{conversation.id}", {"type": "message", "id": saved.id})
+        publish_on_commit(session, f"conversation:{conversation.id}", {"type": "message", "id": saved.id})
 
     async def _tracker_event(self, conversation_id: str, event: str) -> None:
         try:

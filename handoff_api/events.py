@@ -7,6 +7,11 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session, sessionmaker
+
+PENDING = "guichet_pending_events"
+
 
 class EventBus:
     def __init__(self) -> None:
@@ -42,3 +47,20 @@ class EventBus:
                 yield await queue.get()
         finally:
             self._subscribers[topic].discard(queue)
+
+
+def publish_on_commit(session: Session, topic: str, event: dict[str, Any]) -> None:
+    """Announce a change only once it is visible: listeners re-read the database when told."""
+    session.info.setdefault(PENDING, []).append((topic, event))
+
+
+def bind_to_sessions(bus: EventBus, factory: sessionmaker[Session]) -> None:
+    def flush(session: Session) -> None:
+        for topic, event in session.info.pop(PENDING, []):
+            bus.publish(topic, event)
+
+    def drop(session: Session) -> None:
+        session.info.pop(PENDING, None)
+
+    sqlalchemy_event.listen(factory, "after_commit", flush)
+    sqlalchemy_event.listen(factory, "after_rollback", drop)

@@ -19,7 +19,7 @@ from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.errors import install_error_handlers
-from handoff_api.events import EventBus
+from handoff_api.events import EventBus, bind_to_sessions
 from handoff_api.metrics import Metrics, StageTimingMiddleware
 from handoff_api.migrate import upgrade
 from handoff_api.opening_hours import OpeningHours
@@ -57,6 +57,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         ensure_departments(session)
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
     events = EventBus()
+    bind_to_sessions(events, factory)
     rasa_client = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
 
     @asynccontextmanager

@@ -60,12 +60,14 @@ class Stack:
     settings: Settings
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
     _files: list[IO[bytes]] = field(default_factory=list)
 
     def start_process(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         log = (self.logs / f"{name}.log").open("ab")
         self._files.append(log)
+        self.commands[name] = (command, env)
         self.processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -124,6 +126,12 @@ class Stack:
         if names is None:
             for log in self._files:
                 log.close()
+
+    def restart(self, name: str) -> None:
+        command, env = self.commands[name]
+        if self.processes[name].poll() is None:
+            self.stop([name])
+        self.start_process(name, command, env)
 
     def kill(self, name: str) -> None:
         process = self.processes[name]

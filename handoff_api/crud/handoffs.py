@@ -191,7 +191,7 @@ def queue(session: Session, *, status: str | None = None, department: str | None
     if breached is not None:
         now = utcnow()
         late = (Handoff.first_response_at.is_(None) & (Handoff.first_response_due < now)) | (
-            Handoff.first_response_at > Handoff.first_response_due)
+            Handoff.first_response_at.is_not(None) & (Handoff.first_response_at > Handoff.first_response_due))
         query = query.where(late if breached else ~late)
     return list(session.scalars(query.order_by(Handoff.first_response_due, Handoff.id).limit(limit)))
 

@@ -14,6 +14,7 @@ from handoff_api.crud import agents as agent_crud
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.deps import AgentDep, SessionDep
+from handoff_api.events import publish_on_commit
 from handoff_api.models import Author, Handoff, OutboxItem, Role
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
@@ -76,6 +77,7 @@ def show_handoff(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[
 def claim(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.claim(session, handoff_id=handoff_id, agent_id=agent.id, actor=agent.name)
     agent_crud.audit(session, actor=agent.name, action="handoff.claim", target=f"handoff:{handoff_id}")
+    publish_on_commit(session, "handoffs", {"type": "claim", "handoff_id": handoff_id})
     return handoff_out(handoff)
 
 
@@ -98,7 +100,8 @@ def reply(handoff_id: int, body: AgentText, request: Request, session: SessionDe
                                payload={"text": text, "reply_to": last.external_id if last else None}))
     crud.note_first_response(handoff)
     agent_crud.audit(session, actor=agent.name, action="handoff.reply", target=f"handoff:{handoff_id}")
-    request.app.state.events.publish(f"conversation:{conversation.id}", {"type": "message", "id": message.id})
+    publish_on_commit(session, f"conversation:{conversation.id}", {"type": "message", "id": message.id})
+    publish_on_commit(session, "handoffs", {"type": "reply", "handoff_id": handoff_id})
     return {"message_id": message.id, "handoff": handoff_out(handoff)}
 
 
@@ -125,6 +128,7 @@ def transfer(handoff_id: int, body: TransferIn, session: SessionDep, agent: Agen
     crud.transfer(session, handoff=handoff, actor=agent.name, department=body.department, agent_id=body.agent_id)
     agent_crud.audit(session, actor=agent.name, action="handoff.transfer", target=f"handoff:{handoff_id}",
                      detail=body.model_dump())
+    publish_on_commit(session, "handoffs", {"type": "transfer", "handoff_id": handoff_id})
     return handoff_out(handoff)
 
 
@@ -137,6 +141,7 @@ async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: i
             crud.require_holder(handoff, agent_id=agent_id, is_admin=is_admin)
         crud.resolve(session, handoff=handoff, actor=agent_name, action=action)
         agent_crud.audit(session, actor=agent_name, action=f"handoff.{action}", target=f"handoff:{handoff_id}")
+        publish_on_commit(session, "handoffs", {"type": action, "handoff_id": handoff_id})
         result = handoff_out(handoff)
     gateway: Gateway = request.app.state.gateway
     await gateway.resume_bot(result["conversation_id"])

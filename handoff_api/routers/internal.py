@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.deps import ServiceDep, SessionDep, SettingsDep
+from handoff_api.events import publish_on_commit
 from handoff_api.models import Handoff
 from handoff_api.opening_hours import OpeningHours
 
@@ -52,8 +53,8 @@ def create_handoff(body: HandoffRequest, request: Request, response: Response, s
     )
     if not is_new:
         response.status_code = 200
-    request.app.state.events.publish("handoffs", {"type": "handoff", "handoff_id": handoff.id,
-                                                  "conversation_id": conversation.id})
+    publish_on_commit(session, "handoffs", {"type": "handoff", "handoff_id": handoff.id,
+                                            "conversation_id": conversation.id})
     return created_out(handoff, hours)
 
 
