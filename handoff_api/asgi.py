@@ -12,4 +12,5 @@ from handoff_api.settings import Settings
 
 def build() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return create_app(Settings())
