@@ -1,0 +1,96 @@
+"""Custom payloads sent to the citizen (docs/architecture.md) and the 280-character rule.
+
+Every bot message is ``{"text", "kind", "faq_id", "suggestions", "handoff"}``; every text
+must fit in 280 weighted characters as counted by twitter-text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_WEIGHTED = 280
+ELLIPSIS = "…"
+
+KINDS = ("answer", "clarify", "handoff", "smalltalk", "form", "info")
+
+try:  # the twitter-text-parser package is installed in the application venv
+    from twitter_text import parse_tweet as _parse_tweet
+except ImportError:  # pragma: no cover - fallback for a bare action server
+    _parse_tweet = None
+
+
+def _fallback_weight(text: str) -> int:
+    """Weighted length per the twitter-text v3 config (URLs are not special-cased)."""
+    total = 0
+    for char in text:
+        code = ord(char)
+        light = code <= 4351 or 8192 <= code <= 8205 or 8208 <= code <= 8223 or 8242 <= code <= 8247
+        total += 1 if light else 2
+    return total
+
+
+def weighted_length(text: str) -> int:
+    """Length of ``text`` as X counts it (most accents 1, emoji 2, a URL 23)."""
+    if _parse_tweet is not None:
+        return int(_parse_tweet(text).weightedLength)
+    return _fallback_weight(text)
+
+
+def fits(text: str, limit: int = MAX_WEIGHTED) -> bool:
+    return weighted_length(text) <= limit
+
+
+def truncate(text: str, limit: int = MAX_WEIGHTED) -> str:
+    """Cut ``text`` on a word boundary (adding "…") so that it fits in ``limit``."""
+    text = " ".join(text.split())
+    if fits(text, limit):
+        return text
+    words = text.split(" ")
+    # binary search on the number of words kept
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]).rstrip(" ,;:.") + ELLIPSIS, limit):
+            low = middle
+        else:
+            high = middle - 1
+    kept = " ".join(words[:low]).rstrip(" ,;:.")
+    if not kept:  # one very long word: cut characters
+        kept = words[0]
+        while kept and not fits(kept + ELLIPSIS, limit):
+            kept = kept[:-1]
+    return kept + ELLIPSIS
+
+
+def handoff_info(
+    *,
+    reason: str,
+    department: str | None = None,
+    reference: str | None = None,
+    handoff_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "department": department,
+        "reason": reason,
+        "reference": reference,
+        "handoff_id": handoff_id,
+    }
+
+
+def make_payload(
+    text: str,
+    kind: str,
+    *,
+    faq_id: str | None = None,
+    suggestions: list[dict[str, Any]] | None = None,
+    handoff: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise ValueError(f"unknown payload kind {kind!r}")
+    return {
+        "text": truncate(text),
+        "kind": kind,
+        "faq_id": faq_id,
+        "suggestions": list(suggestions or []),
+        "handoff": handoff,
+    }

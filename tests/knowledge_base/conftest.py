@@ -1,0 +1,69 @@
+"""Each test gets its own SQLite file, migrated, and a knowledge base on the hashing stand-in encoder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff_api.db import make_engine, make_session_factory
+from handoff_api.migrate import upgrade
+from handoff_api.settings import Settings
+from knowledge_base.hashing_encoder import HashingEncoder
+from knowledge_base.service import KnowledgeBase
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+SAMPLE = """\
+department: sports
+entries:
+  - id: piscines-horaires
+    question: "Quels sont les horaires des piscines municipales ?"
+    answer: "Les horaires changent selon la piscine et la période. Tout est sur notre page."
+    url: "https://www.ville.example/piscines"
+    tags: [piscine, horaires]
+    variants: ["piscine ouverte le dimanche ?", "horaires piscine vacances"]
+  - id: piscines-tarifs
+    question: "Combien coûte l'entrée à la piscine municipale ?"
+    answer: "Entrée à l'unité, carte de 10 entrées ou abonnement ; tarifs réduits sur justificatif."
+    tags: [piscine, tarifs]
+  - id: papiers-carte-identite
+    question: "Quels documents pour faire ma carte d'identité ?"
+    answer: "Prenez rendez-vous, remplissez la pré-demande en ligne et apportez photo et justificatif de domicile."
+    department: papiers
+    variants: ["renouveler CNI", "carte nationale d'identité périmée"]
+"""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path, embedding_model="hashing", seed_faq_on_start=False,
+                    faq_path=tmp_path / "faq")
+
+
+@pytest.fixture
+def factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(settings)
+    upgrade(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sample_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sample.yml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def encoder() -> HashingEncoder:
+    return HashingEncoder(256)
+
+
+def make_knowledge_base(factory: sessionmaker[Session], encoder: HashingEncoder) -> KnowledgeBase:
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1)
+    knowledge_base.load()
+    return knowledge_base

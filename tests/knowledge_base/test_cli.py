@@ -1,0 +1,102 @@
+"""``guichet kb ...`` through ``main(argv)`` and, once, as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from handoff_api.settings import Settings
+from knowledge_base.cli import main
+
+
+@pytest.fixture
+def cli_settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path / "var", embedding_model="hashing", seed_faq_on_start=False)
+
+
+def test_import_search_export(cli_settings: Settings, sample_file: Path, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "import", str(sample_file)], cli_settings) == 0
+    assert "3 created" in capsys.readouterr().out
+    assert main(["kb", "search", "--json", "--top-k", "2", "horaires", "piscine"], cli_settings) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["query"] == "horaires piscine" and result["hits"][0]["id"] == "piscines-horaires"
+    assert set(result["hits"][0]) == {"id", "score", "question"} and len(result["hits"]) == 2
+    assert main(["kb", "search", "carte", "identité"], cli_settings) == 0
+    assert "papiers-carte-identite" in capsys.readouterr().out
+    assert main(["kb", "export", str(tmp_path / "out.yml")], cli_settings) == 0
+    exported = yaml.safe_load((tmp_path / "out.yml").read_text(encoding="utf-8"))
+    assert len(exported["entries"]) == 3
+
+
+def test_batch_keeps_order_one_line_each(cli_settings: Settings, sample_file: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    main(["kb", "import", str(sample_file)], cli_settings)
+    capsys.readouterr()
+    batch = tmp_path / "queries.txt"
+    batch.write_text("horaires piscine\n\n😀\ncarte d'identité\n", encoding="utf-8")
+    assert main(["kb", "search", "--json", "--batch", str(batch)], cli_settings) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["query"] for line in lines] == ["horaires piscine", "", "😀", "carte d'identité"]
+    assert lines[1]["decision"] == "handoff" and "must not be empty" in lines[1]["error"]
+    assert lines[2] == {"query": "😀", "decision": "handoff", "hits": []}
+    assert lines[3]["hits"][0]["id"] == "papiers-carte-identite"
+
+
+def test_refused_import_exits_non_zero(cli_settings: Settings, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("entries:\n  - {id: x, question: Q, answer: R}\n", encoding="utf-8")
+    assert main(["kb", "import", str(bad)], cli_settings) == 1
+    assert f"refused {bad}: entries[0]: entry 'x': missing field 'department'" in capsys.readouterr().err
+    assert main(["kb", "import", str(tmp_path / "missing.yml")], cli_settings) == 2
+
+
+def test_calibrate_then_eval_uses_the_calibration(cli_settings: Settings, sample_file: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    main(["kb", "import", str(sample_file)], cli_settings)
+    capsys.readouterr()
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+        {"text": "horaires de la piscine", "expected": "piscines-horaires"},
+        {"text": "prix de la piscine", "expected": "piscines-tarifs"},
+        {"text": "refaire ma carte d'identité", "expected": "papiers-carte-identite"}]}), encoding="utf-8")
+    (eval_dir / "out_of_scope.yml").write_text(yaml.safe_dump({"questions": [
+        {"text": "quel temps fait-il", "category": "chitchat"}, {"text": "🙂", "category": "emoji"}]}),
+        encoding="utf-8")
+    assert main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2"], cli_settings) == 0
+    out = capsys.readouterr().out
+    assert "calibration 1 for hashing:256" in out and "2-fold cross-validation" in out
+    thresholds = json.loads(out.splitlines()[0].split(": ", 1)[1])
+    assert main(["kb", "eval", "--json", "--eval-path", str(eval_dir)], cli_settings) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["thresholds"] == thresholds
+    assert report["metrics"]["in_scope"] == 3 and report["metrics"]["out_of_scope"] == 2
+    assert {"top1", "top3", "mrr", "answered_correct", "answer_precision", "answered_or_offered",
+            "oos_answered"} <= set(report["metrics"])
+
+
+def test_import_fiches(cli_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "fiches" / "json"
+    assert main(["kb", "import-fiches", str(fixtures), "--department", "papiers"], cli_settings) == 0
+    assert "2 draft entries created" in capsys.readouterr().out
+
+
+def test_real_process_on_database_url(tmp_path: Path, sample_file: Path) -> None:
+    env = {**os.environ, "GUICHET_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}",
+           "GUICHET_EMBEDDING_MODEL": "hashing", "GUICHET_VAR_DIR": str(tmp_path / "var")}
+    run = [sys.executable, "-m", "knowledge_base.cli", "kb"]
+    imported = subprocess.run([*run, "import", str(sample_file)], env=env, capture_output=True, text=True,
+                              timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert (tmp_path / "other.db").exists() and not (tmp_path / "var" / "guichet.db").exists()
+    found = subprocess.run([*run, "search", "--json", "horaires piscine"], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert json.loads(found.stdout)["hits"][0]["id"] == "piscines-horaires"

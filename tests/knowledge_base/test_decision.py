@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.calibration import cross_validate, fit_thresholds
+from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
+from knowledge_base.evaluation import Outcome, Question, decisions_for, metrics
+from knowledge_base.ranking import Ranked
+
+THRESHOLDS = Thresholds(answer_score=0.90, answer_margin=0.02, clarify_score=0.85)
+
+
+@pytest.mark.parametrize(("top", "second", "expected"), [
+    (0.95, 0.90, "answer"),     # high and clearly ahead
+    (0.95, 0.94, "clarify"),    # high but tied with another entry
+    (0.88, 0.80, "clarify"),    # clearly ahead but not high enough to be sure
+    (0.84, 0.70, "handoff"),    # nothing fits
+    (0.90, 0.88, "answer"),     # on both thresholds
+])
+def test_decide(top: float, second: float, expected: str) -> None:
+    assert decide(Signals(top=top, second=second, lexical=0.0), THRESHOLDS) == expected
+
+
+def test_no_candidate_hands_off() -> None:
+    assert decide(signals([]), THRESHOLDS) == "handoff"
+    assert signals([Ranked("a", 0.9, 0.9, 0.0)]) == Signals(top=0.9, second=0.9 - 1.0, lexical=0.0)
+
+
+def test_thresholds_round_trip_and_errors() -> None:
+    assert Thresholds.from_dict(DEFAULT_THRESHOLDS.as_dict()) == DEFAULT_THRESHOLDS
+    with pytest.raises(ValueError, match="answer_margin"):
+        Thresholds.from_dict({"answer_score": 1})
+
+
+def outcome(expected: str | None, ranked: list[str], top: float, second: float) -> Outcome:
+    return Outcome(Question("q", expected=expected, category=None if expected else "oos"), ranked,
+                   Signals(top=top, second=second, lexical=0.0))
+
+
+def crafted() -> list[Outcome]:
+    outcomes = []
+    for i in range(40):  # confident and right
+        outcomes.append(outcome("a", ["a", "b", "c"], 0.95 + i * 0.001, 0.90))
+    for i in range(10):  # right but close to the second: should be clarified
+        outcomes.append(outcome("a", ["a", "b", "c"], 0.92, 0.915 - i * 0.0001))
+    for i in range(10):  # wrong first, right in the top 3
+        outcomes.append(outcome("a", ["b", "a", "c"], 0.92, 0.915 - i * 0.0001))
+    for i in range(20):  # out of scope, low
+        outcomes.append(outcome(None, ["b", "c", "d"], 0.80 + i * 0.001, 0.79))
+    return outcomes
+
+
+def test_fit_finds_thresholds_meeting_the_targets() -> None:
+    outcomes = crafted()
+    thresholds = fit_thresholds(outcomes, target_precision=0.95)
+    figures = metrics(outcomes, decisions_for(outcomes, thresholds))
+    assert figures["answer_precision"] >= 0.95
+    assert 40 / 60 <= figures["answered_correct"] <= 45 / 60
+    assert figures["answered_or_offered"] >= 0.90  # the highest clarify floor that offers 90%
+    assert figures["oos_answered"] == 0.0 and figures["oos_handoff"] == 1.0
+    assert figures["top1"] == pytest.approx(50 / 60) and figures["top3"] == 1.0
+    assert figures["mrr"] == pytest.approx((50 + 10 / 2) / 60)
+
+
+def test_cross_validation_decides_every_question() -> None:
+    outcomes = crafted()
+    decided = cross_validate(outcomes, k=4, target_precision=0.95)
+    assert len(decided) == len(outcomes) and set(decided) <= {"answer", "clarify", "handoff"}
+
+
+def test_target_precision_is_checked() -> None:
+    with pytest.raises(ValueError, match="target_precision"):
+        fit_thresholds(crafted(), target_precision=1.5)

