@@ -41,8 +41,9 @@ def answer_text(hit: dict[str, Any]) -> str:
     return truncate(answer)
 
 
-def answer_payload(hit: dict[str, Any]) -> dict[str, Any]:
-    return make_payload(answer_text(hit), "answer", faq_id=hit.get("id"))
+def answer_payload(hit: dict[str, Any], others: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    suggestions = [{"faq_id": other.get("id"), "question": other.get("question")} for other in others or []]
+    return make_payload(answer_text(hit), "answer", faq_id=hit.get("id"), suggestions=suggestions)
 
 
 def _question_label(hit: dict[str, Any]) -> str:
@@ -149,10 +150,8 @@ class ActionAnswerQuestion(Action):
 
         hits = [hit for hit in result.get("hits", []) if isinstance(hit, dict)]
         decision = result["decision"]
-        if decision == "answer" and hits:
-            dispatcher.utter_message(json_message=answer_payload(hits[0]))
-            return events + _answered_events(hits[0])
-        if decision == "clarify" and len(hits) >= 2:
+        in_form = bool(tracker.active_loop_name)
+        if decision == "clarify" and len(hits) >= 2 and not in_form:
             options = hits[:3]
             dispatcher.utter_message(json_message=clarify_payload(options))
             return [
@@ -160,9 +159,17 @@ class ActionAnswerQuestion(Action):
                 SlotSet("clarify_options", {"query": query, "options": options}),
                 SlotSet("pending_choice", True),
             ]
-        if decision == "clarify" and hits:  # one candidate only: answer it
-            dispatcher.utter_message(json_message=answer_payload(hits[0]))
+        if decision in ("answer", "clarify") and hits:
+            # a question asked in the middle of a form gets the best answer (the other
+            # candidates as suggestions) rather than a numbered list, so that the form's next
+            # answer cannot be mistaken for a pick
+            others = hits[1:3] if decision == "clarify" else []
+            dispatcher.utter_message(json_message=answer_payload(hits[0], others))
             return events + _answered_events(hits[0])
+        if in_form:
+            # no handoff in the middle of a form: the form goes on, and ends with one
+            dispatcher.utter_message(json_message=make_payload(texts.NO_ANSWER_DURING_FORM, "info"))
+            return events
 
         department = None
         if hits and float(hits[0].get("score") or 0.0) >= RELEVANT_SCORE:

@@ -14,7 +14,8 @@ import httpx
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 5.0
+# short: an action may make two calls (search, then handoff) within the application's 10 s wait for Rasa
+DEFAULT_TIMEOUT_SECONDS = 4.0
 DECISIONS = ("answer", "clarify", "handoff")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -46,10 +47,11 @@ def latest_entities(tracker: Tracker, entity: str) -> list[str]:
 NEGATED = re.compile(r"\b(pas|non|plutot que|plutôt que)\s+(un|une|le|la|l'|les|des|au|aux|du|de|à|a)?\s*$", re.I)
 
 
-def preferred_entity(tracker: Tracker, entity: str) -> str | None:
+def preferred_entity(tracker: Tracker, entity: str, acceptable: Callable[[str], bool] | None = None) -> str | None:
     """The value of ``entity`` the citizen means when the message names several.
 
-    "c'est un nid-de-poule, pas un lampadaire": the one not after "pas"/"non", else the first.
+    "c'est un nid-de-poule, pas un lampadaire": the first one not after "pas"/"non" (and,
+    if given, ``acceptable``), else the first one.
     """
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")
@@ -57,7 +59,19 @@ def preferred_entity(tracker: Tracker, entity: str) -> str | None:
     if not found:
         return None
     kept = [e for e in found if not NEGATED.search(text[: int(e.get("start") or 0)])]
+    if acceptable is not None:
+        kept = [e for e in kept if acceptable(str(e["value"]))] or [e for e in found if acceptable(str(e["value"]))]
     return str((kept or found)[0]["value"])
+
+
+def previous_slot_value(tracker: Tracker, slot: str) -> Any:
+    """The value ``slot`` had before the latest citizen message."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    value = None
+    for event in tracker.events[: max(last_user, 0)]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return value
 
 
 def user_texts(tracker: Tracker, limit: int = 3) -> list[str]:

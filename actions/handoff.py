@@ -30,6 +30,11 @@ def handoff_text(intro: str, expected: str | None, reference: str) -> str:
     return f"{texts.HANDOFF_SHORT_INTRO} {room} {tail}"
 
 
+def clear_pending_choice(tracker: Tracker) -> list[EventType]:
+    """Forget a clarification list (e.g. when a form starts): its numbers no longer apply."""
+    return reset_events(tracker, ("clarify_options", "pending_choice"))
+
+
 def reset_events(tracker: Tracker, slots: tuple[str, ...] = FORM_SLOTS) -> list[EventType]:
     return [SlotSet(slot, None) for slot in slots if tracker.get_slot(slot) is not None]
 

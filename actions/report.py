@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -9,8 +10,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import texts
-from .conversation import latest_entities, latest_intent, latest_text, preferred_entity, user_texts
-from .handoff import apology_payload, hand_over, reset_events
+from .conversation import (
+    latest_entities,
+    latest_intent,
+    latest_text,
+    preferred_entity,
+    previous_slot_value,
+    user_texts,
+)
+from .handoff import apology_payload, clear_pending_choice, hand_over, reset_events
 from .payloads import fits, make_payload, truncate
 from .problem_types import canonical_problem, department_for, problem_label
 from .text_utils import has_words, normalize, shorten
@@ -67,6 +75,11 @@ NO_DETAIL_ANSWERS = {
 }
 YES_ANSWERS = {"oui", "ouais", "ok", "okay", "yes", "d accord", "oui je veux bien", "volontiers"}
 MAX_PLACE_CHARS = 200
+# words that announce a correction ("en fait c'est au 14", "pardon, c'est rue Hugo")
+CORRECTION = re.compile(
+    r"\b(en fait|pardon|non|plut[oô]t|erreur|tromp[ée]|rectif\w*|correction|pas (au|à|a|le|la|rue|devant))\b",
+    re.IGNORECASE,
+)
 MAX_DETAIL_CHARS = 1000
 
 
@@ -97,6 +110,9 @@ class ValidateReportForm(FormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return [*await super().run(dispatcher, tracker, domain), *clear_pending_choice(tracker)]
+
     def _answer_taken_for_a_question(self, tracker: Tracker, slot: str) -> dict[str, Any]:
         """NLU may label a bare answer ("à côté de la piscine") ask_question: the form would then
         treat it as a digression. When the text does not look like a question, keep it as the
@@ -124,10 +140,18 @@ class ValidateReportForm(FormValidationAction):
     def validate_problem_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        value = preferred_entity(tracker, "problem_type") or str(value or "").strip()
+        value = (
+            preferred_entity(tracker, "problem_type", lambda v: canonical_problem(v) is not None)
+            or str(value or "").strip()
+        )
         key = canonical_problem(value)
         if key:
             return {"problem_type": key}
+        previous = previous_slot_value(tracker, "problem_type")
+        if previous and tracker.get_slot("requested_slot") != "problem_type":
+            # a word tagged as a problem in a later answer ("c'est juste devant ..."): only a
+            # known problem type corrects the one given before
+            return {"problem_type": previous}
         if (
             tracker.get_slot("requested_slot") == "problem_type"
             and latest_entities(tracker, "place")
@@ -154,7 +178,11 @@ class ValidateReportForm(FormValidationAction):
             problem = problem_label(tracker.get_slot("problem_type") or "")
             _form_message(dispatcher, texts.REPORT_CORRECTED_TYPE.format(problem=problem))
             return {"place": None}
-        if _is_content(value):
+        previous = previous_slot_value(tracker, "place")
+        if previous and tracker.get_slot("requested_slot") != "place" and not CORRECTION.search(latest_text(tracker)):
+            # a place mentioned in a detail is not a correction of the place unless it says so
+            return {"place": previous}
+        if _is_content(value) and latest_intent(tracker) != "choose_option":
             return {"place": shorten(value, MAX_PLACE_CHARS)}
         _form_message(dispatcher, texts.REPORT_ASK_PLACE_AGAIN)
         return {"place": None}
@@ -163,7 +191,11 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         value = str(value or "").strip()
-        corrected = [slot for slot in ("problem_type", "place") if slot in tracker.slots_to_validate()]
+        corrected = [
+            slot
+            for slot in ("problem_type", "place")
+            if slot in tracker.slots_to_validate() and tracker.get_slot(slot) != previous_slot_value(tracker, slot)
+        ]
         if corrected and value != NO_DETAIL:
             # the message corrected the problem or the place: confirm, ask the detail again
             problem = problem_label(tracker.get_slot("problem_type") or "")

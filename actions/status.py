@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import api_client, texts
 from .departments import department_label
-from .handoff import apology_payload
+from .handoff import apology_payload, clear_pending_choice
 from .payloads import fits, make_payload
 
 # G- + 5 uppercase letters or digits; citizens also type "g 7k3q9" or "G7K3Q9"
@@ -60,6 +60,9 @@ def status_text(request: dict[str, Any]) -> str:
 class ValidateStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_status_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return [*await super().run(dispatcher, tracker, domain), *clear_pending_choice(tracker)]
 
     def validate_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

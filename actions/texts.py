@@ -22,6 +22,10 @@ NO_PENDING_CHOICE = (
     "ou tapez « agent » pour parler à une personne."
 )
 
+NO_ANSWER_DURING_FORM = (
+    "Je n'ai pas de réponse sûre à cette question. Un agent pourra y répondre une fois votre demande enregistrée."
+)
+
 # --- clarification -------------------------------------------------------------
 CLARIFY_INTRO = "Je ne suis pas sûr d'avoir compris. Voulez-vous parler de :"
 CLARIFY_OUTRO = "? Répondez par le numéro, ou « aucun »."
@@ -57,11 +61,9 @@ ASK_PLACE = (
     "exemple « devant l'école Jules Ferry »."
 )
 ASK_PROBLEM_DETAILS = "Voulez-vous ajouter un détail ? Sinon répondez non."
-REPORT_ASK_TYPE_AGAIN = (
-    "Je n'ai pas compris le problème. Décrivez-le en quelques mots, par exemple "
-    "« lampadaire en panne » ou « nid-de-poule »."
-)
-REPORT_ASK_PLACE_AGAIN = "Je n'ai pas compris l'endroit. Donnez une adresse (numéro et rue) ou un repère proche."
+# said before the form asks again (the question follows)
+REPORT_ASK_TYPE_AGAIN = "Je n'ai pas compris le problème."
+REPORT_ASK_PLACE_AGAIN = "Je n'ai pas compris l'endroit."
 REPORT_CORRECTED = "C'est corrigé : {problem}, {place}."
 REPORT_CORRECTED_TYPE = "C'est corrigé : {problem}."
 REPORT_DETAIL_PROMPT = "Je vous écoute : écrivez votre détail en quelques mots."
@@ -74,10 +76,7 @@ REPORT_CANCELLED = "D'accord, j'annule ce signalement. Vous pouvez recommencer q
 
 # --- where is my request ----------------------------------------------------------
 ASK_REFERENCE = "Quel est le numéro de votre demande ? Il commence par G-, par exemple G-7K3Q9."
-STATUS_BAD_REFERENCE = (
-    "Je ne reconnais pas ce numéro. Il ressemble à G-7K3Q9 : la lettre G, un tiret, puis "
-    "5 lettres ou chiffres. Si vous ne l'avez pas, répondez non."
-)
+STATUS_BAD_REFERENCE = "Je ne reconnais pas ce numéro. Si vous ne l'avez pas, répondez non."
 STATUS_WAITING = (
     "Votre demande {reference} est bien enregistrée. Elle attend d'être prise en charge par le service {department}."
 )

@@ -4,6 +4,10 @@
 query that is more than the model itself. The folder's own tokenizer and transformer are called
 directly instead (same tokens, same mean pooling and normalisation as the folder's modules), and
 the prompts come from the folder's ``config_sentence_transformers.json`` (e5: "query: "/"passage: ").
+
+Threads: one short query runs on one thread. Two threads make it no faster, and far slower as soon
+as another process wants a core (measured on 2 cores with Rasa busy: p50 430 ms with two threads,
+32 ms with one); batches of passages (imports, start-up) use two. One forward pass at a time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,7 @@ import numpy.typing as npt
 log = logging.getLogger("guichet.kb.encoder")
 
 BATCH_SIZE = 32
+SMALL_BATCH = 4  # at most this many texts: one thread
 DEFAULT_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
 
@@ -28,12 +34,15 @@ class ModelMissing(FileNotFoundError):
     pass
 
 
+def batch_threads() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def limit_torch_threads() -> None:
     """Two intra-op threads at most: the machine has two cores and the web server needs some too."""
     import torch
 
-    threads = max(1, min(2, os.cpu_count() or 1))
-    torch.set_num_threads(threads)
+    torch.set_num_threads(batch_threads())
     with contextlib.suppress(RuntimeError):  # already set, or parallel work already started
         torch.set_num_interop_threads(1)
 
@@ -63,6 +72,7 @@ class SentenceTransformerEncoder:
         from sentence_transformers import SentenceTransformer
 
         self._torch = torch
+        self._lock = threading.Lock()
         self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         self.model.eval()
         self.name = model_name(folder)
@@ -82,9 +92,11 @@ class SentenceTransformerEncoder:
     def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
-        for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start:start + BATCH_SIZE]
-            out[batch] = self._forward([texts[i] for i in batch])
+        with self._lock:
+            self._torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else batch_threads())
+            for start in range(0, len(order), BATCH_SIZE):
+                batch = order[start:start + BATCH_SIZE]
+                out[batch] = self._forward([texts[i] for i in batch])
         return out
 
     def _forward(self, texts: list[str]) -> npt.NDArray[np.float32]:

@@ -28,10 +28,15 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     history: list[str] | None = None,
+    before: dict[str, Any] | None = None,
     extra_events: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
 ) -> Tracker:
-    """A tracker whose latest message is ``text``; ``history`` are earlier citizen messages."""
+    """A tracker whose latest message is ``text``.
+
+    ``history`` are earlier citizen messages, ``before`` slots set before the latest message,
+    ``extra_events`` events after it (e.g. slot candidates of a form).
+    """
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
@@ -42,9 +47,11 @@ def make_tracker(
     for earlier in history or []:
         events.append({"event": "user", "text": earlier, "parse_data": {"text": earlier}, "metadata": METADATA})
         events.append({"event": "action", "name": "action_answer_question"})
+    events += [{"event": "slot", "name": name, "value": value} for name, value in (before or {}).items()]
     events.append({"event": "user", "text": text, "parse_data": parse_data, "metadata": METADATA})
     events += extra_events or []
     all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(before or {})
     all_slots.update(slots or {})
     return Tracker(
         "sender-1",

@@ -243,3 +243,21 @@ def test_a_very_long_message_goes_to_a_person(app: FakeApp) -> None:
     assert payloads[0]["kind"] == "handoff"
     assert payloads[0]["handoff"]["reference"] == "G-7K3Q9"
     assert not any(r.url.path == "/api/kb/search" for r in app.requests)
+
+
+def test_during_a_form_an_unclear_question_gets_the_best_answer(app: FakeApp) -> None:
+    app.route(SEARCH, body={"query": "piscine", "decision": "clarify", "hits": HITS})
+    tracker = make_tracker("la piscine ?", slots={"requested_slot": "place"}, active_loop="report_form")
+    payloads, events = run_action(ActionAnswerQuestion(), tracker)
+    assert payloads[0]["kind"] == "answer" and payloads[0]["faq_id"] == "piscines-horaires"
+    assert [s["faq_id"] for s in payloads[0]["suggestions"]] == ["piscines-tarifs", "natation-cours"]
+    assert "pending_choice" not in slot_events(events)
+
+
+def test_during_a_form_no_handoff_for_an_unanswered_question(app: FakeApp) -> None:
+    app.route(SEARCH, body={"query": "x", "decision": "handoff", "hits": []})
+    tracker = make_tracker("et les impôts ?", slots={"requested_slot": "place"}, active_loop="report_form")
+    payloads, _ = run_action(ActionAnswerQuestion(), tracker)
+    assert payloads[0]["kind"] == "info"
+    assert payloads[0]["text"].startswith("Je n'ai pas de réponse sûre à cette question.")
+    assert not any(r.url.path == HANDOFFS.split(" ")[1] for r in app.requests)

@@ -14,7 +14,13 @@ HANDOFFS = "POST /api/internal/handoffs"
 
 
 def validate(
-    text: str, candidates: dict, *, requested: str, entities: list | None = None, slots: dict | None = None
+    text: str,
+    candidates: dict,
+    *,
+    requested: str,
+    entities: list | None = None,
+    slots: dict | None = None,
+    before: dict | None = None,
 ) -> tuple[dict, list[dict]]:
     """Run validate_report_form as Rasa does: slot candidates are the last events."""
     tracker = make_tracker(
@@ -22,6 +28,7 @@ def validate(
         intent="report_problem",
         entities=entities,
         slots={"requested_slot": requested, **(slots or {}), **candidates},
+        before=before,
         extra_events=[{"event": "slot", "name": name, "value": value} for name, value in candidates.items()],
         active_loop="report_form",
     )
@@ -260,3 +267,89 @@ def test_an_answer_labelled_as_a_question_is_still_the_answer() -> None:
 @pytest.mark.parametrize("text", ["la piscine est ouverte le dimanche ?", "quand passent les encombrants"])
 def test_a_real_question_during_the_form_is_left_to_the_digression(text: str) -> None:
     assert run_form(text, "ask_question", "place") == {}
+
+
+def test_a_form_forgets_a_pending_clarification() -> None:
+    tracker = make_tracker(
+        "un lampadaire",
+        intent="report_problem",
+        slots={"requested_slot": "problem_type", "pending_choice": True, "clarify_options": {"options": []}},
+        active_loop="report_form",
+    )
+    events = asyncio.run(ValidateReportForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert slot_events(events) == {"clarify_options": None, "pending_choice": None}
+
+
+def test_a_stray_entity_does_not_beat_a_known_problem() -> None:
+    text = "je veux signaler un nid de poule rue Pasteur"
+    entities = [
+        {"entity": "problem_type", "value": "veux", "start": 3, "end": 7},
+        {"entity": "problem_type", "value": "nid_de_poule", "start": 20, "end": 32},
+    ]
+    slots, _ = validate(text, {"problem_type": "nid_de_poule"}, requested="problem_type", entities=entities)
+    assert slots["problem_type"] == "nid_de_poule"
+
+
+def test_a_number_is_not_a_place() -> None:
+    tracker = make_tracker(
+        "le 2",
+        intent="choose_option",
+        slots={"requested_slot": "place", "place": "le 2"},
+        extra_events=[{"event": "slot", "name": "place", "value": "le 2"}],
+        active_loop="report_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateReportForm().run(dispatcher, tracker, DOMAIN))
+    assert slot_events(events)["place"] is None
+
+
+def test_a_detail_with_a_stray_problem_word_keeps_the_problem() -> None:
+    text = "c'est juste devant le passage piéton"
+    slots, messages = validate(
+        text,
+        {"problem_type": "juste", "problem_details": text},
+        requested="problem_details",
+        entities=[{"entity": "problem_type", "value": "juste", "start": 5, "end": 10}],
+        before={"problem_type": "lampadaire", "place": "12 rue des Lilas"},
+    )
+    assert slots["problem_type"] == "lampadaire"
+    assert slots["problem_details"] == text
+    assert messages == []
+
+
+def test_a_place_in_a_detail_is_not_a_correction_unless_said_so() -> None:
+    before = {"problem_type": "lampadaire", "place": "12 rue des Lilas"}
+    text = "il éclaire mal le 14 rue des Lilas aussi"
+    entity = [{"entity": "place", "value": "14 rue des Lilas", "start": 18, "end": 34}]
+    slots, messages = validate(
+        text,
+        {"place": "14 rue des Lilas", "problem_details": text},
+        requested="problem_details",
+        entities=entity,
+        before=before,
+    )
+    assert slots["place"] == "12 rue des Lilas" and slots["problem_details"] == text and messages == []
+
+    text = "en fait c'est au 14 rue des Lilas"
+    slots, messages = validate(
+        text,
+        {"place": "14 rue des Lilas", "problem_details": text},
+        requested="problem_details",
+        entities=entity,
+        before=before,
+    )
+    assert slots["place"] == "14 rue des Lilas" and slots["problem_details"] is None
+    assert messages[0]["text"] == "C'est corrigé : lampadaire, 14 rue des Lilas."
+
+
+def test_a_known_problem_corrects_the_previous_one_at_any_step() -> None:
+    text = "pardon, c'est un nid de poule"
+    slots, messages = validate(
+        text,
+        {"problem_type": "nid_de_poule", "problem_details": text},
+        requested="problem_details",
+        entities=[{"entity": "problem_type", "value": "nid_de_poule", "start": 17, "end": 29}],
+        before={"problem_type": "lampadaire", "place": "12 rue des Lilas"},
+    )
+    assert slots["problem_type"] == "nid_de_poule" and slots["problem_details"] is None
+    assert messages[0]["text"] == "C'est corrigé : nid-de-poule, 12 rue des Lilas."
