@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 RASA="${RASA:-.venv-rasa/bin/rasa}"
-MODEL="${MODEL:-var/rasa-models/guichet.tar.gz}"
+MODEL="${MODEL:-$(ls -t var/rasa-models/*.tar.gz | head -1)}"
 OUT=var/rasa-results
 "$RASA" test nlu --model "$MODEL" --domain bot/domain.yml --nlu tests/bot/nlu_holdout.yml --out "$OUT/nlu" --no-plot
 "$RASA" test core --e2e --model "$MODEL" --stories tests/bot/test_stories.yml --out "$OUT/stories" \

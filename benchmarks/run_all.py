@@ -1,0 +1,50 @@
+"""``make bench``: every benchmark in turn, then docs/benchmarks.md gathered from their sections.
+
+Each benchmark also runs alone (``python -m benchmarks.<name>``) and rewrites only its own section.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from benchmarks.report import DOCS
+
+STEPS = [
+    ("kb", ["benchmarks.kb_search"]),
+    ("rasa-faq", ["benchmarks.rasa_faq_baseline"]),
+    ("stack", ["benchmarks.stack_bench"]),
+    ("faults", ["benchmarks.faults"]),
+    ("soak", ["benchmarks.soak"]),
+]
+INTRO = """# Benchmarks
+
+Measured on the project's 2-core machines by `make bench`; each section names its command, the machine and
+the date, and comparisons inside a section come from one run, side by side. These are figures, not tests:
+`make test` never times anything.
+
+"""
+
+
+def gather() -> None:
+    sections = [DOCS / f"benchmarks-{name}.md" for name, _ in STEPS]
+    body = "\n".join(path.read_text() for path in sections if path.exists())
+    (DOCS / "benchmarks.md").write_text(INTRO + body)
+
+
+def main(argv: list[str]) -> int:
+    only = set(argv)
+    failures = []
+    for name, module in STEPS:
+        if only and name not in only:
+            continue
+        print(f"== benchmark {name}", flush=True)
+        if subprocess.run([sys.executable, "-m", *module], check=False).returncode != 0:
+            failures.append(name)
+    gather()
+    print(f"wrote {DOCS / 'benchmarks.md'}" + (f"; failed: {', '.join(failures)}" if failures else ""))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+"""The trained Rasa model itself: clean data, held-out NLU scores, and every test story."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
+from handoff_api.settings import PROJECT_ROOT, Settings
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture(scope="module")
+def rasa() -> list[str]:
+    settings = Settings(_env_file=None)
+    try:
+        return [str(rasa_executable(settings))]
+    except RuntimeError as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def model(rasa: list[str]) -> Path:
+    return ensure_model(Settings(_env_file=None))
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), capture_output=True, text=True,
+                          check=False, timeout=900)
+
+
+def test_training_data_is_valid(rasa: list[str]) -> None:
+    result = run([*rasa, "data", "validate", "--config", "bot/config.yml", "--domain", "bot/domain.yml",
+                  "--data", "data", "--fail-on-warnings"])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_held_out_intents(rasa: list[str], model: Path, tmp_path: Path) -> None:
+    result = run([*rasa, "test", "nlu", "--model", str(model), "--domain", "bot/domain.yml",
+                  "--nlu", "tests/bot/nlu_holdout.yml", "--out", str(tmp_path), "--no-plot"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
+    scores = {name: value["f1-score"] for name, value in report.items()
+              if isinstance(value, dict) and "avg" not in name and name != "accuracy"}
+    required = {"greet", "goodbye", "thank", "affirm", "deny", "ask_question", "request_human", "report_problem",
+                "check_status", "insult", "bot_challenge"}
+    assert required <= set(scores)
+    assert report["macro avg"]["f1-score"] >= 0.92, scores
+    assert min(scores.values()) >= 0.85, scores
+
+
+def test_every_story_passes(rasa: list[str], model: Path, tmp_path: Path) -> None:
+    result = run([*rasa, "test", "core", "--e2e", "--model", str(model), "--stories", "tests/bot/test_stories.yml",
+                  "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot"])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    failed = (tmp_path / "failed_test_stories.yml").read_text() if (tmp_path / "failed_test_stories.yml").exists() \
+        else ""
+    assert "story:" not in failed, failed[:3000]
