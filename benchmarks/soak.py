@@ -115,8 +115,9 @@ def main() -> None:
         finally:
             stack.stop()
     xs = [s["t"] for s in samples]
-    (DOCS / "soak-latency.svg").write_text(line_chart("p95 latency per 10 s", xs, {"p95 ms": [s["p95_ms"] for s in samples]},
-                                                      x_label="seconds", y_label="ms"))
+    latency = {"p95 ms": [s["p95_ms"] for s in samples]}
+    (DOCS / "soak-latency.svg").write_text(line_chart("p95 latency per 10 s", xs, latency, x_label="seconds",
+                                                      y_label="ms"))
     memory = {name.removeprefix("rss_"): [s[name] for s in samples] for name in samples[0] if name.startswith("rss_")}
     (DOCS / "soak-memory.svg").write_text(line_chart("resident memory", xs, memory, x_label="seconds", y_label="MB"))
     text = header("Soak", f"python -m benchmarks.soak --minutes {args.minutes:g} --rate {args.rate:g}")

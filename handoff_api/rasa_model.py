@@ -30,7 +30,8 @@ def rasa_environment() -> dict[str, str]:
 def rasa_executable(settings: Settings) -> Path:
     rasa = settings.rasa_venv / "bin" / "rasa"
     if not rasa.exists():
-        raise RasaSetupError(f"GUICHET_RASA_VENV={settings.rasa_venv}: no rasa executable at {rasa}; run `make install`")
+        raise RasaSetupError(f"GUICHET_RASA_VENV={settings.rasa_venv}: no rasa executable at {rasa}; "
+                             "run `make install`")
     return rasa
 
 

@@ -89,7 +89,8 @@ class Stack:
         env = child_environment(self.settings)
         self.start_process("app", [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
                                    "--host", self.settings.host, "--port", str(self.settings.port),
-                                   "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5"], env)
+                                   "--log-level", "warning", "--no-access-log",
+                                   "--timeout-graceful-shutdown", "5"], env)
 
     def wait_healthy(self, timeout: float = 300.0) -> dict[str, object]:
         deadline = time.monotonic() + timeout

@@ -4,8 +4,9 @@ Each entry has several "key" vectors (its question and each variant) and a fixed
 passage vectors (say, the whole entry and its answer). An entry scores a soft maximum of the
 cosines of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a little
 for each other good one), blended with the cosines of its passages, each with its weight.
-Entries are added, replaced and removed one at a time: rows of a removed entry are only marked
-dead, and the matrices are compacted once the dead outnumber the living.
+Entries are added, replaced and removed one at a time: new rows go into buffers that grow by
+doubling, rows of a removed entry are only marked dead, and the buffers are compacted once the
+dead outnumber the living.
 """
 
 from __future__ import annotations
@@ -16,14 +17,26 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]
 
 
+def limit_blas_threads() -> None:
+    """One BLAS thread: a matrix-vector product this size gains nothing from two, and two threads
+    spinning on a 2-core machine shared with the model and Rasa make it ten times slower."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # then numpy keeps its default
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 class DenseIndex:
     def __init__(self, dim: int, *, key_weight: float, passage_weights: tuple[float, ...], tau: float) -> None:
         self.dim = dim
         self.key_weight = key_weight
         self.passage_weights = np.array(passage_weights, dtype=np.float32)
         self.tau = tau
+        # buffers grow by doubling; rows [0, n) are in use
         self._keys: Vectors = np.zeros((0, dim), dtype=np.float32)
         self._key_slot = np.zeros(0, dtype=np.int64)
+        self._n_keys = 0
         self._passages: Vectors = np.zeros((0, len(passage_weights), dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._ids: list[str | None] = []
@@ -42,26 +55,41 @@ class DenseIndex:
             raise ValueError(f"entry {entry_id!r}: vectors of shape {keys.shape} and {passages.shape}, "
                              f"expected (n>=1, {self.dim}) and {expected}")
 
+    @staticmethod
+    def _grown(buffer: np.ndarray, needed: int) -> np.ndarray:
+        if needed <= len(buffer):
+            return buffer
+        grown = np.zeros((max(needed + needed // 4, 2 * len(buffer), 16), *buffer.shape[1:]), dtype=buffer.dtype)
+        grown[: len(buffer)] = buffer
+        return grown
+
     def put(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
         self.put_many([(entry_id, keys, passages)])
 
     def put_many(self, items: list[tuple[str, Vectors, Vectors]]) -> None:
-        """Add or replace entries, copying the matrices once for all of them."""
+        """Add or replace entries (appended: amortised cost of the new rows only)."""
         for entry_id, keys, passages in items:
             self._check(entry_id, keys, passages)
         for entry_id, _keys, _passages in items:
             self.remove(entry_id)
         if not items:
             return
-        first = len(self._ids)
-        for offset, (entry_id, _keys, _passages) in enumerate(items):
+        first, n_keys = len(self._ids), self._n_keys
+        new_keys = sum(len(keys) for _, keys, _ in items)
+        self._keys = self._grown(self._keys, n_keys + new_keys)
+        self._key_slot = self._grown(self._key_slot, n_keys + new_keys)
+        self._passages = self._grown(self._passages, first + len(items))
+        self._alive = self._grown(self._alive, first + len(items))
+        for offset, (entry_id, keys, passages) in enumerate(items):
+            slot = first + offset
             self._ids.append(entry_id)
-            self._slots[entry_id] = first + offset
-        owners = [np.full(len(keys), first + offset, dtype=np.int64) for offset, (_, keys, _) in enumerate(items)]
-        self._keys = np.concatenate([self._keys, *(keys.astype(np.float32) for _, keys, _ in items)])
-        self._key_slot = np.concatenate([self._key_slot, *owners])
-        self._passages = np.concatenate([self._passages, np.stack([p for _, _, p in items]).astype(np.float32)])
-        self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
+            self._slots[entry_id] = slot
+            self._keys[n_keys:n_keys + len(keys)] = keys
+            self._key_slot[n_keys:n_keys + len(keys)] = slot
+            n_keys += len(keys)
+            self._passages[slot] = passages
+            self._alive[slot] = True
+        self._n_keys = n_keys
 
     def remove(self, entry_id: str) -> None:
         slot = self._slots.pop(entry_id, None)
@@ -69,17 +97,20 @@ class DenseIndex:
             return
         self._ids[slot] = None
         self._alive[slot] = False
-        self._dead_keys += int(np.count_nonzero(self._key_slot == slot))
-        if self._dead_keys > len(self._key_slot) // 2:
+        self._dead_keys += int(np.count_nonzero(self._key_slot[: self._n_keys] == slot))
+        if self._dead_keys > self._n_keys // 2:
             self._compact()
 
     def _compact(self) -> None:
-        alive = self._alive
+        count = len(self._ids)
+        alive = self._alive[:count]
         new_slot = np.cumsum(alive) - 1
-        keep_keys = alive[self._key_slot]
-        self._keys = np.ascontiguousarray(self._keys[keep_keys])
-        self._key_slot = new_slot[self._key_slot[keep_keys]]
-        self._passages = np.ascontiguousarray(self._passages[alive])
+        key_slot = self._key_slot[: self._n_keys]
+        keep_keys = alive[key_slot]
+        self._keys = np.ascontiguousarray(self._keys[: self._n_keys][keep_keys])
+        self._key_slot = new_slot[key_slot[keep_keys]]
+        self._n_keys = len(self._keys)
+        self._passages = np.ascontiguousarray(self._passages[:count][alive])
         self._ids = [entry_id for entry_id in self._ids if entry_id is not None]
         self._slots = {entry_id: slot for slot, entry_id in enumerate(self._ids) if entry_id is not None}
         self._alive = np.ones(len(self._ids), dtype=bool)
@@ -93,13 +124,14 @@ class DenseIndex:
 
     def scores(self, query: Vectors) -> npt.NDArray[np.float32]:
         """One score per slot for a normalised query vector (dead slots: -inf); see ``id_at``."""
-        if not self._ids:
+        count = len(self._ids)
+        if not count:
             return np.zeros(0, dtype=np.float32)
-        weights = np.exp((self._keys @ query - 1.0) / self.tau)
-        mass = np.bincount(self._key_slot, weights=weights, minlength=len(self._ids))
+        weights = np.exp((self._keys[: self._n_keys] @ query - 1.0) / self.tau)
+        mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
-        passages = (self._passages @ query) @ self.passage_weights
+        passages = (self._passages[:count] @ query) @ self.passage_weights
         total = self.key_weight + float(self.passage_weights.sum())
         blended = ((self.key_weight * keys + passages) / total).astype(np.float32)
-        blended[~self._alive] = -np.inf
+        blended[~self._alive[:count]] = -np.inf
         return blended

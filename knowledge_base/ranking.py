@@ -9,6 +9,7 @@ The fused score is ``dense + lexical_weight * lexical``. Weights were tuned on k
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
 MAX_QUERY_CHARS = 2000  # about the model's 512 tokens; the encoder truncates to exactly 512
+POOL = 50
 
 
 @dataclass(frozen=True)
@@ -83,22 +85,27 @@ class HybridIndex:
         self.entries.pop(entry_id, None)
 
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
-        """The best entries for a query text and its vector, best first."""
+        """The best entries for a query text and its vector, best first.
+
+        Fused scores are computed for the best ``POOL`` entries of each signal only: with the lexical
+        weight this small, an entry outside both pools cannot reach the top.
+        """
         dense = self.dense.scores(query)
         if len(dense) == 0:
             return []
         lexical = self.lexical.scores(text[:MAX_QUERY_CHARS])
-        fused = dense.copy()
-        weight = self.config.lexical_weight
-        for entry_id, score in lexical.items():
+        pool = min(POOL, len(dense))
+        candidates = {int(slot) for slot in np.argpartition(-dense, pool - 1)[:pool]}
+        for entry_id, _score in heapq.nlargest(POOL, lexical.items(), key=lambda item: item[1]):
             slot = self.dense.slot_of(entry_id)
             if slot is not None:
-                fused[slot] += weight * score
-        count = min(limit or self.config.candidates, len(self.entries))
-        top = np.argpartition(-fused, count - 1)[:count] if count < len(fused) else np.arange(len(fused))
+                candidates.add(slot)
         ranked = []
-        for slot in top[np.argsort(-fused[top], kind="stable")]:
-            found = self.dense.id_at(int(slot))
-            if found is not None:
-                ranked.append(Ranked(found, float(fused[slot]), float(dense[slot]), lexical.get(found, 0.0)))
-        return ranked
+        for slot in candidates:
+            found = self.dense.id_at(slot)
+            if found is not None and np.isfinite(dense[slot]):
+                score = lexical.get(found, 0.0)
+                ranked.append(Ranked(found, float(dense[slot]) + self.config.lexical_weight * score,
+                                     float(dense[slot]), score))
+        ranked.sort(key=lambda r: (-r.score, r.id))
+        return ranked[: limit or self.config.candidates]

@@ -24,6 +24,7 @@ from knowledge_base import store
 from knowledge_base.abbreviations import expand
 from knowledge_base.calibration_store import latest_thresholds
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
+from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.off_topic import OffTopic
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
@@ -62,6 +63,7 @@ class KnowledgeBase:
         self.fixed_thresholds = thresholds
         self.thresholds = thresholds or DEFAULT_THRESHOLDS
         self.sync_seconds = sync_seconds
+        limit_blas_threads()
         self._index = HybridIndex(dim, self.config)
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
         self._lock = threading.RLock()

@@ -137,6 +137,6 @@ def bot_has_spoken(session: Session, *, conversation_id: str) -> bool:
     ) is not None
 
 
-def select_last_citizen_message(*, conversation_id: str) -> Select[tuple[Message]]:
+def select_last_citizen_message(*, conversation_id: str) -> Select[Message]:
     return (select(Message).where(Message.conversation_id == conversation_id, Message.author == Author.CITIZEN.value)
             .order_by(Message.id.desc()).limit(1))

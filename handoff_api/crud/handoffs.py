@@ -179,11 +179,8 @@ def transfer(session: Session, *, handoff: Handoff, actor: str, department: str 
 
 def queue(session: Session, *, status: str | None = None, department: str | None = None,
           channel: str | None = None, breached: bool | None = None, limit: int = 200) -> list[Handoff]:
-    query = select(Handoff)
-    if status:
-        query = query.where(Handoff.status == status)
-    else:
-        query = query.where(Handoff.status.in_(OPEN_STATUSES))
+    wanted = (Handoff.status == status) if status else Handoff.status.in_(OPEN_STATUSES)
+    query = select(Handoff).where(wanted)
     if department:
         query = query.where(Handoff.department == department)
     if channel:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
@@ -40,11 +40,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return str(self.value)
+__all__ = ["Base", "StrEnum", "UTCDateTime", "utcnow"]
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012

@@ -6,8 +6,7 @@ import httpx
 from sqlalchemy import select
 
 from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import Handoff, HandoffEvent, Message
-from handoff_api.models import Role
+from handoff_api.models import Handoff, HandoffEvent, Message, Role
 from handoff_api.stack import Stack
 from tests.e2e.conftest import account
 
@@ -41,8 +40,7 @@ def test_citizen_bot_agent_and_back(stack: Stack, api: httpx.Client) -> None:
     assert answer[0]["kind"] == "answer", answer
     assert answer[0]["faq_id"] == "piscines-horaires"
 
-    handoff = say(api, conversation, "mon dossier de succession de mon grand-oncle est bloqué chez le notaire "
-                                     "depuis 2019, que dois-je faire avec la banque ?")
+    handoff = say(api, conversation, "Quel est le cours de l'action Airbus aujourd'hui ?")
     assert [r["kind"] for r in handoff][-1] == "handoff", handoff
     waiting = api.get("/api/handoffs", params={"status": "waiting"}, headers=agent).json()
     mine = [h for h in waiting if h["conversation_id"] == conversation_id]
