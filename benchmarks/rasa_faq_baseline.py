@@ -82,7 +82,8 @@ def train(folder: Path, name: str, label: str) -> Training:
         raise RuntimeError(f"rasa train failed ({result.returncode}); see {log}:\n{text[-3000:]}")
     trained = sorted(set(re.findall(r"Finished training component '(\w+)'", text)))
     restored = sorted(set(re.findall(r"Restored component '(\w+)' from cache", text)))
-    fit = ", ".join(f"{name} {found[-1]}" for name, key in (("DIET intent", "i_acc"), ("ResponseSelector", "r_acc"))
+    metrics = (("DIET intent", "i_acc"), ("ResponseSelector", "r_acc"))
+    fit = ", ".join(f"{name} {float(found[-1]):.3f}" for name, key in metrics
                     if (found := re.findall(rf"{key}=([\d.]+)", text)))
     print(f"[train] {label}: {seconds:.1f} s, trained {trained}, restored {restored}; {fit}", flush=True)
     return Training(label, seconds, model, trained, restored, load_before, os.getloadavg()[0], fit)
@@ -259,8 +260,9 @@ def render(entries: list[FaqEntry], dropped: int, parsed: list[Parsed], training
              f"plus `greet` (10 examples) so DIET has two intents; rule `faq -> utter_faq`; policy RulePolicy. "
              "Pipeline (offline, no pre-trained language model): WhitespaceTokenizer, CountVectorsFeaturizer "
              "(words) + CountVectorsFeaturizer (char_wb 1-4), DIETClassifier (100 epochs), ResponseSelector "
-             "(retrieval_intent faq, 100 epochs), both `constrain_similarities: true`, FallbackClassifier "
-             "(threshold 0.3, ambiguity 0.1): the configuration `rasa init` suggests. Rasa 3.6.21, "
+             "(retrieval_intent faq, 100 epochs), both with `constrain_similarities: true` and random_seed 42, "
+             "FallbackClassifier (threshold 0.3, ambiguity 0.1): the default pipeline `rasa init` shows, less its "
+             "RegexFeaturizer, LexicalSyntacticFeaturizer and EntitySynonymMapper (no entities here). Rasa 3.6.21, "
              "each question sent to `POST /model/parse` of `rasa run --enable-api`; the ranking is "
              "`response_selector.faq.ranking` (10 long, so MRR counts ranks 1-10), the confidence "
              "`response_selector.faq.response.confidence`. The bot answers automatically when the NLU intent "
