@@ -47,9 +47,10 @@ def key_texts(entry: EntryData) -> list[str]:
     return list(dict.fromkeys([entry.question, *entry.variants]))
 
 
-def passage_texts(entry: EntryData) -> list[str]:
-    """Embedded as passages: the whole entry, then the answer alone."""
-    return [" ".join([entry.question, *entry.variants, entry.answer]), entry.answer]
+def passage_texts(entry: EntryData, config: FusionConfig | None = None) -> list[str]:
+    """Embedded as passages: the whole entry, then the answer alone if it weighs anything."""
+    whole = " ".join([entry.question, *entry.variants, entry.answer])
+    return [whole, entry.answer] if (config or FusionConfig()).answer_weight > 0 else [whole]
 
 
 def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, int]]:
@@ -57,11 +58,17 @@ def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, in
             (entry.answer, 1), (" ".join(entry.tags).replace("-", " "), 1)]
 
 
+def passage_weights(config: FusionConfig) -> tuple[float, ...]:
+    if config.answer_weight > 0:
+        return (config.document_weight, config.answer_weight)
+    return (config.document_weight,)
+
+
 class HybridIndex:
     def __init__(self, dim: int, config: FusionConfig | None = None) -> None:
         self.config = config or FusionConfig()
         self.dense = DenseIndex(dim, key_weight=self.config.key_weight, tau=self.config.tau,
-                                passage_weights=(self.config.document_weight, self.config.answer_weight))
+                                passage_weights=passage_weights(self.config))
         self.lexical = LexicalIndex()
         self.entries: dict[str, EntryData] = {}
 

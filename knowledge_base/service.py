@@ -39,10 +39,11 @@ MAX_TOP_K = 20
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 
 
-def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData]) -> list[EntryVectors]:
+def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData],
+                  config: FusionConfig | None = None) -> list[EntryVectors]:
     """Key and passage vectors of entries, from the embedding cache or encoded in two batches."""
     keys = [key_texts(entry) for entry in entries]
-    passages = [passage_texts(entry) for entry in entries]
+    passages = [passage_texts(entry, config) for entry in entries]
     key_vectors = embed(session, encoder=encoder, kind="query", texts=[t for texts in keys for t in texts])
     passage_vectors = embed(session, encoder=encoder, kind="passage", texts=[t for texts in passages for t in texts])
     out: list[EntryVectors] = []
@@ -83,7 +84,7 @@ class KnowledgeBase:
         with session_scope(self.factory) as session:
             watermark = self._current_watermark(session)
             entries = [store.entry_data(entry) for entry in store.published_entries(session)]
-            vectors = entry_vectors(session, encoder=self.encoder, entries=entries)
+            vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
             thresholds = self._thresholds(session)
             off_topic = OffTopic.load(session, encoder=self.encoder)
         index = HybridIndex(self._index.dense.dim, self.config)
@@ -102,7 +103,7 @@ class KnowledgeBase:
             return
         with session_scope(self.factory) as session:
             entries = [store.entry_data(entry) for entry in store.published_entries(session, entry_ids=entry_ids)]
-            vectors = entry_vectors(session, encoder=self.encoder, entries=entries)
+            vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
         published = {entry.id for entry in entries}
         with self._lock:
             for entry_id in entry_ids:
