@@ -54,8 +54,6 @@ class Poller:
                 continue
             if new:
                 log.info("%s: %d new message(s)", channel.name, new)
-        if self.gateway is not None:
-            await self.gateway.recover()
         return True
 
     async def run(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import FastAPI
@@ -26,7 +27,18 @@ def install_channels(app: FastAPI) -> None:
     async def deliver(app: FastAPI) -> None:
         await app.state.outbox.run(interval=1.0)
 
-    app.state.background_tasks.append(deliver)
+    async def recover(app: FastAPI) -> None:
+        """Inbound messages a crash left unprocessed are picked up again (a lease stops double handling)."""
+        while True:
+            try:
+                picked = await gateway.recover()
+                if picked:
+                    log.info("recovered %d unprocessed inbound message(s)", picked)
+            except Exception:
+                log.exception("recovery round failed")
+            await asyncio.sleep(15)
+
+    app.state.background_tasks.extend([deliver, recover])
     if not settings.x_enabled:
         log.info("X/Twitter channel off: missing %s", ", ".join(settings.x_missing_credentials()))
         return

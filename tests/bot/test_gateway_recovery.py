@@ -1,0 +1,42 @@
+"""A crash between storing a message and answering it loses nothing, and answers it once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from bot.gateway import Gateway
+from bot.rasa_client import RasaClient
+from handoff_api.main import create_app
+from handoff_api.models import InboundState, Message
+from handoff_api.settings import Settings
+from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+
+
+def test_pending_inbound_is_answered_once_after_a_crash(settings: Settings) -> None:
+    knowledge_base = KeywordKnowledgeBase()
+    rasa = RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base))
+    app = create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)
+    with TestClient(app) as client:
+        body = client.post("/api/webchat/conversations").json()
+        gateway: Gateway = app.state.gateway
+        # What a crash right after the inbound commit leaves behind: a stored, unprocessed message.
+        message_id = gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-1", None)
+        assert message_id is not None
+        assert gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-1",
+                                      None) is None
+
+        async def recover_twice() -> tuple[int, int]:
+            first = await gateway.recover(older_than=timedelta(0))
+            second = await gateway.recover(older_than=timedelta(0))
+            return first, second
+
+        assert asyncio.run(recover_twice()) == (1, 0)
+        with app.state.session_factory() as session:
+            stored = session.get(Message, message_id)
+            assert stored is not None and stored.inbound_state == InboundState.HANDLED.value
+            replies = session.scalar(select(func.count()).select_from(Message).where(Message.reply_to_id == message_id))
+            assert replies == 1
