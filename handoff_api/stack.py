@@ -15,6 +15,7 @@ from typing import IO
 from urllib.parse import urlparse
 
 import httpx
+from pydantic import SecretStr
 
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
 from handoff_api.settings import PROJECT_ROOT, Settings
@@ -36,20 +37,29 @@ def service_token(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def setting_variables(settings: Settings) -> dict[str, str]:
+    """Every setting the caller chose, as the ``GUICHET_*`` variables a child process reads back."""
+    variables = {}
+    for name in settings.model_fields_set:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        variables[f"GUICHET_{name.upper()}"] = json.dumps(value) if isinstance(value, dict | list) else str(value)
+    return variables
+
+
 def child_environment(settings: Settings) -> dict[str, str]:
     env = rasa_environment()
+    env.update(setting_variables(settings))
     env.update({
         "GUICHET_SERVICE_TOKEN": service_token(settings),
         "GUICHET_API_URL": settings.resolved_api_url,
         "GUICHET_ACTIONS_URL": f"http://127.0.0.1:{settings.actions_port}/webhook",
         "GUICHET_VAR_DIR": str(settings.var_dir),
         "GUICHET_DATABASE_URL": settings.resolved_database_url,
-        "GUICHET_PORT": str(settings.port),
-        "GUICHET_HOST": settings.host,
-        "GUICHET_RASA_URL": settings.rasa_url,
-        "GUICHET_ACTIONS_PORT": str(settings.actions_port),
         "GUICHET_EMBEDDING_MODEL": settings.resolved_embedding_model,
-        "GUICHET_OPENING_HOURS": json.dumps(settings.opening_hours),
         "PYTHONUNBUFFERED": "1",
     })
     return env

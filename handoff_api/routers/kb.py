@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from handoff_api.crud.agents import audit
 from handoff_api.deps import EditorDep, KnowledgeBaseDep, SearcherDep, SessionDep
 from handoff_api.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
+from handoff_api.privacy.redact import redact
 from knowledge_base import store
 from knowledge_base.validation import InvalidEntry, validate_entry
 
@@ -131,6 +132,6 @@ def search(body: SearchIn, session: SessionDep, knowledge_base: KnowledgeBaseDep
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     top = result.hits[0] if result.hits else None
-    session.add(SearchLog(conversation_id=body.conversation_id, text=body.text, decision=result.decision,
+    session.add(SearchLog(conversation_id=body.conversation_id, text=redact(body.text), decision=result.decision,
                           top_id=top.id if top else None, top_score=top.score if top else None))
     return result.as_dict()
