@@ -58,24 +58,33 @@ def model_name(path: Path) -> str:
     return f"{path.name}@{digest}"
 
 
+def looks_like_hub_id(name: str) -> bool:
+    """``intfloat/multilingual-e5-small`` names a model on a hub; a path that exists or starts with / or . does not."""
+    return name.count("/") == 1 and not name.startswith((".", "/", "~")) and not Path(name).exists()
+
+
 class SentenceTransformerEncoder:
     def __init__(self, path: str | Path) -> None:
         folder = Path(path)
-        if not (folder / "modules.json").is_file():
+        hub_id = looks_like_hub_id(str(path))
+        if not hub_id and not (folder / "modules.json").is_file():
             raise ModelMissing(f"embedding model folder {str(folder)!r} is missing or incomplete (no modules.json): "
                                "run `make install` (it converts the model into var/models), "
                                "or set GUICHET_EMBEDDING_MODEL to a sentence-transformers folder")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        if not hub_id:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         limit_torch_threads()
         import torch
         from sentence_transformers import SentenceTransformer
 
         self._torch = torch
         self._lock = threading.Lock()
-        self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=not hub_id)
         self.model.eval()
-        self.name = model_name(folder)
+        self.name = str(path) if hub_id else model_name(folder)
         self.max_length = int(self.model.max_seq_length or 512)
         prompts: dict[str, str] = dict(getattr(self.model, "prompts", {}) or {})
         self.query_prompt = prompts.get("query", DEFAULT_PROMPTS["query"])
