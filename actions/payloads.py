@@ -8,32 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-MAX_WEIGHTED = 280
+from bot.tweet_length import TWEET_LIMIT, weighted_length
+
+MAX_WEIGHTED = TWEET_LIMIT
 ELLIPSIS = "…"
 
 KINDS = ("answer", "clarify", "handoff", "smalltalk", "form", "info")
 
-try:  # the twitter-text-parser package is installed in the application venv
-    from twitter_text import parse_tweet as _parse_tweet
-except ImportError:  # pragma: no cover - fallback for a bare action server
-    _parse_tweet = None
-
-
-def _fallback_weight(text: str) -> int:
-    """Weighted length per the twitter-text v3 config (URLs are not special-cased)."""
-    total = 0
-    for char in text:
-        code = ord(char)
-        light = code <= 4351 or 8192 <= code <= 8205 or 8208 <= code <= 8223 or 8242 <= code <= 8247
-        total += 1 if light else 2
-    return total
-
-
-def weighted_length(text: str) -> int:
-    """Length of ``text`` as X counts it (most accents 1, emoji 2, a URL 23)."""
-    if _parse_tweet is not None:
-        return int(_parse_tweet(text).weightedLength)
-    return _fallback_weight(text)
 
 
 def fits(text: str, limit: int = MAX_WEIGHTED) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.tweet_length import weighted_length
 from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
 from handoff_api.models import EntryStatus
 
@@ -36,14 +36,6 @@ class EntryData:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def weighted_length(text: str) -> int:
-    """Characters as X counts them (twitter-text: most non-Latin characters and emoji weigh 2, URLs 23)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import twitter_text
-    return int(twitter_text.parse_tweet(text).weightedLength)
 
 
 def _text(entry_id: str, name: str, value: object, *, limit: int | None = None) -> str:
