@@ -55,6 +55,9 @@ async def conversation_loop(client: httpx.AsyncClient, questions: list[str], dea
             except httpx.HTTPError as error:
                 result.errors.append(type(error).__name__)
                 continue
+            if time.monotonic() > deadline + 5:
+                result.errors.append("answered after the run ended")
+                continue
             elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 result.errors.append(f"{response.status_code}: {response.text[:80]}")

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -60,7 +61,8 @@ def main() -> None:
                 figures = summary(result.latencies)
                 rows.append([level, len(result.latencies), f"{result.throughput:.1f}",
                              f"{figures['p50'] * 1000:.0f}", f"{figures['p95'] * 1000:.0f}",
-                             f"{figures['p99'] * 1000:.0f}", len(result.errors), result.silent])
+                             f"{figures['p99'] * 1000:.0f}", len(result.errors), result.silent,
+                             ", ".join(f"{k} ×{v}" for k, v in Counter(result.errors).most_common(3)) or "-"])
                 print(rows[-1], flush=True)
             memory = [[name, f"{rss_mb(process.pid):.0f}"] for name, process in stack.processes.items()]
         finally:
@@ -72,7 +74,7 @@ def main() -> None:
              "`POST .../messages` round trip: gateway, Rasa NLU and policies, action server, knowledge-base "
              "search, storage.\n\n")
     text += table(["concurrent conversations", "messages", "messages/s", "p50 ms", "p95 ms", "p99 ms",
-                   "errors", "silent replies"], rows)
+                   "errors", "silent replies", "error kinds"], rows)
     text += "\nResident memory after the load (MB):\n\n" + table(["process", "RSS MB"], memory)
     text += (f"\nStart-up with a trained Rasa model and a converted embedding model: {ready:.1f} s to healthy, "
              f"first answer {first * 1000:.0f} ms later.\n")
