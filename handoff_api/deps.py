@@ -32,7 +32,7 @@ def get_knowledge_base(request: Request) -> SearchService:
     return knowledge_base
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeBaseDep = Annotated[SearchService, Depends(get_knowledge_base)]
 
