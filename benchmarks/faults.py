@@ -13,13 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
 
 from benchmarks.load import citizen_messages
 from benchmarks.report import header, table, write_section
+from benchmarks.soak import account_for_every_message
 from benchmarks.stack_bench import bench_settings
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import Author, InboundState, Message
 from handoff_api.stack import Stack
 from tests.live import serve
 from tests.x_fake.app import make_app
@@ -114,17 +112,6 @@ async def scenario(stack: Stack, fake: FakeX) -> tuple[list[Phase], dict[str, fl
     return phases, x_figures
 
 
-def lost_messages(stack: Stack) -> tuple[int, int]:
-    engine = make_engine(stack.settings)
-    with make_session_factory(engine)() as session:
-        inbound = session.scalar(select(func.count()).select_from(Message).where(
-            Message.author == Author.CITIZEN.value)) or 0
-        pending = session.scalar(select(func.count()).select_from(Message).where(
-            Message.inbound_state == InboundState.PENDING.value)) or 0
-    engine.dispose()
-    return inbound, pending
-
-
 def main() -> None:
     fake = FakeX(credentials=CREDENTIALS)
     with tempfile.TemporaryDirectory() as folder, serve(make_app(fake)) as x_server:
@@ -137,7 +124,7 @@ def main() -> None:
             stack.start()
             stack.wait_healthy(timeout=900)
             phases, x_figures = asyncio.run(scenario(stack, fake))
-            inbound, pending = lost_messages(stack)
+            accounts = account_for_every_message(stack)
         finally:
             stack.stop()
     text = header("Faults under load", "python -m benchmarks.faults")
@@ -146,7 +133,7 @@ def main() -> None:
                   [[p.name, dict(p.kinds), dict(p.errors) or 0, p.silent, f"{p.worst:.1f}"] for p in phases])
     text += (f"\nX: {x_figures['mentions']} mentions arrived during the outage; {x_figures['replies_posted']} "
              f"replies posted, the last {x_figures['seconds_to_all_replies']:.0f} s after they arrived.\n\n"
-             f"Afterwards: {inbound} citizen messages stored, {pending} left unprocessed.\n")
+             f"Afterwards: {accounts['inbound']} citizen messages stored, {accounts['pending']} left unprocessed.\n")
     write_section("faults", text)
 
 
