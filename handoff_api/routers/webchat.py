@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from bot.gateway import Gateway
 from handoff_api.crud import conversations as conv_crud
+from handoff_api.db import session_scope
 from handoff_api.deps import SessionDep, SettingsDep, bearer_token
 from handoff_api.models import Author, Conversation
 from handoff_api.rate_limit import RateLimiter
@@ -67,12 +68,15 @@ def client_address(request: Request) -> str:
 
 
 @router.post("/conversations", status_code=201, response_model=NewConversation)
-def open_conversation(request: Request, session: SessionDep) -> dict[str, str]:
+def open_conversation(request: Request) -> dict[str, str]:
     limiter: RateLimiter = request.app.state.conversation_limiter
     limiter.check(f"address:{client_address(request)}")
     token = new_token("wc")
-    conversation = conv_crud.new_conversation(session, channel="webchat", token_hash=hash_token(token))
-    return {"conversation_id": conversation.id, "token": token}
+    # Committed in this same worker thread: a write lock held until a dependency's exit runs in another
+    # thread could wait for a thread that every blocked citizen request already holds (SQLite).
+    with session_scope(request.app.state.session_factory) as session:
+        conversation = conv_crud.new_conversation(session, channel="webchat", token_hash=hash_token(token))
+        return {"conversation_id": conversation.id, "token": token}
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=RepliesOut)
