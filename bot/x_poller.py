@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import lease
 from bot.channels.base import Channel
-from bot.gateway import Gateway
 
 log = logging.getLogger("guichet.x.poller")
 LEASE_NAME = "x:poller"
@@ -28,12 +27,11 @@ def holder_name() -> str:
 
 class Poller:
     def __init__(self, *, channels: Sequence[Channel], session_factory: sessionmaker[Session], interval: float,
-                 holder: str | None = None, gateway: Gateway | None = None):
+                 holder: str | None = None):
         self.channels = channels
         self.factory = session_factory
         self.interval = interval
         self.holder = holder or holder_name()
-        self.gateway = gateway
         self.ttl = timedelta(seconds=max(3 * interval, 30.0))
 
     async def hold(self) -> bool:

@@ -43,8 +43,7 @@ def install_channels(app: FastAPI) -> None:
         log.info("X/Twitter channel off: missing %s", ", ".join(settings.x_missing_credentials()))
         return
     app.state.poller = Poller(channels=[c for name, c in channels.items() if name != "webchat"],
-                              session_factory=app.state.session_factory, interval=settings.x_poll_seconds,
-                              gateway=gateway)
+                              session_factory=app.state.session_factory, interval=settings.x_poll_seconds)
 
     async def poll(app: FastAPI) -> None:
         await app.state.poller.run()
