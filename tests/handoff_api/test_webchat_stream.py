@@ -108,6 +108,9 @@ def test_subscription_ends_when_the_citizen_leaves(live: LiveServer) -> None:
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
     with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
         next(response.iter_lines())
+        joined = time.monotonic() + 10
+        while not subscribers[topic] and time.monotonic() < joined:
+            time.sleep(0.02)
         assert len(subscribers[topic]) == 1
     deadline = time.monotonic() + 10
     while subscribers[topic] and time.monotonic() < deadline:
