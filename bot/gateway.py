@@ -11,7 +11,7 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.notices import AUTOMATIC_NOTICE, apology_text, with_automatic_notice
+from bot.notices import apology_text, with_automatic_notice
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Reply, from_rasa
 from handoff_api.crud import conversations as conv_crud
@@ -204,5 +204,3 @@ class Gateway:
             await self.process(message_id)
         return len(ids)
 
-
-__all__ = ["AUTOMATIC_NOTICE", "Gateway", "Outcome"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import requests
 import tweepy
@@ -15,9 +15,9 @@ from bot.channels.base import Delivery, Undeliverable
 from bot.channels.cursor import read_cursor, write_cursor
 from bot.channels.inbound import Inbound, keep, route
 from bot.channels.threads import split_text
-from bot.channels.x_client import XClient, delivery_error
+from bot.channels.x_channel import XChannel
+from bot.channels.x_client import delivery_error
 from bot.channels.x_events import DirectMessage, dm_from_v2, handles
-from bot.gateway import Gateway
 from bot.limits import LIMITS
 from handoff_api.db import session_scope
 from handoff_api.models import Message, utcnow
@@ -28,18 +28,13 @@ DM_FIELDS = ["id", "event_type", "text", "sender_id", "dm_conversation_id", "cre
 NO_TEXT = "(message sans texte)"
 
 
-class XDirectMessages:
+class XDirectMessages(XChannel):
     """Channel ``x_dm``: one conversation per citizen (``external_ref`` = their user id)."""
 
     name = "x_dm"
     limit = LIMITS["x_dm"]
 
-    def __init__(self, *, client: XClient, gateway: Gateway, first_window: timedelta = timedelta(days=1),
-                 max_pages: int = 10):
-        self.client = client
-        self.gateway = gateway
-        self.first_window = first_window
-        self.max_pages = max_pages
+    max_pages_default = 10
 
     async def poll(self, *, now: datetime | None = None) -> int:
         """X has no ``since_id`` for DMs: read pages until one holds a message already stored."""

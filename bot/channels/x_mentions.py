@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import requests
 import tweepy
@@ -15,9 +15,9 @@ from bot.channels.cursor import read_cursor, write_cursor
 from bot.channels.inbound import Inbound, keep, route
 from bot.channels.privacy import DM_INVITATION, personal_data
 from bot.channels.threads import split_text
-from bot.channels.x_client import XClient, delivery_error, is_duplicate
+from bot.channels.x_channel import XChannel
+from bot.channels.x_client import delivery_error, is_duplicate
 from bot.channels.x_events import Mention, handles, mention_from_v2
-from bot.gateway import Gateway
 from bot.limits import LIMITS
 from bot.notices import weighted_length
 from handoff_api.models import utcnow
@@ -27,18 +27,13 @@ SINCE_KEY = "x:since_id"
 TWEET_FIELDS = ["created_at", "conversation_id", "referenced_tweets"]
 
 
-class XMentions:
+class XMentions(XChannel):
     """Channel ``x_mention``: one conversation per citizen (``external_ref`` = their user id)."""
 
     name = "x_mention"
     limit = LIMITS["x_mention"]
 
-    def __init__(self, *, client: XClient, gateway: Gateway, first_window: timedelta = timedelta(days=1),
-                 max_pages: int = 20):
-        self.client = client
-        self.gateway = gateway
-        self.first_window = first_window
-        self.max_pages = max_pages
+    max_pages_default = 20
 
     async def poll(self, *, now: datetime | None = None) -> int:
         """Every mention since the stored ``since_id``; the cursor moves only once all of them are handled."""
