@@ -31,35 +31,43 @@ class Window:
     errors: int = 0
 
 
+async def open_conversation(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
+    body = (await client.post("/api/webchat/conversations")).json()
+    return body["conversation_id"], {"Authorization": f"Bearer {body['token']}"}
+
+
 async def steady(base: str, *, rate: float, seconds: float, windows: list[Window]) -> int:
+    """Messages at a fixed rate over 20 open conversations; one handed to a person is replaced by a new one."""
     questions = citizen_messages()
     rng = random.Random(11)
     sent = 0
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        conversations: list[tuple[str, dict[str, str]]] = []
-        for _ in range(20):
-            body = (await client.post("/api/webchat/conversations")).json()
-            conversations.append((body["conversation_id"], {"Authorization": f"Bearer {body['token']}"}))
+        conversations = [await open_conversation(client) for _ in range(20)]
         started = time.monotonic()
         tasks = []
 
-        async def one(conversation: tuple[str, dict[str, str]], text: str) -> None:
+        async def one(slot: int, text: str) -> None:
+            conversation_id, headers = conversations[slot]
             began = time.perf_counter()
             window = windows[-1]
             try:
-                response = await client.post(f"/api/webchat/conversations/{conversation[0]}/messages",
-                                             json={"text": text}, headers=conversation[1])
-                if response.status_code == 200:
-                    window.latencies.append(time.perf_counter() - began)
-                else:
-                    window.errors += 1
+                response = await client.post(f"/api/webchat/conversations/{conversation_id}/messages",
+                                             json={"text": text}, headers=headers)
             except httpx.HTTPError:
                 window.errors += 1
+                return
+            if response.status_code != 200:
+                window.errors += 1
+                return
+            window.latencies.append(time.perf_counter() - began)
+            handed_over = any(reply["kind"] == "handoff" for reply in response.json()["replies"])
+            if handed_over and conversations[slot][0] == conversation_id:
+                conversations[slot] = await open_conversation(client)
 
         while time.monotonic() - started < seconds:
-            tasks.append(asyncio.create_task(one(rng.choice(conversations), rng.choice(questions))))
+            tasks.append(asyncio.create_task(one(rng.randrange(len(conversations)), rng.choice(questions))))
             sent += 1
-            await asyncio.sleep(1 / rate)
+            await asyncio.sleep(max(0.0, started + sent / rate - time.monotonic()))
         await asyncio.gather(*tasks)
     return sent
 

@@ -35,6 +35,11 @@ def rasa_executable(settings: Settings) -> Path:
     return rasa
 
 
+def rasa_server_command(settings: Settings) -> list[str]:
+    """``rasa`` with custom actions' results checked by a compiled schema (bot/rasa_server.py)."""
+    return [str(rasa_executable(settings).with_name("python")), str(PROJECT_ROOT / "bot" / "rasa_server.py")]
+
+
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
     for name in MODEL_INPUTS:

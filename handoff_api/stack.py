@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import httpx
 from pydantic import SecretStr
 
-from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
+from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_server_command
 from handoff_api.settings import PROJECT_ROOT, Settings
 
 
@@ -88,7 +88,7 @@ class Stack:
         self.start_process("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
                                        "--port", str(settings.actions_port)], env)
         rasa_port = str(urlparse(settings.rasa_url).port or 5005)
-        self.start_process("rasa", [str(rasa_executable(settings)), "run", "--enable-api", "--model", str(model),
+        self.start_process("rasa", [*rasa_server_command(settings), "run", "--enable-api", "--model", str(model),
                                     "--port", rasa_port, "--interface", "127.0.0.1",
                                     "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
                                     "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml")], env)
