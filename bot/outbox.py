@@ -121,7 +121,8 @@ class OutboxWorker:
                             handle=conversation.citizen_handle if conversation else None,
                             text=str(payload.get("text", "")), reply_to=payload.get("reply_to"),
                             options={k: v for k, v in payload.items() if k not in RESERVED},
-                            progress=list(payload.get("parts") or []))
+                            progress=list(payload.get("parts") or []), attempt=item.attempts,
+                            queued_at=item.created_at)
         return delivery, self.channels[item.channel]
 
     def _sent(self, delivery: Delivery, external_id: str | None, moment: datetime) -> None:

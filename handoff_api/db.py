@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.settings import Settings
@@ -51,3 +51,13 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def one_instance_at_a_time(factory: sessionmaker[Session], name: str) -> Iterator[None]:
+    """Instances sharing a PostgreSQL database run the block one after another (an advisory lock held by a
+    transaction of its own until the block ends); SQLite serves a single instance, so the block just runs."""
+    with factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+        yield

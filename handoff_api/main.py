@@ -17,7 +17,7 @@ from bot.rasa_client import RasaClient
 from handoff_api import webhooks
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
-from handoff_api.db import make_engine, make_session_factory, session_scope
+from handoff_api.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
 from handoff_api.errors import install_error_handlers
 from handoff_api.events import EventBus, bind_to_sessions
 from handoff_api.metrics import Metrics, StageTimingMiddleware
@@ -51,10 +51,11 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
                rasa: RasaClient | None = None) -> FastAPI:
     install_log_redaction()
     engine = make_engine(settings)
-    upgrade(engine)
     factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        ensure_departments(session)
+    with one_instance_at_a_time(factory, "guichet:schema"):
+        upgrade(engine)
+        with session_scope(factory) as session:
+            ensure_departments(session)
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
     events = EventBus()
     bind_to_sessions(events, factory)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Request, Response
 
 from knowledge_base.types import Hit, SearchResult
 
@@ -67,3 +68,23 @@ def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTrans
     transport = httpx.MockTransport(handle)
     transport.events = events  # type: ignore[attr-defined]
     return transport
+
+
+def fake_rasa_app(knowledge_base: KeywordKnowledgeBase) -> FastAPI:
+    """The same stand-in served over HTTP, for applications run as processes; ``state.messages`` lists what
+    it was sent."""
+    transport = fake_rasa_transport(knowledge_base)
+    app = FastAPI(title="stand-in Rasa")
+    app.state.messages = []
+
+    async def relay(request: Request) -> Response:
+        body = await request.body()
+        if request.url.path == "/webhooks/rest/webhook":
+            app.state.messages.append(json.loads(body))
+        answer = transport.handle_request(httpx.Request(request.method, str(request.url), content=body))
+        return Response(answer.read(), status_code=answer.status_code, media_type="application/json")
+
+    app.add_api_route("/webhooks/rest/webhook", relay, methods=["POST"])
+    app.add_api_route("/conversations/{sender}/tracker/events", relay, methods=["POST"])
+    app.add_api_route("/status", relay, methods=["GET"])
+    return app

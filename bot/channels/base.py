@@ -10,7 +10,9 @@ from typing import Any, Protocol, runtime_checkable
 @dataclass
 class Delivery:
     """One outbox row as a channel sees it: ``recipient`` is the citizen's id on the channel, ``handle`` their
-    public name there; ``progress`` holds the ids of the parts already sent (threads)."""
+    public name there; ``progress`` holds the ids of the parts already sent (threads). Past the first
+    ``attempt``, an earlier one may have reached the platform without its answer reaching us (a crash, a timeout);
+    ``queued_at`` is when the reply was written."""
 
     item_id: int
     conversation_id: str
@@ -20,6 +22,8 @@ class Delivery:
     reply_to: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     progress: list[str] = field(default_factory=list)
+    attempt: int = 1
+    queued_at: datetime | None = None
 
 
 class DeliveryError(Exception):

@@ -97,15 +97,37 @@ class XDirectMessages(XChannel):
         return await route(self.gateway, inbound)
 
     def send(self, delivery: Delivery) -> str | None:
-        """A DM to the citizen; past 10,000 characters, several DMs cut at sentence boundaries."""
+        """A DM to the citizen; past 10,000 characters, several DMs cut at sentence boundaries.
+
+        X does not refuse a DM sent twice (as it does a tweet), so a retry first looks for the part in the
+        conversation: an earlier attempt may have been taken by X and its answer lost.
+        """
         if not delivery.recipient:
             raise Undeliverable("recipient: missing; the conversation has no X user id to write to")
         parts = split_text(text=delivery.text, limit=self.limit, measure=len, numbered=False)
         for part in parts[len(delivery.progress):]:
             try:
-                response = self.client.tweepy.create_direct_message(participant_id=delivery.recipient, text=part,
-                                                                    user_auth=self.client.user_auth)
+                event_id = self._sent_before(delivery, part) if delivery.attempt > 1 else None
+                if event_id is None:
+                    response = self.client.tweepy.create_direct_message(participant_id=delivery.recipient,
+                                                                        text=part, user_auth=self.client.user_auth)
+                    event_id = str(response.data["dm_event_id"])
             except (tweepy.TweepyException, requests.RequestException) as error:
                 raise delivery_error(error) from error
-            delivery.progress.append(str(response.data["dm_event_id"]))
+            delivery.progress.append(event_id)
         return delivery.progress[0] if delivery.progress else None
+
+    def _sent_before(self, delivery: Delivery, text: str) -> str | None:
+        """The id of a DM with this text the account sent the citizen since the reply was queued (to the second)."""
+        response = self.client.tweepy.get_direct_message_events(
+            participant_id=delivery.recipient, dm_event_fields=DM_FIELDS, max_results=100,
+            user_auth=self.client.user_auth)
+        own = self.client.own_id()
+        since = delivery.queued_at.replace(microsecond=0) if delivery.queued_at else None
+        for event in response.data or []:
+            created = event.data.get("created_at")
+            recent = since is None or (created is not None and datetime.fromisoformat(created) >= since)
+            if recent and str(event.sender_id) == own and event.text == text:
+                log.info("X: outbox item %s was already sent as DM %s: not sent again", delivery.item_id, event.id)
+                return str(event.id)
+        return None

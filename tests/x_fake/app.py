@@ -85,6 +85,8 @@ def make_app(fake: FakeX) -> FastAPI:
         with state.lock:
             quota.take()
         response = await call_next(request)
+        if state.answer_latency:
+            await asyncio.sleep(state.answer_latency)
         response.headers["x-rate-limit-limit"] = str(quota.limit)
         response.headers["x-rate-limit-remaining"] = str(max(quota.limit - quota.used, 0))
         response.headers["x-rate-limit-reset"] = str(quota.reset)
@@ -146,12 +148,21 @@ def make_app(fake: FakeX) -> FastAPI:
 
     @app.get("/2/dm_events", response_model=None)
     def dm_events(request: Request) -> dict[str, Any] | JSONResponse:
+        return dm_page(request, conversation=None)
+
+    @app.get("/2/dm_conversations/with/{participant_id}/dm_events", response_model=None)
+    def dm_events_with(participant_id: str, request: Request) -> dict[str, Any] | JSONResponse:
+        return dm_page(request, conversation=x().dm_conversation(participant_id))
+
+    def dm_page(request: Request, *, conversation: str | None) -> dict[str, Any] | JSONResponse:
+        """The account's DM events, newest first: all of them, or those of one conversation."""
         q, state = request.query_params, x()
         size = int(q.get("max_results", "100"))
         if not 1 <= size <= 100:
             return problem(400, f"max_results: {size} is not between 1 and 100")
         with state.lock:
-            chosen, token = page(state.dm_events, size=state.page_size or size, token=q.get("pagination_token"))
+            events = [e for e in state.dm_events if conversation in (None, e["dm_conversation_id"])]
+            chosen, token = page(events, size=state.page_size or size, token=q.get("pagination_token"))
             users = [user(state, e["sender_id"]) for e in chosen] if "sender_id" in (q.get("expansions") or "") else []
         meta: dict[str, Any] = {"result_count": len(chosen)}
         if token:

@@ -64,6 +64,7 @@ class FakeX:
         self.calls: list[tuple[str, str, dict[str, str]]] = []
         self.page_size: int | None = None
         self.latency = 0.0
+        self.answer_latency = 0.0  # after doing the work: a client that dies meanwhile never learns it was done
         self.lock = threading.RLock()
         self._ids = itertools.count(1_860_000_000_000_000_000)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from handoff_api.crud.agents import create_agent
 from handoff_api.db import session_scope
-from handoff_api.models import Role
+from handoff_api.models import OutboxItem, Role, utcnow
 from tests.x_fake.harness import Harness
 
 
@@ -53,6 +54,19 @@ def test_ten_thousand_characters_each_way(x: Harness) -> None:
                        headers=headers).status_code == 200
     x.deliver()
     assert x.fake.sent_dms[-1]["text"] == answer
+
+
+def test_a_dm_whose_answer_was_lost_is_not_sent_again(x: Harness) -> None:
+    x.fake.add_dm(sender_id="59", username="hugo", text="bonjour")
+    x.poll("x_dm")
+    x.deliver()
+    [sent] = x.fake.sent_dms
+    with session_scope(x.app.state.session_factory) as session:  # a crash after X took it, before we noted it
+        session.execute(update(OutboxItem).values(status="pending", external_id=None, sent_at=None))
+    assert x.deliver(now=utcnow() + timedelta(minutes=3)) == 1
+    [item] = x.items()
+    assert item.status == "sent" and item.attempts == 2 and item.external_id == sent["id"]
+    assert x.fake.sent_dms == [sent]
 
 
 def test_dm_pages_stop_at_a_known_message_and_old_history_is_skipped(x: Harness) -> None:
