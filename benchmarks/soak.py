@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
 
 from benchmarks.load import citizen_messages
 from benchmarks.report import DOCS, header, percentile, rss_mb, table, write_section
 from benchmarks.stack_bench import bench_settings
 from benchmarks.svg_plot import line_chart
 from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import Author, Handoff, InboundState, Message
 from handoff_api.stack import Stack
+from tests.e2e.outcomes import outcome_problems, read_ledger, settled, x_problems
+from tests.x_fake import FakeX
 
 
 @dataclass
@@ -85,18 +85,19 @@ async def sampler(stack: Stack, windows: list[Window], samples: list[dict[str, f
         print(samples[-1], flush=True)
 
 
-def account_for_every_message(stack: Stack) -> dict[str, int]:
+def account_after_recovery(stack: Stack, fake: FakeX | None = None, *, x_messages: int = 0,
+                           timeout: float = 300) -> tuple[list[str], int, float]:
+    """Wait until every message is handled and every reply delivered, then list what lacks exactly one outcome."""
     engine = make_engine(stack.settings)
-    with make_session_factory(engine)() as session:
-        inbound = session.scalar(select(func.count()).select_from(Message).where(
-            Message.author == Author.CITIZEN.value)) or 0
-        pending = session.scalar(select(func.count()).select_from(Message).where(
-            Message.inbound_state == InboundState.PENDING.value)) or 0
-        replied = session.scalar(select(func.count(func.distinct(Message.reply_to_id))).where(
-            Message.reply_to_id.is_not(None))) or 0
-        handoffs = session.scalar(select(func.count()).select_from(Handoff)) or 0
+    factory = make_session_factory(engine)
+    started = time.monotonic()
+    ledger = read_ledger(factory)
+    while not settled(ledger, x_messages=x_messages) and time.monotonic() - started < timeout:
+        time.sleep(2)
+        ledger = read_ledger(factory)
     engine.dispose()
-    return {"inbound": inbound, "pending": pending, "with_bot_reply": replied, "handoffs": handoffs}
+    problems = outcome_problems(ledger) + (x_problems(ledger, fake) if fake is not None else [])
+    return problems, len(ledger.inbound), time.monotonic() - started
 
 
 async def soak(stack: Stack, *, rate: float, seconds: float) -> tuple[int, list[dict[str, float]]]:
@@ -118,8 +119,7 @@ def main() -> None:
             stack.start()
             stack.wait_healthy(timeout=900)
             sent, samples = asyncio.run(soak(stack, rate=args.rate, seconds=args.minutes * 60))
-            time.sleep(2)
-            accounts = account_for_every_message(stack)
+            problems, inbound, waited = account_after_recovery(stack)
         finally:
             stack.stop()
     xs = [s["t"] for s in samples]
@@ -130,9 +130,10 @@ def main() -> None:
     (DOCS / "soak-memory.svg").write_text(line_chart("resident memory", xs, memory, x_label="seconds", y_label="MB"))
     text = header("Soak", f"python -m benchmarks.soak --minutes {args.minutes:g} --rate {args.rate:g}")
     text += (f"\n{sent} messages sent at {args.rate:g}/s over {args.minutes:g} min across 20 conversations. "
-             f"In the database afterwards: {accounts['inbound']} citizen messages, {accounts['pending']} left "
-             f"pending, {accounts['with_bot_reply']} with a bot reply, {accounts['handoffs']} handoffs "
-             "(messages in a conversation that a person owns get no bot reply by design).\n\n")
+             f"In the database afterwards ({waited:.0f} s later): {inbound} citizen messages, {len(problems)} "
+             "without exactly one outcome (one answer, or an open handoff: a message in a conversation that a "
+             "person owns gets no bot reply by design)" + (": " + "; ".join(problems[:5]) if problems else "")
+             + ".\n\n")
     text += "![p95 latency](soak-latency.svg)\n\n![memory](soak-memory.svg)\n\n"
     text += table(["t (s)", "messages", "errors", "p95 ms", *memory],
                   [[f"{s['t']:.0f}", int(s["messages"]), int(s["errors"]), f"{s['p95_ms']:.0f}",
