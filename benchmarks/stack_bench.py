@@ -44,7 +44,9 @@ def first_answer(base: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--levels", default="1,10,50")
+    parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, messages back to back")
+    parser.add_argument("--paced-levels", default="10,50", help="concurrent conversations at a citizen's pace")
+    parser.add_argument("--pause", type=float, default=3.0, help="seconds a paced citizen takes to write again")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         settings = bench_settings(Path(folder))
@@ -56,25 +58,33 @@ def main() -> None:
             ready = time.monotonic() - started
             first = first_answer(settings.resolved_api_url)
             rows = []
-            for level in [int(x) for x in args.levels.split(",")]:
-                result = asyncio.run(run_load(settings.resolved_api_url, concurrency=level, seconds=args.seconds))
+            plan = [(int(x), 0.0) for x in args.levels.split(",") if x]
+            plan += [(int(x), args.pause) for x in args.paced_levels.split(",") if x]
+            for level, pause in plan:
+                result = asyncio.run(run_load(settings.resolved_api_url, concurrency=level, seconds=args.seconds,
+                                              pause=pause))
                 figures = summary(result.latencies)
-                rows.append([level, len(result.latencies), f"{result.throughput:.1f}",
-                             f"{figures['p50'] * 1000:.0f}", f"{figures['p95'] * 1000:.0f}",
-                             f"{figures['p99'] * 1000:.0f}", len(result.errors), result.silent,
+                rows.append([level, f"{pause:g} s" if pause else "none", len(result.latencies),
+                             f"{result.throughput:.1f}", f"{figures['p50'] * 1000:.0f}",
+                             f"{figures['p95'] * 1000:.0f}", f"{figures['p99'] * 1000:.0f}", len(result.errors),
+                             result.silent,
                              ", ".join(f"{k} ×{v}" for k, v in Counter(result.errors).most_common(3)) or "-"])
                 print(rows[-1], flush=True)
             memory = [[name, f"{rss_mb(process.pid):.0f}"] for name, process in stack.processes.items()]
         finally:
             stack.stop()
     text = header("End to end through the web chat API (real Rasa server)",
-                  f"python -m benchmarks.stack_bench --seconds {args.seconds:g} --levels {args.levels}")
-    text += ("\nEach conversation says «bonjour» then three questions from the evaluation set, back to back "
-             "(a conversation that is handed off stops and a new one starts). Latency is the whole "
+                  f"python -m benchmarks.stack_bench --seconds {args.seconds:g} --levels {args.levels} "
+                  f"--paced-levels {args.paced_levels} --pause {args.pause:g}")
+    text += ("\nEach conversation says «bonjour» then three questions from the evaluation set (a conversation "
+             "that is handed off stops and a new one starts). With no pause, each conversation sends its next "
+             "message the moment the reply arrives: a stress test whose latency is the queue in front of two "
+             "saturated cores (latency ≈ conversations ÷ throughput). With a pause, each citizen takes that long "
+             "to read and write again, still far quicker than people type. Latency is the whole "
              "`POST .../messages` round trip: gateway, Rasa NLU and policies, action server, knowledge-base "
              "search, storage.\n\n")
-    text += table(["concurrent conversations", "messages", "messages/s", "p50 ms", "p95 ms", "p99 ms",
-                   "errors", "silent replies", "error kinds"], rows)
+    text += table(["concurrent conversations", "pause between messages", "messages", "messages/s", "p50 ms",
+                   "p95 ms", "p99 ms", "errors", "silent replies", "error kinds"], rows)
     text += "\nResident memory after the load (MB):\n\n" + table(["process", "RSS MB"], memory)
     text += (f"\nStart-up with a trained Rasa model and a converted embedding model: {ready:.1f} s to healthy, "
              f"first answer {first * 1000:.0f} ms later.\n")
