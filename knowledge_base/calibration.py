@@ -3,9 +3,9 @@
 ``fit_thresholds`` picks the answer thresholds (top score, margin, gap) that answer the most in-scope
 questions correctly while the automatic answers stay at least ``target_precision`` correct (out-of-
 scope questions answered count as wrong answers) and at most ``max_oos_answered`` of the out-of-
-scope questions are answered; then the highest clarify floor that still offers the right entry
-(answered, or among the three choices) to ``min_offered`` of the in-scope questions, so that
-out-of-scope ones go to a person.
+scope questions are answered; then the clarify floors (score and gap) that still offer the right
+entry (answered, or among the three choices) to ``min_offered`` of the in-scope questions while
+sending the most out-of-scope ones to a person.
 Figures measured on the questions used to fit are optimistic: ``cross_validate`` fits on k-1 folds
 and decides the held-out fold, for every fold, and reports those decisions.
 """
@@ -47,7 +47,7 @@ def fit_thresholds(outcomes: list[Outcome], *, target_precision: float = 0.95, m
     if not 0 < target_precision <= 1:
         raise ValueError(f"target_precision: {target_precision} is not in (0, 1]")
     a = _arrays(outcomes)
-    n_in, n_out = max(1, int(a["inside"].sum())), max(1, int((~a["inside"]).sum()))
+    n_out = max(1, int((~a["inside"]).sum()))
     scores, margins, gaps = (_candidates(a["top"], GRID), _candidates(a["margin"], GRID // 2),
                              _candidates(a["gap"], GRID // 3))
     above_score = a["top"][None, :] >= scores[:, None]
@@ -69,18 +69,34 @@ def fit_thresholds(outcomes: list[Outcome], *, target_precision: float = 0.95, m
     _, answer_score, answer_gap, answer_margin = best if best is not None else (0, np.inf, np.inf, np.inf)
     is_answered = (a["top"] >= answer_score) & (a["margin"] >= answer_margin) & (a["gap"] >= answer_gap)
     right_answers = int((is_answered & a["first"]).sum())
-    floors = scores[scores <= answer_score][::-1]  # from the answer threshold down
-    offered, oos_clarified = [], []
-    for floor in floors:
-        clarify = (a["top"] >= floor) & ~is_answered
-        offered.append((right_answers + int((clarify & a["top3"]).sum())) / n_in)
-        oos_clarified.append(int((clarify & ~a["inside"]).sum()) / n_out)
-    reaching = [index for index, value in enumerate(offered) if value >= min_offered]
-    # the highest floor that offers enough (as few out-of-scope questions clarified as can be), else the best trade
-    trade = np.array(offered) - OOS_CLARIFY_COST * np.array(oos_clarified)
-    choice = reaching[0] if reaching else int(np.argmax(trade))
+    clarify_score, clarify_gap = _clarify_floors(a, is_answered, right_answers, answer_score, min_offered)
     return Thresholds(answer_score=_finite(answer_score), answer_margin=_finite(answer_margin),
-                      clarify_score=_finite(float(floors[choice])), answer_gap=_finite(answer_gap))
+                      clarify_score=_finite(clarify_score), answer_gap=_finite(answer_gap),
+                      clarify_gap=_finite(clarify_gap))
+
+
+def _clarify_floors(a: dict[str, np.ndarray], is_answered: np.ndarray, right_answers: int, answer_score: float,
+                    min_offered: float) -> tuple[float, float]:
+    """The score and gap floors of clarify that hand the most out-of-scope questions to a person while offering
+    the right entry to ``min_offered`` of the in-scope ones; if none can, the best trade of the two."""
+    n_in, n_out = max(1, int(a["inside"].sum())), max(1, int((~a["inside"]).sum()))
+    floors = _candidates(a["top"], GRID)
+    floors = floors[floors <= answer_score]
+    unanswered = ~is_answered
+    gaps = _candidates(a["gap"][unanswered], GRID // 2)
+    # clarify[i, j, q]: question q is offered choices with score floor i and gap floor j
+    clarify = ((a["top"][None, None, :] >= floors[:, None, None]) & (a["gap"][None, None, :] >= gaps[None, :, None])
+               & unanswered)
+    offered = (right_answers + (clarify & a["top3"]).sum(axis=2)) / n_in
+    oos_clarified = (clarify & ~a["inside"]).sum(axis=2) / n_out
+    reaching = offered >= min_offered
+    if reaching.any():
+        # fewest out-of-scope offered; ties: the highest floors
+        cost = np.where(reaching, oos_clarified, np.inf)
+        i, j = max(np.argwhere(cost == cost.min()), key=lambda ij: (floors[ij[0]], gaps[ij[1]]))
+    else:
+        i, j = np.unravel_index(np.argmax(offered - OOS_CLARIFY_COST * oos_clarified), offered.shape)
+    return float(floors[i]), float(gaps[j])
 
 
 def _finite(value: float) -> float:

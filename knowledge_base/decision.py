@@ -4,9 +4,9 @@ The raw e5 scores of every query sit in a narrow band, so the top score alone sa
 signals decide an automatic answer, each with its threshold: the top score; its lead over the
 second entry (the margin: "this entry" rather than "one of several"); and its lead over the closest
 off-topic example (the gap: a near miss, a problem report or small talk is about as close to an
-off-topic example as to any entry). Below that, a top score above a lower floor offers the top 3
-(clarify); otherwise a person takes over (handoff). The numbers come from ``guichet kb calibrate``
-(table kb_calibrations, per model), or else from ``DEFAULT_THRESHOLDS``, fitted the same way on
+off-topic example as to any entry). Below that, a top score above a lower floor and a gap above a
+lower one offer the top 3 (clarify); otherwise a person takes over (handoff). The numbers come from
+``guichet kb calibrate`` (table kb_calibrations, per model), or else from ``DEFAULT_THRESHOLDS``, fitted the same way on
 knowledge_base/eval with the bundled model.
 """
 
@@ -25,6 +25,7 @@ class Thresholds:
     answer_margin: float
     clarify_score: float
     answer_gap: float = -1.0
+    clarify_gap: float = -1.0
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -33,10 +34,11 @@ class Thresholds:
     def from_dict(cls, data: dict[str, Any]) -> Thresholds:
         try:
             return cls(answer_score=float(data["answer_score"]), answer_margin=float(data["answer_margin"]),
-                       clarify_score=float(data["clarify_score"]), answer_gap=float(data.get("answer_gap", -1.0)))
+                       clarify_score=float(data["clarify_score"]), answer_gap=float(data.get("answer_gap", -1.0)),
+                       clarify_gap=float(data.get("clarify_gap", -1.0)))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"thresholds {data!r}: need numbers answer_score, answer_margin, clarify_score "
-                             "(and optionally answer_gap)") from error
+                             "(and optionally answer_gap, clarify_gap)") from error
 
 
 # fitted by `guichet kb calibrate` (target precision 0.95, at most 5% of out-of-scope answered) on
@@ -77,6 +79,6 @@ def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
     if (found.top >= thresholds.answer_score and found.margin >= thresholds.answer_margin
             and found.gap >= thresholds.answer_gap):
         return "answer"
-    if found.top >= thresholds.clarify_score:
+    if found.top >= thresholds.clarify_score and found.gap >= thresholds.clarify_gap:
         return "clarify"
     return "handoff"

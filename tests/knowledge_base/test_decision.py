@@ -71,3 +71,26 @@ def test_cross_validation_decides_every_question() -> None:
 def test_target_precision_is_checked() -> None:
     with pytest.raises(ValueError, match="target_precision"):
         fit_thresholds(crafted(), target_precision=1.5)
+
+
+def test_a_message_closer_to_off_topic_examples_is_handed_off_not_offered_choices() -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.02, clarify_score=0.85, clarify_gap=0.0)
+    near_entries = Signals(top=0.88, second=0.87, lexical=0.0, off_topic=0.86)
+    near_off_topic = Signals(top=0.88, second=0.87, lexical=0.0, off_topic=0.90)
+    assert decide(near_entries, thresholds) == "clarify"
+    assert decide(near_off_topic, thresholds) == "handoff"
+
+
+def test_fit_sends_out_of_scope_questions_near_off_topic_examples_to_a_person() -> None:
+    def scored(expected: str | None, ranked: list[str], top: float, off_topic: float) -> Outcome:
+        return Outcome(Question("q", expected=expected, category=None if expected else "oos"), ranked,
+                       Signals(top=top, second=top - 0.001, lexical=0.0, off_topic=off_topic))
+
+    outcomes = [scored("a", ["a", "b", "c"], 0.95 + i * 0.001, 0.80) for i in range(40)]
+    outcomes += [scored("a", ["b", "a", "c"], 0.91, 0.85) for _ in range(10)]  # right entry offered in clarify
+    outcomes += [scored(None, ["b", "c", "d"], 0.91, 0.93) for _ in range(20)]  # as high, but nearer off-topic
+    thresholds = fit_thresholds(outcomes, target_precision=0.95)
+    figures = metrics(outcomes, decisions_for(outcomes, thresholds))
+    assert figures["answered_or_offered"] >= 0.90
+    assert figures["oos_handoff"] == 1.0
+    assert 0.85 <= thresholds.clarify_score <= 0.91 and -0.02 < thresholds.clarify_gap <= 0.06 + 1e-9
