@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,7 @@ class Settings(BaseSettings):
     rasa_timeout_seconds: float = 10.0
 
     embedding_model: str = ""
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = "auto"
     faq_path: Path = PROJECT_ROOT / "knowledge_base" / "faq"
     seed_faq_on_start: bool = True
 

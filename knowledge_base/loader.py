@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from handoff_api.db import one_instance_at_a_time, session_scope
 from handoff_api.settings import Settings
 from knowledge_base import store
 from knowledge_base.encoder import SentenceTransformerEncoder
@@ -29,7 +29,7 @@ def load_encoder(settings: Settings) -> tuple[Encoder, int]:
     dim = parse_hashing_name(name)
     if dim is not None:
         return HashingEncoder(dim), dim
-    encoder = SentenceTransformerEncoder(Path(name))
+    encoder = SentenceTransformerEncoder(Path(name), precision=settings.embedding_precision)
     return encoder, encoder.dim
 
 
@@ -48,14 +48,15 @@ def seed_if_empty(settings: Settings, factory: sessionmaker[Session], *,
     """Import ``settings.faq_path`` when the database has no entry at all (and seeding is on)."""
     if not settings.seed_faq_on_start:
         return None
-    with session_scope(factory) as session:
-        if store.count_entries(session) > 0:
+    with one_instance_at_a_time(factory, "guichet:faq-seed"):
+        with session_scope(factory) as session:
+            if store.count_entries(session) > 0:
+                return None
+        if not Path(settings.faq_path).exists():
+            log.warning("no FAQ to seed from: %s does not exist", settings.faq_path)
             return None
-    if not Path(settings.faq_path).exists():
-        log.warning("no FAQ to seed from: %s does not exist", settings.faq_path)
-        return None
-    report = import_path(factory, Path(settings.faq_path), actor="seed",
-                         on_changed=CacheWarmer(encoder) if encoder is not None else None)
+        report = import_path(factory, Path(settings.faq_path), actor="seed",
+                             on_changed=CacheWarmer(encoder) if encoder is not None else None)
     for line in report.lines():
         (log.info if not line.startswith("refused") else log.error)("seed: %s", line)
     return report

@@ -9,7 +9,6 @@ The fused score is ``dense + lexical_weight * lexical``. Weights were tuned on k
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,10 +99,10 @@ class HybridIndex:
         dense = self.dense.scores(query)
         if len(dense) == 0:
             return []
-        lexical = self.lexical.scores(text[:MAX_QUERY_CHARS])
+        lexical = self.lexical.score(text[:MAX_QUERY_CHARS])
         pool = min(POOL, len(dense))
         candidates = {int(slot) for slot in np.argpartition(-dense, pool - 1)[:pool]}
-        for entry_id, _score in heapq.nlargest(POOL, lexical.items(), key=lambda item: item[1]):
+        for entry_id, _score in lexical.top(POOL):
             slot = self.dense.slot_of(entry_id)
             if slot is not None:
                 candidates.add(slot)
@@ -111,7 +110,7 @@ class HybridIndex:
         for slot in candidates:
             found = self.dense.id_at(slot)
             if found is not None and np.isfinite(dense[slot]):
-                score = lexical.get(found, 0.0)
+                score = lexical.get(found)
                 ranked.append(Ranked(found, float(dense[slot]) + self.config.lexical_weight * score,
                                      float(dense[slot]), score))
         ranked.sort(key=lambda r: (-r.score, r.id))

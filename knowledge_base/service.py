@@ -28,6 +28,7 @@ from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.off_topic import OffTopic
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
+from knowledge_base.recent_queries import RecentQueries
 from knowledge_base.text import has_content
 from knowledge_base.types import Encoder, Hit, SearchResult
 from knowledge_base.validation import EntryData
@@ -67,6 +68,7 @@ class KnowledgeBase:
         limit_blas_threads()
         self._index = HybridIndex(dim, self.config)
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
+        self.recent_queries = RecentQueries(encoder.encode_queries)
         self._lock = threading.RLock()
         self._ready = False
         self._checked_at = 0.0
@@ -154,7 +156,7 @@ class KnowledgeBase:
     def analyse(self, text: str, *, limit: int | None = None) -> tuple[list[Ranked], Signals | None]:
         """The best entries for a message (abbreviations spelled out) and the signals the decision reads."""
         expanded = expand(text[:MAX_QUERY_CHARS])
-        vector = self.encoder.encode_queries([expanded])[0]
+        vector = self.recent_queries.vector(expanded)
         with self._lock:
             ranked = self._index.rank(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)

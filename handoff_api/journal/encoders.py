@@ -28,4 +28,4 @@ def load_encoder(settings: Settings) -> Encoder:
         return HashingEncoder(dim)
     from knowledge_base.encoder import SentenceTransformerEncoder  # imports torch: only when needed
 
-    return SentenceTransformerEncoder(name)
+    return SentenceTransformerEncoder(name, precision=settings.embedding_precision)

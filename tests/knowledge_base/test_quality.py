@@ -86,10 +86,11 @@ def test_encoder_matches_sentence_transformers() -> None:
         pytest.skip(f"no embedding model at {MODEL}")
     import numpy as np
 
-    from knowledge_base.encoder import SentenceTransformerEncoder
+    from knowledge_base.encoder import QUERY_MAX_TOKENS, SentenceTransformerEncoder
 
-    encoder = SentenceTransformerEncoder(MODEL)
+    encoder = SentenceTransformerEncoder(MODEL, precision="float32")
     texts = ["horaires piscine", "Comment refaire ma carte d'identité ?", "mot " * 1000]
     ours = encoder.encode_queries(texts)
+    encoder.model.max_seq_length = QUERY_MAX_TOKENS
     reference = encoder.model.encode(texts, prompt_name="query", normalize_embeddings=True)
     assert np.abs(ours - reference).max() < 1e-4

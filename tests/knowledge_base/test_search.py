@@ -118,3 +118,12 @@ def test_decision_uses_the_thresholds(loaded: sessionmaker[Session], encoder: Ha
 def test_empty_knowledge_base_hands_off(factory: sessionmaker[Session], encoder: HashingEncoder) -> None:
     result = make_knowledge_base(factory, encoder).search("piscine")
     assert (result.decision, result.hits) == ("handoff", [])
+
+
+def test_a_repeated_message_is_encoded_once(loaded: sessionmaker[Session], encoder: HashingEncoder) -> None:
+    knowledge_base = make_knowledge_base(loaded, encoder)
+    first = knowledge_base.search("horaires de la piscine")
+    encoded = len(encoder.encoded)
+    assert knowledge_base.search("horaires de la piscine") == first and len(encoder.encoded) == encoded
+    knowledge_base.search("tarifs de la piscine")
+    assert encoder.encoded[-1] == "tarifs de la piscine"
