@@ -2,7 +2,7 @@
 
 Thresholds are the shipped defaults (what `make run` uses without calibration); the decision
 figures are also checked by cross-validation, which fits the thresholds without the question.
-The issue's targets are asserted too, as expected failures while the model falls short of them.
+The issue's targets are asserted with the shipped thresholds; cross-validated, as an expected failure.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def figures(outcomes: list[evaluation.Outcome]) -> dict[str, float]:
 
 
 # What this model, FAQ and eval set reach today (see docs/benchmarks-kb.md): regressions fail.
-FLOORS = {"top1": 0.84, "top3": 0.95, "mrr": 0.89, "answer_precision_in_scope": 0.95, "answered_correct": 0.38,
-          "answered_or_offered": 0.89}
-# The issue's targets; not all reached yet with this model (xfail below, strict=False).
+FLOORS = {"top1": 0.92, "top3": 0.98, "mrr": 0.95, "answer_precision_in_scope": 0.98, "answered_correct": 0.70,
+          "answered_or_offered": 0.90}
+# The issue's targets: met with the shipped thresholds; cross-validated, not all (xfail below, strict=False).
 TARGETS = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.70),
            "answered_or_offered": (">=", 0.90), "oos_answered": ("<=", 0.05)}
 
@@ -69,14 +69,12 @@ def test_no_regression_cross_validated(outcomes: list[evaluation.Outcome]) -> No
     assert found["answered_correct"] >= FLOORS["answered_correct"] and found["answer_precision"] >= 0.92
 
 
-@pytest.mark.xfail(reason="top-1 and automatic coverage are below the issue's targets with e5-small (4-bit)",
-                   strict=False)
 def test_issue_targets_shipped_thresholds(outcomes: list[evaluation.Outcome]) -> None:
     assert missed(figures(outcomes)) == []
 
 
-@pytest.mark.xfail(reason="top-1 and automatic coverage are below the issue's targets with e5-small (4-bit)",
-                   strict=False)
+@pytest.mark.xfail(reason="thresholds fitted without the question: precision 94.7% and out-of-scope answered 8.0% "
+                          "miss 95% and 5% (measured 2026-11-30)", strict=False)
 def test_issue_targets_cross_validated(outcomes: list[evaluation.Outcome]) -> None:
     assert missed(evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=5))) == []
 
