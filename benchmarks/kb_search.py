@@ -6,9 +6,10 @@ Latency is one ``KnowledgeBase.search`` (query encoding, dense and lexical scori
 the eval questions, with the FAQ plus synthetic entries up to each size (their vectors are the FAQ's
 own, jittered, so no time is spent encoding them); the recent-queries cache is emptied first and
 warmed with other questions, so every timed query is encoded; a last row times the same queries
-asked again (cache hits). Import throughput is ``import_path`` of 1,000
-new entries with their embeddings computed. Quality compares the hybrid search and its decision
-with dense alone and BM25 alone on knowledge_base/eval (decisions cross-validated, 5 folds).
+asked again (cache hits). Import throughput is ``import_path`` of 1,000 new entries with their
+embeddings computed; re-indexing is the median over 9 of those entries, each given a new question
+and answer (so both are encoded). Quality compares the hybrid search and its decision with dense
+alone and BM25 alone on knowledge_base/eval (decisions cross-validated, 5 folds).
 Prints a markdown report and writes it to docs/benchmarks-kb.md.
 """
 
@@ -41,6 +42,7 @@ from knowledge_base.service import EntryVectors, KnowledgeBase, entry_vectors  #
 from knowledge_base.validation import EntryData  # noqa: E402
 from knowledge_base.yaml_files import import_path  # noqa: E402
 
+REFRESHES = 9
 WORDS = ["horaires", "tarifs", "inscription", "demande", "dossier", "rendez-vous", "carte", "piscine", "école",
          "crèche", "parking", "vélo", "déchets", "bruit", "logement", "aide", "mairie", "quartier", "rue", "marché",
          "bibliothèque", "concert", "stade", "jardin", "permis"]
@@ -92,6 +94,17 @@ def latencies(knowledge_base: KnowledgeBase, queries: list[str], warm_up: list[s
         times.append((time.perf_counter() - started) * 1000)
     p50, p95, p99 = np.percentile(times, [50, 95, 99])
     return {"p50": p50, "p95": p95, "p99": p99}
+
+
+def edit_and_refresh(knowledge_base: KnowledgeBase, entry_id: str) -> float:
+    """An editor's change (new question and answer, so encoding is measured), then its re-indexing, in ms."""
+    with session_scope(knowledge_base.factory) as session:
+        entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
+        store.update_entry(session, actor="bench", data=EntryData(**{
+            **entry.as_dict(), "question": f"{entry.question} (modifiée)", "answer": f"{entry.answer} Nouveau."}))
+    started = time.perf_counter()
+    knowledge_base.refresh([entry_id])
+    return (time.perf_counter() - started) * 1000
 
 
 def quality(knowledge_base: KnowledgeBase, questions: list[evaluation.Question]) -> list[tuple[str, dict[str, float]]]:
@@ -159,14 +172,8 @@ def main() -> int:
     report = import_path(factory, batch, actor="bench", on_changed=CacheWarmer(knowledge_base.encoder))
     import_seconds = time.perf_counter() - started
     assert report.ok, report.lines()
-    changed_id = report.files[0].created[0]
-    with session_scope(factory) as session:  # an editor's change: new texts, so encoding is measured
-        entry = store.entry_data(store.get_entry(session, entry_id=changed_id))
-        store.update_entry(session, actor="bench", data=EntryData(**{
-            **entry.as_dict(), "question": f"{entry.question} (modifiée)", "answer": f"{entry.answer} Nouveau."}))
-    started = time.perf_counter()
-    knowledge_base.refresh([changed_id])
-    refresh_ms = (time.perf_counter() - started) * 1000
+    refresh_times = [edit_and_refresh(knowledge_base, entry_id) for entry_id in report.files[0].created[:REFRESHES]]
+    refresh_ms, refresh_max = float(np.median(refresh_times)), max(refresh_times)
 
     fresh = load_knowledge_base(settings, factory)  # the import's entries are published: a clean index for quality
     with session_scope(factory) as session:
@@ -197,7 +204,8 @@ def main() -> int:
         "", "## Import, update, memory", "",
         "| what | measured | target |", "|---|---:|---|",
         f"| import {args.import_count:,} entries, embeddings included | {import_seconds:.1f} s | <= 60 s |",
-        f"| one entry re-indexed (encoding included) | {refresh_ms:.0f} ms | < 100 ms |",
+        f"| one entry re-indexed (encoding included), median of {len(refresh_times)} (slowest) "
+        f"| {refresh_ms:.0f} ms ({refresh_max:.0f}) | < 100 ms |",
         f"| start-up: model load, seed, index ({faq_size} entries) | {load_seconds:.1f} s | |",
         f"| RSS with model and FAQ index | {rss_loaded:.0f} MB | <= 1,500 MB |",
         f"| RSS with model and {rows[-1][0]:,} entries | {rss_index:.0f} MB | |",
