@@ -37,6 +37,10 @@ class LoadResult:
 
 async def conversation_loop(client: httpx.AsyncClient, questions: list[str], deadline: float, result: LoadResult,
                             rng: random.Random, pause: float) -> None:
+    """Conversations one after another; with a pause, each citizen writes again after 0.5 to 1.5 times it
+    (and starts at a random moment within it), so that paced conversations do not all write in step."""
+    if pause:
+        await asyncio.sleep(rng.uniform(0, pause))
     while time.monotonic() < deadline:
         opened = await client.post("/api/webchat/conversations")
         if opened.status_code != 201:
@@ -69,7 +73,7 @@ async def conversation_loop(client: httpx.AsyncClient, questions: list[str], dea
             if any(reply["kind"] == "handoff" for reply in replies):
                 break
             if pause:
-                await asyncio.sleep(pause)
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * pause)
 
 
 async def run_load(base_url: str, *, concurrency: int, seconds: float, pause: float = 0.0,
