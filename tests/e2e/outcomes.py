@@ -60,6 +60,19 @@ def settled(ledger: Ledger, *, x_messages: int) -> bool:
             and all(item.status != OutboxStatus.PENDING.value for item in ledger.outbox))
 
 
+TURN_SECONDS = 5.0
+
+
+def turns(replies: list[Message]) -> int:
+    """How many times the bot answered: one processing stores all its messages at once (an answer and a
+    follow-up question, say); a second processing could only come after a restart or a lost lease."""
+    count, began = 0, None
+    for reply in replies:
+        if began is None or (reply.created_at - began).total_seconds() > TURN_SECONDS:
+            count, began = count + 1, reply.created_at
+    return count
+
+
 def outcome_problems(ledger: Ledger) -> list[str]:
     """Each inbound message handled, with one answer or an open handoff; never two answers or two handoffs."""
     problems = []
@@ -68,8 +81,8 @@ def outcome_problems(ledger: Ledger) -> list[str]:
         answers = [reply for reply in ledger.replies.get(message.id, []) if not is_notice(reply)]
         if message.inbound_state != InboundState.HANDLED.value:
             problems.append(f"{where}: still {message.inbound_state}")
-        if len(answers) > 1:
-            problems.append(f"{where}: answered {len(answers)} times: {[a.text[:50] for a in answers]}")
+        if turns(answers) > 1:
+            problems.append(f"{where}: answered {turns(answers)} times: {[a.text[:50] for a in answers]}")
         if not answers and not ledger.open_handoffs[message.conversation_id]:
             problems.append(f"{where}: neither answered nor with an open handoff")
     problems += [f"conversation {c}: {n} open handoffs" for c, n in ledger.open_handoffs.items() if n > 1]
