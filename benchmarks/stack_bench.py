@@ -16,20 +16,16 @@ import httpx
 
 from benchmarks.load import run_load
 from benchmarks.report import header, rss_mb, summary, table, write_section
-from handoff_api.settings import PROJECT_ROOT, Settings
+from handoff_api.settings import Settings
 from handoff_api.stack import Stack
-from tests.conftest import ALWAYS_OPEN
-from tests.live import free_port
+from tests.e2e.conftest import stack_settings
 
 BENCH_ENV_LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,
                     "webchat_conversations_per_hour": 1_000_000}
 
 
 def bench_settings(var: Path) -> Settings:
-    return Settings(var_dir=var, port=free_port(), rasa_url=f"http://127.0.0.1:{free_port()}",
-                    actions_port=free_port(), rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
-                    embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
-                    opening_hours=ALWAYS_OPEN, service_token="bench-token", _env_file=None, **BENCH_ENV_LIMITS)
+    return stack_settings(var, service_token="bench-token", **BENCH_ENV_LIMITS)
 
 
 def first_answer(base: str) -> float:

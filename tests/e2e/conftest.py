@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,25 +20,34 @@ from tests.conftest import ALWAYS_OPEN
 from tests.live import free_port
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack_settings(var: Path, **overrides: Any) -> Settings:
+    """The three processes on free ports, the trained Rasa model and the converted embedding model."""
+    values: dict[str, Any] = {
+        "var_dir": var, "port": free_port(), "rasa_url": f"http://127.0.0.1:{free_port()}",
+        "actions_port": free_port(), "rasa_models_dir": PROJECT_ROOT / "var" / "rasa-models",
+        "embedding_model": str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
+        "opening_hours": ALWAYS_OPEN, "service_token": "e2e-service-token", **overrides}
+    return Settings(_env_file=None, **values)
+
+
+@contextmanager
+def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
         pytest.skip("the Rasa environment is not installed (make install)")
-    var = tmp_path_factory.mktemp("stack")
-    port = free_port()
-    settings = Settings(
-        var_dir=var, port=port, rasa_url=f"http://127.0.0.1:{free_port()}", actions_port=free_port(),
-        rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
-        embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
-        opening_hours=ALWAYS_OPEN, service_token="e2e-service-token", _env_file=None,
-    )
-    running = Stack(settings, logs=var / "logs")
+    running = Stack(settings, logs=logs)
     try:
         running.start()
         running.wait_healthy(timeout=600)
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var = tmp_path_factory.mktemp("stack")
+    with running_stack(stack_settings(var), var / "logs") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

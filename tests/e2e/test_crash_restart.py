@@ -12,9 +12,9 @@ import pytest
 
 from handoff_api.db import make_engine, make_session_factory
 from handoff_api.models import InboundState
-from handoff_api.settings import PROJECT_ROOT, Settings
+from handoff_api.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
-from tests.conftest import ALWAYS_OPEN
+from tests.e2e.conftest import running_stack, stack_settings
 from tests.e2e.outcomes import Ledger, outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import (
     add_dms,
@@ -26,7 +26,6 @@ from tests.e2e.traffic import (
     wait_until,
     x_values,
 )
-from tests.live import free_port
 from tests.x_fake import FakeX
 from tests.x_fake.harness import CREDENTIALS
 
@@ -43,23 +42,11 @@ def fake_x() -> Iterator[tuple[FakeX, str]]:
 
 @pytest.fixture
 def x_stack(tmp_path: Path, fake_x: tuple[FakeX, str]) -> Iterator[Stack]:
-    if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        pytest.skip("the Rasa environment is not installed (make install)")
-    settings = Settings(
-        var_dir=tmp_path / "var", port=free_port(), rasa_url=f"http://127.0.0.1:{free_port()}",
-        actions_port=free_port(), rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
-        embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
-        faq_path=PROJECT_ROOT / "knowledge_base" / "faq" / "sports.yml",  # a few entries: seeding costs seconds
-        opening_hours=ALWAYS_OPEN, service_token="e2e-service-token", webchat_conversations_per_hour=1000,
-        x_poll_seconds=1.0, **x_values(fake_x[1]), _env_file=None,
-    )
-    running = Stack(settings, logs=tmp_path / "logs")
-    try:
-        running.start()
-        running.wait_healthy(timeout=600)
+    settings = stack_settings(
+        tmp_path / "var", faq_path=PROJECT_ROOT / "knowledge_base" / "faq" / "sports.yml",  # seeding costs seconds
+        webchat_conversations_per_hour=1000, x_poll_seconds=1.0, **x_values(fake_x[1]))
+    with running_stack(settings, tmp_path / "logs") as running:
         yield running
-    finally:
-        running.stop()
 
 
 def handled(ledger: Ledger, *, x: bool) -> int:
