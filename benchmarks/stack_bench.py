@@ -39,10 +39,11 @@ def first_answer(base: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="seconds per back-to-back level")
+    parser.add_argument("--paced-seconds", type=float, default=60.0, help="seconds per paced level")
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, messages back to back")
     parser.add_argument("--paced-levels", default="10,50", help="concurrent conversations at a citizen's pace")
-    parser.add_argument("--pause", type=float, default=3.0, help="seconds a paced citizen takes to write again")
+    parser.add_argument("--pauses", default="3", help="seconds a paced citizen takes to write again, on average")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         settings = bench_settings(Path(folder))
@@ -55,9 +56,11 @@ def main() -> None:
             first = first_answer(settings.resolved_api_url)
             rows = []
             plan = [(int(x), 0.0) for x in args.levels.split(",") if x]
-            plan += [(int(x), args.pause) for x in args.paced_levels.split(",") if x]
+            plan += [(int(x), float(p)) for p in args.pauses.split(",") if p
+                     for x in args.paced_levels.split(",") if x]
             for level, pause in plan:
-                result = asyncio.run(run_load(settings.resolved_api_url, concurrency=level, seconds=args.seconds,
+                seconds = args.paced_seconds if pause else args.seconds
+                result = asyncio.run(run_load(settings.resolved_api_url, concurrency=level, seconds=seconds,
                                               pause=pause))
                 figures = summary(result.latencies)
                 rows.append([level, f"{pause:g} s" if pause else "none", len(result.latencies),
@@ -71,12 +74,13 @@ def main() -> None:
             stack.stop()
     text = header("End to end through the web chat API (real Rasa server)",
                   f"python -m benchmarks.stack_bench --seconds {args.seconds:g} --levels {args.levels} "
-                  f"--paced-levels {args.paced_levels} --pause {args.pause:g}")
+                  f"--paced-seconds {args.paced_seconds:g} --paced-levels {args.paced_levels} --pauses {args.pauses}")
     text += ("\nEach conversation says «bonjour» then three questions from the evaluation set (a conversation "
              "that is handed off stops and a new one starts). With no pause, each conversation sends its next "
              "message the moment the reply arrives: a stress test whose latency is the queue in front of two "
-             "saturated cores (latency ≈ conversations ÷ throughput). With a pause, each citizen takes that long "
-             "to read and write again, still far quicker than people type. Latency is the whole "
+             "saturated cores (latency ≈ conversations ÷ throughput). With a pause, each citizen reads the reply "
+             "and writes again after 0.5 to 1.5 times the pause (starting at a random moment), still far quicker "
+             "than people type: the load of that many citizens chatting at once. Latency is the whole "
              "`POST .../messages` round trip: gateway, Rasa NLU and policies, action server, knowledge-base "
              "search, storage.\n\n")
     text += table(["concurrent conversations", "pause between messages", "messages", "messages/s", "p50 ms",

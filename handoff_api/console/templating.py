@@ -24,7 +24,8 @@ ENTRY_STATUS_FR = {"published": "publiée", "draft": "brouillon", "deleted": "su
 REASON_FR = {"question": "question", "report_problem": "signalement", "request_human": "demande d'une personne",
              "insult": "propos injurieux", "error": "panne de l'assistant", "unanswered": "sans réponse de la FAQ"}
 EVENT_FR = {"create": "création", "claim": "prise en charge", "transfer": "transfert", "resolve": "résolution",
-            "return_to_bot": "rendue à l'assistant", "reopen": "réouverture"}
+            "return_to_bot": "rendue à l'assistant", "reopen": "réouverture",
+            "merge": "doublon fermé"}
 DAY_FR = {"mon": "Lundi", "tue": "Mardi", "wed": "Mercredi", "thu": "Jeudi", "fri": "Vendredi", "sat": "Samedi",
           "sun": "Dimanche"}
 

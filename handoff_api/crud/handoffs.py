@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
+from handoff_api.models.handoff import OPEN_CONDITION
 from handoff_api.opening_hours import OpeningHours
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -73,17 +75,34 @@ def create_handoff(
         record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
                to_status=recent.status, detail={"reason": reason, "summary": summary})
         return recent, False
-    handoff = Handoff(
+    handoff_id = _insert_unless_one_is_open(session, values=dict(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
         details=details, channel=conversation.channel, created_at=moment, updated_at=moment,
         first_response_due=hours.add_open_hours(moment, first_response_hours),
-    )
-    session.add(handoff)
-    session.flush()
+    ))
+    if handoff_id is None:
+        opened_meanwhile = open_handoff_of(session, conversation_id=conversation.id)
+        if opened_meanwhile is None:
+            raise RuntimeError(f"conversation {conversation.id}: new handoff refused, yet none is open")
+        if opened_meanwhile.agent_id is not None:
+            conversation.owner = Owner.AGENT.value
+        return opened_meanwhile, False
+    handoff = get_handoff(session, handoff_id=handoff_id)
     record(session, handoff=handoff, actor=actor, action="create", from_status=None,
            to_status=HandoffStatus.WAITING.value, detail={"reason": reason, "department": handoff.department})
     return handoff, True
+
+
+def _insert_unless_one_is_open(session: Session, *, values: dict[str, Any]) -> int | None:
+    """The new handoff's id, or None when another transaction opened one for the conversation first: the
+    unique index on open handoffs decides, so two writers racing (the action server and the gateway's
+    fallback after a restart) cannot both open one."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(Handoff).values(**values)
+                 .on_conflict_do_nothing(index_elements=[Handoff.conversation_id], index_where=OPEN_CONDITION)
+                 .returning(Handoff.id))
+    return session.scalar(statement)
 
 
 def get_handoff(session: Session, *, handoff_id: int) -> Handoff:

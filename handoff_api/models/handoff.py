@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handoff_api.models.base import Base, StrEnum, utcnow
@@ -15,6 +15,10 @@ class HandoffStatus(StrEnum):
     WAITING = "waiting"
     ASSIGNED = "assigned"
     RESOLVED = "resolved"
+
+
+OPEN_CONDITION = text("status IN ('waiting', 'assigned')")
+"""A conversation has at most one open handoff: a unique index on this condition enforces it."""
 
 
 class Department(Base):
@@ -50,6 +54,8 @@ class Handoff(Base):
     __table_args__ = (
         Index("ix_handoffs_status_due", "status", "first_response_due"),
         Index("ix_handoffs_conversation", "conversation_id"),
+        Index("uq_handoffs_one_open", "conversation_id", unique=True,
+              sqlite_where=OPEN_CONDITION, postgresql_where=OPEN_CONDITION),
     )
 
 

@@ -62,11 +62,13 @@ def test_action_api_latency_breaches_and_outbox_backlog(client: TestClient) -> N
     assert client.get("/api/internal/requests/G-NOPE2", headers=service).status_code == 404
     now = utcnow()
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        conversation = Conversation(id=uuid.uuid4().hex, channel="x_dm")
-        session.add(conversation)
+        conversations = [Conversation(id=uuid.uuid4().hex, channel="x_dm") for _ in range(3)]
+        session.add_all(conversations)
         session.flush()
+        conversation = conversations[0]
         for index, (due, answered) in enumerate([(-2, None), (3, None), (-5, -1)]):
-            session.add(Handoff(reference=f"G-TEST{index}", conversation_id=conversation.id, department="voirie",
+            session.add(Handoff(reference=f"G-TEST{index}", conversation_id=conversations[index].id,
+                                department="voirie",
                                 reason="question", channel="x_dm", status="waiting" if answered is None else "resolved",
                                 first_response_due=now + timedelta(hours=due),
                                 first_response_at=None if answered is None else now + timedelta(hours=answered)))
