@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
 from handoff_api.models.handoff import OPEN_CONDITION
 from handoff_api.opening_hours import OpeningHours
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 OPEN_STATUSES = (HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value)
@@ -85,6 +88,8 @@ def create_handoff(
         opened_meanwhile = open_handoff_of(session, conversation_id=conversation.id)
         if opened_meanwhile is None:
             raise RuntimeError(f"conversation {conversation.id}: new handoff refused, yet none is open")
+        logger.info("conversation %s: handoff %s was opened meanwhile by another writer; %s joins it",
+                    conversation.id, opened_meanwhile.reference, actor)
         if opened_meanwhile.agent_id is not None:
             conversation.owner = Owner.AGENT.value
         return opened_meanwhile, False
