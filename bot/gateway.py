@@ -37,6 +37,12 @@ class Outcome:
     duplicate: bool = False
 
 
+@dataclass(frozen=True)
+class Recovery:
+    found: int
+    handled: int
+
+
 class Gateway:
     def __init__(self, *, settings: Settings, session_factory: sessionmaker[Session], rasa: RasaClient,
                  hours: OpeningHours, events: EventBus, metrics: Metrics | None = None):
@@ -193,14 +199,16 @@ class Gateway:
     async def resume_bot(self, conversation_id: str) -> None:
         await self._tracker_event(conversation_id, "resume")
 
-    async def recover(self, *, older_than: timedelta = timedelta(seconds=30)) -> int:
-        """Process inbound messages a crash left pending; returns how many were picked up."""
-        def pending() -> list[int]:
+    async def recover(self, *, older_than: timedelta = timedelta(seconds=30)) -> Recovery:
+        """Process inbound messages a crash left pending; a message another worker holds stays pending."""
+        def pending(ids: list[int] | None = None) -> list[int]:
             with session_scope(self.session_factory) as session:
-                return [m.id for m in conv_crud.pending_inbound(session, older_than=utcnow() - older_than)]
+                found = conv_crud.pending_inbound(session, older_than=utcnow() - older_than)
+                return [m.id for m in found if ids is None or m.id in ids]
 
         ids = await to_thread.run_sync(pending)
         for message_id in ids:
             await self.process(message_id)
-        return len(ids)
+        left = await to_thread.run_sync(pending, ids) if ids else []
+        return Recovery(found=len(ids), handled=len(ids) - len(left))
 

@@ -31,9 +31,10 @@ def install_channels(app: FastAPI) -> None:
         """Inbound messages a crash left unprocessed are picked up again (a lease stops double handling)."""
         while True:
             try:
-                picked = await gateway.recover()
-                if picked:
-                    log.info("recovered %d unprocessed inbound message(s)", picked)
+                recovery = await gateway.recover()
+                if recovery.found:
+                    log.info("recovery: %d unprocessed inbound message(s) found, %d handled, %d still held",
+                             recovery.found, recovery.handled, recovery.found - recovery.handled)
             except Exception:
                 log.exception("recovery round failed")
             await asyncio.sleep(15)

@@ -8,8 +8,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from bot.gateway import Gateway
+from bot.gateway import Gateway, Recovery
 from bot.rasa_client import RasaClient
+from handoff_api.crud import conversations as conv_crud
+from handoff_api.db import session_scope
 from handoff_api.main import create_app
 from handoff_api.models import InboundState, Message
 from handoff_api.settings import Settings
@@ -29,14 +31,34 @@ def test_pending_inbound_is_answered_once_after_a_crash(settings: Settings) -> N
         assert gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-1",
                                       None) is None
 
-        async def recover_twice() -> tuple[int, int]:
+        async def recover_twice() -> tuple[Recovery, Recovery]:
             first = await gateway.recover(older_than=timedelta(0))
             second = await gateway.recover(older_than=timedelta(0))
             return first, second
 
-        assert asyncio.run(recover_twice()) == (1, 0)
+        assert asyncio.run(recover_twice()) == (Recovery(found=1, handled=1), Recovery(found=0, handled=0))
         with app.state.session_factory() as session:
             stored = session.get(Message, message_id)
             assert stored is not None and stored.inbound_state == InboundState.HANDLED.value
             replies = session.scalar(select(func.count()).select_from(Message).where(Message.reply_to_id == message_id))
             assert replies == 1
+
+
+def test_a_message_another_worker_holds_is_found_but_left_to_it(settings: Settings) -> None:
+    knowledge_base = KeywordKnowledgeBase()
+    rasa = RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base))
+    app = create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)
+    with TestClient(app) as client:
+        body = client.post("/api/webchat/conversations").json()
+        gateway: Gateway = app.state.gateway
+        message_id = gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-2", None)
+        assert message_id is not None
+        with session_scope(app.state.session_factory) as session:
+            assert conv_crud.claim_inbound(session, message_id=message_id, lease=timedelta(minutes=2))
+
+        recovery = asyncio.run(gateway.recover(older_than=timedelta(0)))
+
+        assert recovery == Recovery(found=1, handled=0)
+        with app.state.session_factory() as session:
+            stored = session.get(Message, message_id)
+            assert stored is not None and stored.inbound_state == InboundState.PENDING.value
