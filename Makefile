@@ -52,6 +52,7 @@ system-deps:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy tests benchmarks
 
 test: install system-deps lint
 	@source scripts/postgres-env.sh && $(VENV)/bin/pytest $(PYTEST_ARGS)

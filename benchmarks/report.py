@@ -6,6 +6,7 @@ import os
 import platform
 import statistics
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def summary(values: list[float]) -> dict[str, float]:
             "mean": statistics.fmean(values) if values else float("nan")}
 
 
-def table(columns: list[str], rows: list[list[object]]) -> str:
+def table(columns: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -28,9 +28,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud.handoffs import OPEN_STATUSES
 from handoff_api.db import session_scope
 from handoff_api.models import Handoff, OutboxItem, OutboxStatus, utcnow
+from handoff_api.models.handoff import OPEN_STATUSES
 
 log = logging.getLogger("guichet.metrics")
 

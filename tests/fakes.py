@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request, Response
 
-from knowledge_base.types import Hit, SearchResult
+from knowledge_base.types import Decision, Hit, SearchResult
 
 FAQ = {
     "piscines-horaires": ("Quels sont les horaires des piscines ?", "Les piscines ouvrent de 7h à 20h.", "sports"),
@@ -30,7 +30,7 @@ class KeywordKnowledgeBase:
         hits = [Hit(id=k, score=0.9 if k.split("-")[0][:5] in text.lower() else 0.5, question=q, answer=a,
                     department=d) for k, (q, a, d) in FAQ.items()]
         hits.sort(key=lambda h: -h.score)
-        decision = "answer" if hits[0].score > 0.8 else "handoff"
+        decision: Decision = "answer" if hits[0].score > 0.8 else "handoff"
         return SearchResult(query=text, decision=decision, hits=hits[:top_k])
 
     def refresh(self, entry_ids: list[str] | None = None) -> None:

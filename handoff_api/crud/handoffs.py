@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
-from handoff_api.models.handoff import OPEN_CONDITION
+from handoff_api.models.handoff import OPEN_CONDITION, OPEN_STATUSES
 from handoff_api.opening_hours import OpeningHours
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-OPEN_STATUSES = (HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value)
 
 
 class Conflict(RuntimeError):

@@ -17,7 +17,8 @@ class HandoffStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-OPEN_CONDITION = text("status IN ('waiting', 'assigned')")
+OPEN_STATUSES = (HandoffStatus.WAITING.value, HandoffStatus.ASSIGNED.value)
+OPEN_CONDITION = text("status IN ({})".format(", ".join(f"'{status}'" for status in OPEN_STATUSES)))
 """A conversation has at most one open handoff: a unique index on this condition enforces it."""
 
 

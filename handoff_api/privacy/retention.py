@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.handoffs import OPEN_STATUSES
 from handoff_api.journal.snapshots import keep_recent_answer_counts
 from handoff_api.models import Author, Conversation, Handoff, Message, SearchLog, utcnow
+from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
 from handoff_api.settings import Settings

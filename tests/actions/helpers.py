@@ -130,7 +130,7 @@ def handoff_created(reference: str = "G-7K3Q9", department: str | None = None, h
     }
 
 
-HITS = [
+HITS: list[dict[str, Any]] = [
     {
         "id": "piscines-horaires",
         "score": 0.71,

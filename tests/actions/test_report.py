@@ -4,6 +4,7 @@ import asyncio
 
 import httpx
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.problem_types import PROBLEM_TYPES, canonical_problem, department_for
@@ -120,7 +121,7 @@ def test_yes_to_details_asks_for_the_detail() -> None:
     assert messages[0]["kind"] == "form"
 
 
-def report_tracker(problem: str = "lampadaire", place: str = "12 rue des Lilas", details: str = "aucun"):
+def report_tracker(problem: str = "lampadaire", place: str = "12 rue des Lilas", details: str = "aucun") -> Tracker:
     return make_tracker(
         "non",
         intent="deny",

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from rasa_sdk import Action
 
 from actions.cancel_form import ActionCancelForm
 from actions.choices import NONE_FITS, parse_choice
@@ -18,7 +21,7 @@ from tests.actions.helpers import HITS, make_tracker, run_action, slot_events
         (ActionAskReference(), "Quel est le numéro de votre demande ?"),
     ],
 )
-def test_form_questions_are_kind_form(action, start: str) -> None:
+def test_form_questions_are_kind_form(action: Action, start: str) -> None:
     payloads, events = run_action(action, make_tracker("x"))
     assert payloads[0]["kind"] == "form" and payloads[0]["text"].startswith(start)
     assert events == []
@@ -38,7 +41,8 @@ def test_cancel_report() -> None:
 
 
 def test_cancel_status_and_goodbye() -> None:
-    loop = [{"event": "active_loop", "name": "status_form"}, {"event": "active_loop", "name": None}]
+    loop: list[dict[str, Any]] = [
+        {"event": "active_loop", "name": "status_form"}, {"event": "active_loop", "name": None}]
     payloads, _ = run_action(ActionCancelForm(), make_tracker("je l'ai pas", intent="deny", extra_events=loop))
     assert payloads[0]["text"].startswith("D'accord. Sans numéro")
     payloads, _ = run_action(ActionCancelForm(), make_tracker("bye", intent="goodbye", extra_events=loop))

@@ -4,6 +4,7 @@ import asyncio
 
 import httpx
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.status import ActionCheckStatus, ValidateStatusForm, extract_reference
@@ -51,7 +52,7 @@ def test_validate_reference() -> None:
     assert messages[0]["text"] == "Je ne reconnais pas ce numéro. Si vous ne l'avez pas, répondez non."
 
 
-def status_tracker(reference: str = "G-7K3Q9"):
+def status_tracker(reference: str = "G-7K3Q9") -> Tracker:
     return make_tracker(reference, intent="check_status", slots={"reference": reference})
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -18,47 +22,53 @@ from handoff_api.settings import Settings
 from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 
 
-def test_pending_inbound_is_answered_once_after_a_crash(settings: Settings) -> None:
+@dataclass
+class Running:
+    app: FastAPI
+    gateway: Gateway
+    conversation_id: str
+
+
+@pytest.fixture
+def running(settings: Settings) -> Iterator[Running]:
     knowledge_base = KeywordKnowledgeBase()
     rasa = RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base))
     app = create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)
     with TestClient(app) as client:
         body = client.post("/api/webchat/conversations").json()
-        gateway: Gateway = app.state.gateway
-        # What a crash right after the inbound commit leaves behind: a stored, unprocessed message.
-        message_id = gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-1", None)
-        assert message_id is not None
-        assert gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-1",
-                                      None) is None
-
-        async def recover_twice() -> tuple[Recovery, Recovery]:
-            first = await gateway.recover(older_than=timedelta(0))
-            second = await gateway.recover(older_than=timedelta(0))
-            return first, second
-
-        assert asyncio.run(recover_twice()) == (Recovery(found=1, handled=1), Recovery(found=0, handled=0))
-        with app.state.session_factory() as session:
-            stored = session.get(Message, message_id)
-            assert stored is not None and stored.inbound_state == InboundState.HANDLED.value
-            replies = session.scalar(select(func.count()).select_from(Message).where(Message.reply_to_id == message_id))
-            assert replies == 1
+        yield Running(app, app.state.gateway, body["conversation_id"])
 
 
-def test_a_message_another_worker_holds_is_found_but_left_to_it(settings: Settings) -> None:
-    knowledge_base = KeywordKnowledgeBase()
-    rasa = RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base))
-    app = create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)
-    with TestClient(app) as client:
-        body = client.post("/api/webchat/conversations").json()
-        gateway: Gateway = app.state.gateway
-        message_id = gateway._store_inbound(body["conversation_id"], "horaires de la piscine", "webchat", "m-2", None)
-        assert message_id is not None
-        with session_scope(app.state.session_factory) as session:
-            assert conv_crud.claim_inbound(session, message_id=message_id, lease=timedelta(minutes=2))
+def test_pending_inbound_is_answered_once_after_a_crash(running: Running) -> None:
+    gateway = running.gateway
+    # What a crash right after the inbound commit leaves behind: a stored, unprocessed message.
+    message_id = gateway._store_inbound(running.conversation_id, "horaires de la piscine", "webchat", "m-1", None)
+    assert message_id is not None
+    assert gateway._store_inbound(running.conversation_id, "horaires de la piscine", "webchat", "m-1", None) is None
 
-        recovery = asyncio.run(gateway.recover(older_than=timedelta(0)))
+    async def recover_twice() -> tuple[Recovery, Recovery]:
+        first = await gateway.recover(older_than=timedelta(0))
+        second = await gateway.recover(older_than=timedelta(0))
+        return first, second
 
-        assert recovery == Recovery(found=1, handled=0)
-        with app.state.session_factory() as session:
-            stored = session.get(Message, message_id)
-            assert stored is not None and stored.inbound_state == InboundState.PENDING.value
+    assert asyncio.run(recover_twice()) == (Recovery(found=1, handled=1), Recovery(found=0, handled=0))
+    with running.app.state.session_factory() as session:
+        stored = session.get(Message, message_id)
+        assert stored is not None and stored.inbound_state == InboundState.HANDLED.value
+        replies = session.scalar(select(func.count()).select_from(Message).where(Message.reply_to_id == message_id))
+        assert replies == 1
+
+
+def test_a_message_another_worker_holds_is_found_but_left_to_it(running: Running) -> None:
+    gateway = running.gateway
+    message_id = gateway._store_inbound(running.conversation_id, "horaires de la piscine", "webchat", "m-2", None)
+    assert message_id is not None
+    with session_scope(running.app.state.session_factory) as session:
+        assert conv_crud.claim_inbound(session, message_id=message_id, lease=timedelta(minutes=2))
+
+    recovery = asyncio.run(gateway.recover(older_than=timedelta(0)))
+
+    assert recovery == Recovery(found=1, handled=0)
+    with running.app.state.session_factory() as session:
+        stored = session.get(Message, message_id)
+        assert stored is not None and stored.inbound_state == InboundState.PENDING.value

@@ -17,7 +17,7 @@ from bot.outbox import Backoff, OutboxWorker
 from bot.rasa_client import RasaClient
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.main import create_app
+from handoff_api.main import KnowledgeBaseLoader, create_app
 from handoff_api.migrate import upgrade
 from handoff_api.models import Author, Message, OutboxItem, utcnow
 from handoff_api.settings import Settings
@@ -25,6 +25,10 @@ from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.live import serve
 from tests.x_fake import FakeX, make_app
 from tests.x_fake.harness import CREDENTIALS
+
+
+def constant_loader(kb: KeywordKnowledgeBase) -> KnowledgeBaseLoader:
+    return lambda _settings, _factory: kb
 
 
 class ScriptedChannel:
@@ -156,7 +160,7 @@ def test_two_workers_deliver_each_message_exactly_once(database_url: str, tmp_pa
                                 x_access_token=CREDENTIALS.access_token,
                                 x_access_token_secret=CREDENTIALS.access_token_secret)
             kb = KeywordKnowledgeBase()
-            app = create_app(settings, knowledge_base_loader=lambda _s, _f, kb=kb: kb,
+            app = create_app(settings, knowledge_base_loader=constant_loader(kb),
                              rasa=RasaClient("http://rasa.test", transport=fake_rasa_transport(kb)))
             app.state.outbox.batch = 3
             apps.append(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from sqlalchemy import select
 
@@ -18,7 +20,7 @@ def open_conversation(api: httpx.Client) -> tuple[str, dict[str, str]]:
     return body["conversation_id"], {"Authorization": f"Bearer {body['token']}"}
 
 
-def say(api: httpx.Client, conversation: tuple[str, dict[str, str]], text: str) -> list[dict[str, object]]:
+def say(api: httpx.Client, conversation: tuple[str, dict[str, str]], text: str) -> list[dict[str, Any]]:
     conversation_id, headers = conversation
     response = api.post(f"/api/webchat/conversations/{conversation_id}/messages", json={"text": text},
                         headers=headers)

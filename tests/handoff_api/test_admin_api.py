@@ -12,7 +12,7 @@ from handoff_api.db import session_scope
 from handoff_api.main import create_app
 from handoff_api.models import AuditEntry, Department, KeyValue, Role
 from handoff_api.settings import Settings
-from tests.fakes import fake_rasa_transport
+from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import PASSWORD, account, login
 
@@ -70,7 +70,7 @@ def test_departments(client: TestClient) -> None:
 
 
 def test_opening_hours_apply_at_once_and_after_a_restart(client: TestClient, settings: Settings,
-                                                         knowledge_base) -> None:  # type: ignore[no-untyped-def]
+                                                         knowledge_base: KeywordKnowledgeBase) -> None:
     admin = make_account(client, "root", Role.ADMIN)
     state = client.app.state  # type: ignore[attr-defined]
     week = {"mon": ["09:00-12:00", "14:00-17:00"], "sat": ["10:00-12:00"]}

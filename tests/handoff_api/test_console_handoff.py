@@ -156,6 +156,7 @@ def test_save_a_reply_as_a_draft_faq_entry(client: TestClient, citizen, knowledg
         assert weighted_length(entry.answer) <= 280 and entry.answer.endswith("…")
         assert long_reply.startswith(entry.answer[:-1])
         revision = session.scalars(select(KBRevision).where(KBRevision.entry_id == entry.id)).one()
+        assert revision.after is not None
         assert (revision.actor, revision.action, revision.after["status"]) == ("alice", "create", "draft")
         audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "kb.draft_from_reply")).one()
         assert audit.actor == "alice" and audit.target == f"kb:{entry.id}"

@@ -9,6 +9,7 @@ from handoff_api.db import session_scope
 from handoff_api.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
+from tests.fakes import KeywordKnowledgeBase
 from tests.handoff_api.console_client import account, login
 
 ANSWER = "Les piscines ouvrent de 7h à 20h."
@@ -46,8 +47,8 @@ def test_list_search_and_filter(client: TestClient) -> None:
     assert "/console/kb/entries/papiers-cni" not in sports.text
 
 
-def test_editing_an_answer_writes_a_revision_refreshes_the_bot_and_shows_a_diff(client: TestClient,
-                                                                               knowledge_base) -> None:  # type: ignore[no-untyped-def]
+def test_editing_an_answer_writes_a_revision_refreshes_the_bot_and_shows_a_diff(
+        client: TestClient, knowledge_base: KeywordKnowledgeBase) -> None:
     seed(client)
     account(client, "eve", Role.EDITOR)
     token = login(client, "eve")
@@ -68,7 +69,8 @@ def test_editing_an_answer_writes_a_revision_refreshes_the_bot_and_shows_a_diff(
         assert entry.tags == ["piscine", "horaires"] and entry.variants == ["piscine ouverte ?"]
         revision = session.scalars(select(KBRevision).where(KBRevision.entry_id == "piscines-horaires")
                                    .order_by(KBRevision.id.desc())).first()
-        assert revision is not None and revision.actor == "eve" and revision.before["answer"] == ANSWER
+        assert revision is not None and revision.before is not None
+        assert revision.actor == "eve" and revision.before["answer"] == ANSWER
         assert session.scalars(select(AuditEntry).where(AuditEntry.action == "kb.update")).one().actor == "eve"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.db import session_scope
 from knowledge_base import store
-from knowledge_base.fiches import ATTRIBUTION, read_fiches, to_entry, trim_to_sentences
+from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.loader import CacheWarmer
@@ -20,7 +20,7 @@ XML = FIXTURES / "fiches" / "xml"
 JSON = FIXTURES / "fiches" / "json"
 
 
-def fiches(path: Path) -> dict[str, object]:
+def fiches(path: Path) -> dict[str, Fiche]:
     return {fiche.id: fiche for _name, fiche, error in read_fiches(path) if fiche is not None and error is None}
 
 

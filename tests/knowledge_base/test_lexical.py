@@ -36,7 +36,7 @@ def reference_scores(documents: dict[str, str], query: str) -> dict[str, float]:
 
 def test_scores_match_the_formula_through_puts_removals_and_reused_slots() -> None:
     rng = random.Random(3)
-    index, documents = LexicalIndex(), {}
+    index, documents = LexicalIndex(), dict[str, str]()
     for step in range(400):
         doc_id = f"d{rng.randrange(60)}"
         if step % 4 == 3:

@@ -28,9 +28,12 @@ def test_every_change_leaves_a_revision(factory: sessionmaker[Session]) -> None:
         revisions = store.revisions(session, entry_id="test-entry")
         assert [(r.actor, r.action) for r in revisions] == [
             ("alice", "create"), ("bob", "update"), ("carol", "publish"), ("dan", "delete")]
-        assert revisions[0].before is None and revisions[0].after["answer"] == "Une réponse."
-        assert revisions[1].before["answer"] == "Une réponse." and revisions[1].after["answer"] == "Autre."
-        assert revisions[2].before["status"] == "draft" and revisions[2].after["status"] == "published"
+        before, after = [r.before for r in revisions], [r.after for r in revisions]
+        assert before[0] is None and after[0] is not None and after[0]["answer"] == "Une réponse."
+        assert before[1] is not None and before[1]["answer"] == "Une réponse."
+        assert after[1] is not None and after[1]["answer"] == "Autre."
+        assert before[2] is not None and before[2]["status"] == "draft"
+        assert after[2] is not None and after[2]["status"] == "published"
         assert all(r.created_at.tzinfo is not None for r in revisions)
 
 

@@ -15,7 +15,7 @@ from handoff_api.main import create_app
 from handoff_api.models import EntryStatus, KBEntry, Role
 from handoff_api.settings import Settings
 from knowledge_base.store import create_entry
-from knowledge_base.types import Hit, SearchResult
+from knowledge_base.types import Decision, Hit, SearchResult
 from knowledge_base.validation import EntryData, weighted_length
 from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.live import LiveServer, serve
@@ -50,10 +50,14 @@ def citizen_says(server: LiveServer, text: str) -> tuple[str, dict[str, str]]:
 
 
 def test_agent_sees_a_handoff_live_claims_replies_and_resolves(page, live_app: LiveServer) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
+    from playwright.sync_api import Dialog, expect
 
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     add_account(live_app, "alice", Role.AGENT)
     page.goto(f"{live_app.url}/console")
     expect(page.get_by_role("heading", name="Connexion à la console")).to_be_visible()
@@ -115,7 +119,7 @@ class DatabaseKnowledgeBase(KeywordKnowledgeBase):
         hits = [Hit(id=e.id, score=0.9 if e.id.split("-")[0][:5] in text.lower() else 0.4, question=e.question,
                     answer=e.answer, department=e.department) for e in self.entries.values()]
         hits.sort(key=lambda hit: -hit.score)
-        decision = "answer" if hits and hits[0].score > 0.8 else "handoff"
+        decision: Decision = "answer" if hits and hits[0].score > 0.8 else "handoff"
         return SearchResult(query=text, decision=decision, hits=hits[:top_k])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -32,8 +33,8 @@ def fake_x(x_server: tuple[FastAPI, str]) -> FakeX:
     return fake
 
 
-def x_settings_for(tmp_path: Path, url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
+def x_settings_for(tmp_path: Path, url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
         "var_dir": tmp_path / "var", "service_token": "service-test-token", "opening_hours": ALWAYS_OPEN,
         "x_api_url": url, "x_consumer_key": CREDENTIALS.consumer_key,
         "x_consumer_secret": CREDENTIALS.consumer_secret, "x_access_token": CREDENTIALS.access_token,

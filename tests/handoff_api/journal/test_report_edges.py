@@ -19,8 +19,8 @@ from handoff_api.settings import Settings
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS).astimezone(UTC)  # type: ignore[misc]
+def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS).astimezone(UTC)
 
 
 def test_boundaries_follow_paris_time_and_answers_wait_24_hours(tmp_path: Path) -> None:
