@@ -10,11 +10,10 @@ already returns the new text.
 from __future__ import annotations
 
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.kb_search import quality
+from benchmarks.kb_search import edit, quality
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.settings import Settings
@@ -22,7 +21,6 @@ from knowledge_base import store
 from knowledge_base.evaluation import Question
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.service import KnowledgeBase
-from knowledge_base.validation import EntryData
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,6 @@ class Edit:
 class GuichetSide:
     methods: list[tuple[str, dict[str, float]]]
     edits: list[Edit]
-
-
-def edit(knowledge_base: KnowledgeBase, entry_id: str, **changes: object) -> float:
-    """Save a change as an editor does, then re-index the entry; returns the re-indexing time in seconds."""
-    with session_scope(knowledge_base.factory) as session:
-        entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
-        store.update_entry(session, actor="bench", data=EntryData(**{**entry.as_dict(), **changes}))
-    started = time.perf_counter()
-    knowledge_base.refresh([entry_id])
-    return time.perf_counter() - started
 
 
 def top_hit(knowledge_base: KnowledgeBase, text: str) -> str:

@@ -96,15 +96,22 @@ def latencies(knowledge_base: KnowledgeBase, queries: list[str], warm_up: list[s
     return {"p50": p50, "p95": p95, "p99": p99}
 
 
-def edit_and_refresh(knowledge_base: KnowledgeBase, entry_id: str) -> float:
-    """An editor's change (new question and answer, so encoding is measured), then its re-indexing, in ms."""
+def edit(knowledge_base: KnowledgeBase, entry_id: str, **changes: object) -> float:
+    """Save a change as an editor does, then re-index the entry; returns the re-indexing time in seconds."""
     with session_scope(knowledge_base.factory) as session:
         entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
-        store.update_entry(session, actor="bench", data=EntryData(**{
-            **entry.as_dict(), "question": f"{entry.question} (modifiée)", "answer": f"{entry.answer} Nouveau."}))
+        store.update_entry(session, actor="bench", data=EntryData(**{**entry.as_dict(), **changes}))
     started = time.perf_counter()
     knowledge_base.refresh([entry_id])
-    return (time.perf_counter() - started) * 1000
+    return time.perf_counter() - started
+
+
+def edit_and_refresh(knowledge_base: KnowledgeBase, entry_id: str) -> float:
+    """A new question and answer (so encoding is measured), then the re-indexing, in ms."""
+    with session_scope(knowledge_base.factory) as session:
+        entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
+    return edit(knowledge_base, entry_id, question=f"{entry.question} (modifiée)",
+                answer=f"{entry.answer} Nouveau.") * 1000
 
 
 def quality(knowledge_base: KnowledgeBase, questions: list[evaluation.Question]) -> list[tuple[str, dict[str, float]]]:
