@@ -91,21 +91,23 @@ def load_text(values: tuple[float, float, float]) -> str:
     return " / ".join(f"{v:.2f}" for v in values)
 
 
-def side_by_side(inside: list[Parsed], outside: list[Parsed], guichet: GuichetSide, trainings: list[Training],
-                 swaps: dict[str, float]) -> str:
-    """Guichet and Rasa on the same questions and the same edits, measured in this one run."""
+def ranking(inside: list[Parsed]) -> list[str]:
+    """Top-1, top-3 and MRR of the ResponseSelector's ranking, formatted."""
     ranks = [p.rank for p in inside]
-    rasa_ranking = [pct(sum(r == 1 for r in ranks) / len(inside)),
-                    pct(sum(r is not None and r <= 3 for r in ranks) / len(inside)),
-                    f"{sum(1 / r for r in ranks if r is not None) / len(inside):.3f}"]
-    default = figures(inside, outside, {id(p): p.answers(0.0) for p in inside + outside})
-    crossed, _ = cross_validated(inside, outside)
+    return [pct(sum(r == 1 for r in ranks) / len(inside)),
+            pct(sum(r is not None and r <= 3 for r in ranks) / len(inside)),
+            f"{sum(1 / r for r in ranks if r is not None) / len(inside):.3f}"]
+
+
+def side_by_side(rasa_ranking: list[str], rasa_decisions: list[tuple[str, dict[str, float]]], guichet: GuichetSide,
+                 trainings: list[Training], swaps: dict[str, float]) -> str:
+    """Guichet and Rasa on the same questions and the same edits, measured in this one run."""
     rows: list[list[object]] = [
         [f"Guichet: {name}", pct(m["top1"]), pct(m["top3"]), f"{m['mrr']:.3f}", pct(m["answered_correct"]),
          pct(m["answer_precision"]), pct(m["oos_answered"])] for name, m in guichet.methods]
-    for name, m in (("Rasa ResponseSelector, threshold cross-validated", crossed),
-                    ("Rasa ResponseSelector, no threshold (a default FAQ bot)", default)):
-        rows.append([name, *rasa_ranking, pct(m["coverage"]), pct(m["precision_all"]), pct(m["oos_answered"])])
+    for name, m in rasa_decisions:
+        rows.append([f"Rasa ResponseSelector, {name}", *rasa_ranking, pct(m["coverage"]), pct(m["precision_all"]),
+                     pct(m["oos_answered"])])
     text = "### Side by side, this run\n\n"
     text += table(["method", "top-1", "top-3", "MRR", "in scope answered automatically and correctly",
                    "precision of automatic answers (in + out of scope)", "out of scope answered"], rows)
@@ -114,9 +116,9 @@ def side_by_side(inside: list[Parsed], outside: list[Parsed], guichet: GuichetSi
     by_label = {t.label: t for t in trainings}
     edits: list[list[object]] = []
     for edit in guichet.edits:
-        training = by_label.get(edit.label)
-        rasa = (f"{training.seconds + swaps.get(edit.label, 0.0):.0f} s (`rasa train` {training.seconds:.0f} s, "
-                f"`PUT /model` {swaps.get(edit.label, 0.0):.0f} s)" if training else "-")
+        training, swap = by_label.get(edit.label), swaps.get(edit.label, 0.0)
+        rasa = (f"{training.seconds + swap:.0f} s (`rasa train` {training.seconds:.0f} s, `PUT /model` {swap:.0f} s)"
+                if training else "-")
         edits.append([edit.label, f"{edit.seconds * 1000:.0f} ms", rasa, edit.check])
     text += "A change by an editor, until the next citizen message gets it:\n\n"
     text += table(["change", "Guichet: entry re-indexed", "Rasa: retrain and model swap", "Guichet check"], edits)
@@ -128,7 +130,6 @@ def render(entries: list[FaqEntry], dropped: int, parsed: list[Parsed], training
            float], tuple[float, float, float]], guichet: GuichetSide) -> str:
     inside = [p for p in parsed if p.question.expected is not None]
     outside = [p for p in parsed if p.question.expected is None]
-    ranks = [p.rank for p in inside]
     threshold = fit_threshold(inside)
     default = figures(inside, outside, {id(p): p.answers(0.0) for p in parsed})
     fitted = (figures(inside, outside, {id(p): p.answers(threshold) for p in parsed}) if threshold is not None
@@ -156,12 +157,13 @@ def render(entries: list[FaqEntry], dropped: int, parsed: list[Parsed], training
              "`response_selector.faq.response.confidence`. The bot answers automatically when the NLU intent "
              "is `faq` (not `greet`, not `nlu_fallback`) and the confidence reaches the threshold.\n\n")
     text += f"Load average (1, 5, 15 min): {load_text(loads[0])} at start, {load_text(loads[1])} at the end.\n\n"
-    text += side_by_side(inside, outside, guichet, trainings, swaps)
+    rasa_ranking = ranking(inside)
+    text += side_by_side(rasa_ranking, [("threshold cross-validated", crossed),
+                                        ("no threshold (a default FAQ bot)", default)], guichet, trainings, swaps)
     text += f"### Ranking and decisions ({len(inside)} in-scope, {len(outside)} out-of-scope questions)\n\n"
-    rows: list[list[object]] = [
-        ["top-1 accuracy (in scope)", pct(sum(r == 1 for r in ranks) / len(inside))],
-        ["top-3 accuracy (in scope)", pct(sum(r is not None and r <= 3 for r in ranks) / len(inside))],
-        ["MRR (in scope, ranks 1-10)", f"{sum(1 / r for r in ranks if r is not None) / len(inside):.3f}"],
+    labels = ("top-1 accuracy (in scope)", "top-3 accuracy (in scope)", "MRR (in scope, ranks 1-10)")
+    rows: list[list[object]] = [[label, value] for label, value in zip(labels, rasa_ranking, strict=True)]
+    rows += [
         ["NLU intent of in-scope questions (faq / greet / nlu_fallback)",
          " / ".join(str(v) for v in intents_in.values())],
         ["NLU intent of out-of-scope questions (faq / greet / nlu_fallback)",

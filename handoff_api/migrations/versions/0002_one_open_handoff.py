@@ -25,7 +25,7 @@ OPEN = "status IN ('waiting', 'assigned')"
 DUPLICATES = f"""
     SELECT id FROM handoffs h WHERE {OPEN} AND EXISTS (
         SELECT 1 FROM handoffs newer WHERE newer.conversation_id = h.conversation_id
-        AND newer.status IN ('waiting', 'assigned') AND newer.id > h.id)
+        AND newer.{OPEN} AND newer.id > h.id)
 """
 
 
