@@ -72,9 +72,14 @@ class GuichetApi:
             raise ApiError(f"unexpected body from {response.request.url}")
         return data
 
-    async def search(self, text: str, top_k: int = 3) -> dict[str, Any]:
-        """POST /api/kb/search -> {"query", "decision", "hits": [...]}."""
-        response = await self._request("POST", "/api/kb/search", json={"text": text, "top_k": top_k})
+    async def search(self, text: str, *, conversation_id: str, top_k: int = 3) -> dict[str, Any]:
+        """POST /api/kb/search -> {"query", "decision", "hits": [...]}.
+
+        ``conversation_id`` ties the search-log row to the citizen's conversation: their data export and
+        erasure find it, and the Journal counts a question that was also handed over once.
+        """
+        body = {"text": text, "top_k": top_k, "conversation_id": conversation_id}
+        response = await self._request("POST", "/api/kb/search", json=body)
         if response.status_code != 200:
             raise ApiError(f"kb search: HTTP {response.status_code}")
         data = self._json(response)
