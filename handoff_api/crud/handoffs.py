@@ -156,6 +156,14 @@ def require_holder(handoff: Handoff, *, agent_id: int, is_admin: bool = False) -
         raise Conflict(f"handoff {handoff.id} is held by agent {handoff.agent_id}")
 
 
+def require_may_close(handoff: Handoff, *, action: str, agent_id: int, is_admin: bool = False) -> None:
+    """Resolving needs the holder; returning to the bot needs the holder once an agent has claimed it
+    (a waiting handoff may be returned by any agent)."""
+    if action == "return_to_bot" and handoff.status == HandoffStatus.WAITING.value:
+        return
+    require_holder(handoff, agent_id=agent_id, is_admin=is_admin)
+
+
 def note_first_response(handoff: Handoff, *, now: datetime | None = None) -> None:
     if handoff.first_response_at is None:
         handoff.first_response_at = now or utcnow()
