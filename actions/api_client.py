@@ -113,9 +113,11 @@ class GuichetApi:
             raise ApiError("create handoff: no reference in the answer")
         return data
 
-    async def get_request(self, reference: str) -> dict[str, Any] | None:
-        """GET /api/internal/requests/{reference}; None when the reference is unknown (404)."""
-        response = await self._request("GET", f"/api/internal/requests/{reference}")
+    async def get_request(self, reference: str, *, conversation_id: str) -> dict[str, Any] | None:
+        """GET /api/internal/requests/{reference}?conversation_id=...; None when the reference is unknown or
+        not the asking citizen's (404, the same answer for both)."""
+        response = await self._request("GET", f"/api/internal/requests/{reference}",
+                                       params={"conversation_id": conversation_id})
         if response.status_code == 404:
             return None
         if response.status_code != 200:

@@ -116,10 +116,29 @@ def get_handoff(session: Session, *, handoff_id: int) -> Handoff:
     return handoff
 
 
-def by_reference(session: Session, *, reference: str) -> Handoff:
+# channels where a citizen is one account (the conversation's external_ref): X mentions and X DMs
+SAME_ACCOUNT_CHANNELS = frozenset({"x_dm", "x_mention"})
+
+
+def same_citizen(asking: Conversation, owner: Conversation) -> bool:
+    """The same conversation, or the same X account whether it wrote in public or in private."""
+    if asking.id == owner.id:
+        return True
+    return (asking.external_ref is not None and asking.external_ref == owner.external_ref
+            and {asking.channel, owner.channel} <= SAME_ACCOUNT_CHANNELS)
+
+
+def request_of(session: Session, *, reference: str, conversation_id: str) -> Handoff:
+    """The request ``reference`` if it belongs to the citizen of ``conversation_id``.
+
+    NotFound, with the same words, whether the reference does not exist or is someone else's: a citizen
+    cannot learn anything about another's request by guessing references.
+    """
     handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.upper()))
-    if handoff is None:
-        raise NotFound(f"request {reference!r} does not exist")
+    asking = session.get(Conversation, conversation_id)
+    owner = session.get(Conversation, handoff.conversation_id) if handoff is not None else None
+    if owner is None or asking is None or not same_citizen(asking, owner):
+        raise NotFound(f"request {reference!r}: no such request in conversation {conversation_id!r}")
     return handoff
 
 
