@@ -137,7 +137,7 @@ def request_of(session: Session, *, reference: str, conversation_id: str) -> Han
     handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.upper()))
     asking = session.get(Conversation, conversation_id)
     owner = session.get(Conversation, handoff.conversation_id) if handoff is not None else None
-    if owner is None or asking is None or not same_citizen(asking, owner):
+    if handoff is None or owner is None or asking is None or not same_citizen(asking, owner):
         raise NotFound(f"request {reference!r}: no such request in conversation {conversation_id!r}")
     return handoff
 
