@@ -72,7 +72,7 @@ def create_handoff(
             conversation.owner = Owner.AGENT.value
         recent.resolved_at = None
         recent.updated_at = moment
-        recent.first_response_due = hours.add_open_hours(moment, first_response_hours)
+        recent.first_response_due = hours.first_response_due(moment, first_response_hours)
         recent.first_response_at = None
         record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
                to_status=recent.status, detail={"reason": reason, "summary": summary})
@@ -81,7 +81,7 @@ def create_handoff(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
         details=details, channel=conversation.channel, created_at=moment, updated_at=moment,
-        first_response_due=hours.add_open_hours(moment, first_response_hours),
+        first_response_due=hours.first_response_due(moment, first_response_hours),
     ))
     if handoff_id is None:
         opened_meanwhile = open_handoff_of(session, conversation_id=conversation.id)
