@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.deps import bearer_token
 from handoff_api.events import EventBus
-from handoff_api.models import Author, Conversation, Message
-from handoff_api.security import tokens_match
+from handoff_api.models import Author, Message
+from handoff_api.routers.webchat_access import check_access as conversation_access
 
 router = APIRouter(prefix="/api/webchat", tags=["web chat"])
 
@@ -45,11 +45,7 @@ def check_access(session: Session, conversation_id: str, token: str | None) -> N
     """The same rules as the web chat API: 401 without or with a wrong token, 404 for an unknown conversation."""
     if not token:
         raise HTTPException(401, "missing conversation token: add '?token=<token>' to the URL")
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.channel != "webchat":
-        raise HTTPException(404, f"conversation {conversation_id!r} does not exist")
-    if not tokens_match(token, conversation.token_hash):
-        raise HTTPException(401, f"wrong token for conversation {conversation_id!r}")
+    conversation_access(session, conversation_id, token)
 
 
 def message_data(message: Message) -> dict[str, Any]:
