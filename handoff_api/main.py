@@ -34,6 +34,7 @@ from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
 from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import privacy as privacy_router
+from handoff_api.routers.stream_slots import StreamSlots
 from handoff_api.security import limit_hashing
 from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
@@ -94,6 +95,9 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
                                             max_keys=keys)
     app.state.conversation_limiter = RateLimiter(limit=settings.webchat_conversations_per_hour, window_seconds=3600,
                                                  max_keys=keys)
+    app.state.stream_slots = StreamSlots(per_conversation=settings.sse_streams_per_conversation,
+                                         per_address=settings.sse_streams_per_address,
+                                         read_threads=settings.sse_read_threads)
     limit_hashing(concurrency=settings.password_hash_concurrency)
     app.state.gateway = Gateway(settings=settings, session_factory=factory, rasa=rasa_client, hours=hours,
                                 events=events, metrics=app.state.metrics)
