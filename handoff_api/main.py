@@ -15,6 +15,7 @@ from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
 from handoff_api import webhooks
+from handoff_api.body_limit import BodySizeLimit
 from handoff_api.client_address import TrustedProxies
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
@@ -75,7 +76,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         await rasa_client.aclose()
         engine.dispose()
 
-    app = FastAPI(title="Guichet", version="0.1.0", lifespan=lifespan, max_body_size=settings.max_body_bytes,
+    app = FastAPI(title="Guichet", version="0.1.0", lifespan=lifespan,
                   description="Citizen service: a French FAQ bot with human handoff.")
     app.state.settings = settings
     app.state.engine = engine
@@ -110,6 +111,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     demo.install(app)
     install_console(app)
     webhooks.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TrustedProxies, networks=settings.trusted_proxy_networks)
     return app
 

@@ -90,3 +90,17 @@ def test_password_hashing_runs_at_most_n_at_a_time(slow_hasher: SlowHasher) -> N
         thread.join()
     assert results == [True] * 12
     assert slow_hasher.most == 2
+
+
+def test_a_login_that_finds_no_hashing_slot_gets_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    account(client, "alice", Role.AGENT)
+    monkeypatch.setattr(security, "HASH_WAIT_SECONDS", 0.2)
+    security.limit_hashing(concurrency=1)
+    held = security._hash_slots
+    held.acquire()
+    try:
+        assert attempt(client, "alice") == 503
+    finally:
+        held.release()
+        security.limit_hashing(concurrency=security.DEFAULT_HASH_CONCURRENCY)
+    assert attempt(client, "alice") == 401

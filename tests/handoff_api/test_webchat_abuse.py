@@ -91,6 +91,18 @@ def test_invalid_body_with_the_right_token_still_names_the_problem(client: TestC
 
 def test_request_bodies_are_capped(limited: TestClient) -> None:
     opened = limited.post("/api/webchat/conversations").json()
-    response = limited.post(f"/api/webchat/conversations/{opened['conversation_id']}/messages",
-                            json={"text": "x" * 3000}, headers={"Authorization": f"Bearer {opened['token']}"})
-    assert response.status_code == 413
+    url = f"/api/webchat/conversations/{opened['conversation_id']}/messages"
+    headers = {"Authorization": f"Bearer {opened['token']}", "Content-Type": "application/json"}
+    announced = limited.post(url, json={"text": "x" * 3000}, headers=headers)
+    assert announced.status_code == 413
+    assert "2048 bytes (GUICHET_MAX_BODY_BYTES)" in announced.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"text": "'
+        for _ in range(30):
+            yield b"x" * 100
+        yield b'"}'
+
+    streamed = limited.post(url, content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    assert "GUICHET_MAX_BODY_BYTES" in streamed.json()["detail"]
