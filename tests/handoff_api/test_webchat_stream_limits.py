@@ -112,3 +112,13 @@ def test_streams_deliver_while_the_shared_thread_pool_is_full(settings: Settings
         finally:
             release.set()
             holder.join()
+
+
+def test_a_stream_opened_before_the_first_message_receives_it(capped: LiveServer) -> None:
+    conversation_id, token = open_conversation(capped)  # nothing is stored yet
+    url = f"{capped.url}/api/webchat/conversations/{conversation_id}/events"
+    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+        assert response.status_code == 200
+        stream = events(response.iter_lines())
+        say(capped, conversation_id, token, "bonjour")
+        assert [next(stream)["author"] for _ in range(2)] == ["citizen", "bot"]
