@@ -1,7 +1,8 @@
 """Random tokens stored as hashes, and argon2 password hashes for the console.
 
 Each argon2 hash takes 64 MiB and several cores' worth of time: at most ``password_hash_concurrency`` run
-at once in the process, the others wait up to ``HASH_WAIT_SECONDS`` then get ``HashingBusy``.
+at once in the process; up to ``WAITING_PER_SLOT`` times as many wait, at most ``HASH_WAIT_SECONDS``,
+and any more get ``HashingBusy`` at once, so logins never hold more than a few of the routes' threads.
 """
 
 from __future__ import annotations
@@ -18,31 +19,49 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 DEFAULT_HASH_CONCURRENCY = 2
+WAITING_PER_SLOT = 4
 HASH_WAIT_SECONDS = 10.0
-_hash_slots = threading.BoundedSemaphore(DEFAULT_HASH_CONCURRENCY)
 
 
 class HashingBusy(RuntimeError):
-    """Every hashing slot stayed taken for ``HASH_WAIT_SECONDS``."""
+    """Too many password hashes running and waiting."""
+
+
+class HashSlots:
+    def __init__(self, concurrency: int) -> None:
+        if concurrency < 1:
+            raise ValueError(f"password_hash_concurrency: {concurrency} must be at least 1")
+        self.concurrency = concurrency
+        self.free = threading.BoundedSemaphore(concurrency)
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    @contextmanager
+    def take(self) -> Iterator[None]:
+        with self._lock:
+            if self._waiting >= WAITING_PER_SLOT * self.concurrency:
+                raise HashingBusy(f"{self._waiting} password hashes already waiting")
+            self._waiting += 1
+        try:
+            acquired = self.free.acquire(timeout=HASH_WAIT_SECONDS)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not acquired:
+            raise HashingBusy(f"no password hashing slot free after {HASH_WAIT_SECONDS} s")
+        try:
+            yield
+        finally:
+            self.free.release()
+
+
+_slots = HashSlots(DEFAULT_HASH_CONCURRENCY)
 
 
 def limit_hashing(*, concurrency: int) -> None:
     """How many password hashes may run at once in this process (GUICHET_PASSWORD_HASH_CONCURRENCY)."""
-    global _hash_slots
-    if concurrency < 1:
-        raise ValueError(f"password_hash_concurrency: {concurrency} must be at least 1")
-    _hash_slots = threading.BoundedSemaphore(concurrency)
-
-
-@contextmanager
-def _hash_slot() -> Iterator[None]:
-    slots = _hash_slots
-    if not slots.acquire(timeout=HASH_WAIT_SECONDS):
-        raise HashingBusy(f"no password hashing slot free after {HASH_WAIT_SECONDS} s")
-    try:
-        yield
-    finally:
-        slots.release()
+    global _slots
+    _slots = HashSlots(concurrency)
 
 
 def new_token(prefix: str) -> str:
@@ -58,14 +77,14 @@ def tokens_match(token: str, stored_hash: str | None) -> bool:
 
 
 def hash_password(password: str) -> str:
-    with _hash_slot():
+    with _slots.take():
         return _hasher.hash(password)
 
 
 def password_matches(password: str, stored_hash: str | None) -> bool:
     if not stored_hash:
         return False
-    with _hash_slot():
+    with _slots.take():
         try:
             return _hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):

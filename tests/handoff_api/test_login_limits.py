@@ -81,14 +81,14 @@ def slow_hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowHasher]:
 def test_password_hashing_runs_at_most_n_at_a_time(slow_hasher: SlowHasher) -> None:
     results: list[bool] = []
     threads = [threading.Thread(target=lambda: results.append(security.password_matches("pw", "hash:pw")))
-               for _ in range(8)]
+               for _ in range(6)]
     threads += [threading.Thread(target=lambda: results.append(security.hash_password("pw") == "hash:pw"))
-                for _ in range(4)]
+                for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == [True] * 12
+    assert results == [True] * 8
     assert slow_hasher.most == 2
 
 
@@ -96,7 +96,7 @@ def test_a_login_that_finds_no_hashing_slot_gets_503(client: TestClient, monkeyp
     account(client, "alice", Role.AGENT)
     monkeypatch.setattr(security, "HASH_WAIT_SECONDS", 0.2)
     security.limit_hashing(concurrency=1)
-    held = security._hash_slots
+    held = security._slots.free
     held.acquire()
     try:
         assert attempt(client, "alice") == 503
@@ -104,3 +104,28 @@ def test_a_login_that_finds_no_hashing_slot_gets_503(client: TestClient, monkeyp
         held.release()
         security.limit_hashing(concurrency=security.DEFAULT_HASH_CONCURRENCY)
     assert attempt(client, "alice") == 401
+
+
+def test_past_the_waiting_room_a_hash_is_refused_at_once() -> None:
+    security.limit_hashing(concurrency=1)
+    slots = security._slots
+    slots.free.acquire()
+    waiters = [threading.Thread(target=_wait, args=(slots,)) for _ in range(security.WAITING_PER_SLOT)]
+    try:
+        for thread in waiters:
+            thread.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(security.HashingBusy):
+            security.password_matches("pw", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
+        assert time.monotonic() - started < 0.5
+    finally:
+        slots.free.release()
+        for thread in waiters:
+            thread.join()
+        security.limit_hashing(concurrency=security.DEFAULT_HASH_CONCURRENCY)
+
+
+def _wait(slots: security.HashSlots) -> None:
+    with slots.take():
+        pass
