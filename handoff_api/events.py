@@ -21,6 +21,11 @@ class EventBus:
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
+    @property
+    def topic_count(self) -> int:
+        """Topics with at least one listener: a topic goes when its last listener leaves."""
+        return len(self._subscribers)
+
     def publish(self, topic: str, event: dict[str, Any]) -> None:
         """Safe from any thread: delivery happens on the event loop."""
         if self._loop is None or not self._subscribers.get(topic):
@@ -46,7 +51,11 @@ class EventBus:
             while True:
                 yield await queue.get()
         finally:
-            self._subscribers[topic].discard(queue)
+            listeners = self._subscribers.get(topic)
+            if listeners is not None:
+                listeners.discard(queue)
+                if not listeners:
+                    del self._subscribers[topic]
 
 
 def publish_on_commit(session: Session, topic: str, event: dict[str, Any]) -> None:

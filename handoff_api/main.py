@@ -15,6 +15,8 @@ from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
 from handoff_api import webhooks
+from handoff_api.body_limit import BodySizeLimit
+from handoff_api.client_address import TrustedProxies
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
 from handoff_api.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
@@ -33,6 +35,8 @@ from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
 from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import privacy as privacy_router
+from handoff_api.routers.stream_slots import StreamSlots
+from handoff_api.security import limit_hashing
 from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
 
@@ -85,9 +89,17 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     app.state.background_tasks = [retention_task]
     app.state.metrics = Metrics(session_factory=factory)
     app.add_middleware(StageTimingMiddleware, metrics=app.state.metrics)
-    app.state.message_limiter = RateLimiter(limit=settings.webchat_messages_per_minute, window_seconds=60)
-    app.state.address_limiter = RateLimiter(limit=settings.webchat_address_messages_per_minute, window_seconds=60)
-    app.state.conversation_limiter = RateLimiter(limit=settings.webchat_conversations_per_hour, window_seconds=3600)
+    keys = settings.rate_limit_max_keys
+    app.state.message_limiter = RateLimiter(limit=settings.webchat_messages_per_minute, window_seconds=60,
+                                            max_keys=keys)
+    app.state.address_limiter = RateLimiter(limit=settings.webchat_address_messages_per_minute, window_seconds=60,
+                                            max_keys=keys)
+    app.state.conversation_limiter = RateLimiter(limit=settings.webchat_conversations_per_hour, window_seconds=3600,
+                                                 max_keys=keys)
+    app.state.stream_slots = StreamSlots(per_conversation=settings.sse_streams_per_conversation,
+                                         per_address=settings.sse_streams_per_address,
+                                         read_threads=settings.sse_read_threads)
+    limit_hashing(concurrency=settings.password_hash_concurrency)
     app.state.gateway = Gateway(settings=settings, session_factory=factory, rasa=rasa_client, hours=hours,
                                 events=events, metrics=app.state.metrics)
     install_channels(app)
@@ -99,6 +111,8 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     demo.install(app)
     install_console(app)
     webhooks.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TrustedProxies, networks=settings.trusted_proxy_networks)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -68,6 +69,20 @@ class Settings(BaseSettings):
     x_poll_seconds: float = 60.0
     x_timeout_seconds: float = 10.0
 
+    # Abuse limits (a public service on the Internet). Every per-address limit groups IPv6 clients by /64.
+    # trusted_proxies: comma-separated addresses or networks (e.g. "127.0.0.1,10.0.0.0/8") whose
+    # X-Forwarded-For is believed; none by default, so the connecting address is the client.
+    trusted_proxies: str = ""
+    rate_limit_max_keys: int = Field(default=100_000, ge=1)
+    login_attempts_per_address: int = Field(default=10, ge=1)  # per minute
+    login_attempts_per_account: int = Field(default=10, ge=1)  # per minute, whatever the address
+    password_hash_concurrency: int = Field(default=2, ge=1)  # argon2 runs at once (64 MiB each)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)  # larger request bodies get 413
+    sse_streams_per_conversation: int = Field(default=4, ge=1)
+    sse_streams_per_address: int = Field(default=20, ge=1)
+    sse_read_threads: int = Field(default=4, ge=1)  # database reads of the event streams, apart from routes
+    purge_chunk_size: int = Field(default=500, ge=1)  # conversations per retention statement
+
     outbox_max_attempts: int = 8
     # an inbound message whose processing failed this many times is given up: recovery stops retrying it,
     # a handoff is opened for it if possible, and the console's queue page lists it
@@ -79,6 +94,20 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_var_dir(cls, value: Path) -> Path:
         return value.resolve()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ip_network(item, strict=False)
+            except ValueError as error:
+                raise ValueError(f"GUICHET_TRUSTED_PROXIES: {item!r} is not an address or network ({error})") from None
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def resolved_database_url(self) -> str:

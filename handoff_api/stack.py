@@ -100,7 +100,8 @@ class Stack:
         self.start_process("app", [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
                                    "--host", self.settings.host, "--port", str(self.settings.port),
                                    "--log-level", "warning", "--no-access-log",
-                                   "--timeout-graceful-shutdown", "5"], env)
+                                   "--timeout-graceful-shutdown", "5",
+                                   "--no-proxy-headers"], env)  # GUICHET_TRUSTED_PROXIES decides instead
 
     def wait_healthy(self, timeout: float = 300.0) -> dict[str, object]:
         deadline = time.monotonic() + timeout

@@ -15,14 +15,17 @@ from handoff_api.crud.opening_hours_store import load_stored
 from handoff_api.rate_limit import RateLimiter
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-LOGIN_ATTEMPTS_PER_MINUTE = 10
 
 
 def install(app: FastAPI) -> None:
     """Routes, the session middleware, error pages; and the opening hours an admin saved, if any."""
     codec = SessionCodec(session_secret(app.state.settings))
     app.state.console_codec = codec
-    app.state.login_limiter = RateLimiter(limit=LOGIN_ATTEMPTS_PER_MINUTE, window_seconds=60)
+    settings = app.state.settings
+    app.state.login_address_limiter = RateLimiter(limit=settings.login_attempts_per_address, window_seconds=60,
+                                                  max_keys=settings.rate_limit_max_keys)
+    app.state.login_account_limiter = RateLimiter(limit=settings.login_attempts_per_account, window_seconds=60,
+                                                  max_keys=settings.rate_limit_max_keys)
     app.add_middleware(ConsoleSessionMiddleware, codec=codec, session_factory=app.state.session_factory)
     install_access_handlers(app)
     for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_entry, admin_pages):

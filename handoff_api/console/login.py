@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from handoff_api.client_address import client_key
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAnyone, safe_next
 from handoff_api.console.middleware import logout_key
 from handoff_api.console.session import SessionCodec, SessionData, clear_cookie_header, cookie_header
@@ -17,7 +18,7 @@ from handoff_api.crud.agents import agent_by_name, audit
 from handoff_api.deps import SessionDep
 from handoff_api.models import KeyValue, utcnow
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.security import hash_password, password_matches
+from handoff_api.security import HashingBusy, hash_password, password_matches
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 
@@ -58,15 +59,21 @@ def show_login(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 def do_login(request: Request, session: SessionDep, name: Annotated[str, Form(max_length=80)],
              password: Annotated[str, Form(max_length=500)], next: Annotated[str, Form()] = "") -> Response:
-    limiter: RateLimiter = request.app.state.login_limiter
     address = request.client.host if request.client else "unknown"
+    per_address: RateLimiter = request.app.state.login_address_limiter
+    per_account: RateLimiter = request.app.state.login_account_limiter
     try:
-        limiter.check(f"login:{address}:{name.strip().lower()}")
+        per_address.check(f"login:{client_key(request)}")
+        per_account.check(f"login:{name.strip().lower()}")
     except HTTPException:
         return login_page(request, next_path=safe_next(next), name=name, status_code=429,
                           error="Trop de tentatives : patientez une minute avant de réessayer.")
     agent = agent_by_name(session, name=name.strip())
-    valid = password_matches(password, agent.password_hash if agent else dummy_hash())
+    try:
+        valid = password_matches(password, agent.password_hash if agent else dummy_hash())
+    except HashingBusy:
+        return login_page(request, next_path=safe_next(next), name=name, status_code=503,
+                          error="Le service est très sollicité : réessayez dans un instant.")
     if agent is None or not valid:
         audit(session, actor=name.strip()[:80] or "?", action="console.login_failed", target="console",
               detail={"address": address})

@@ -19,10 +19,10 @@ class NotFound(LookupError):
 
 def new_conversation(
     session: Session, *, channel: str, external_ref: str | None = None,
-    citizen_handle: str | None = None, token_hash: str | None = None,
+    citizen_handle: str | None = None, token_hash: str | None = None, conversation_id: str | None = None,
 ) -> Conversation:
     conversation = Conversation(
-        id=uuid.uuid4().hex, channel=channel, external_ref=external_ref,
+        id=conversation_id or uuid.uuid4().hex, channel=channel, external_ref=external_ref,
         citizen_handle=citizen_handle, token_hash=token_hash, owner=Owner.BOT.value,
     )
     session.add(conversation)

@@ -25,6 +25,10 @@ class Anonymisation:
     handoffs: int = 0
     outbox_items_deleted: int = 0
 
+    def add(self, other: Anonymisation) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 

@@ -87,14 +87,25 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     old_logs = SearchLog.created_at < report.cutoff
     report.search_logs_deleted = int(session.scalar(select(func.count()).select_from(SearchLog).where(old_logs))
                                      or 0)
+    bot_chunks = chunks(bot_only, settings.purge_chunk_size)
+    handled_chunks = chunks(handled, settings.purge_chunk_size)
     if dry_run:
-        report.deleted = count_attached(session, conversation_ids=bot_only, search_logs=False)
-        report.anonymised = anonymise_conversations(session, conversation_ids=handled, now=moment, dry_run=True)
+        for ids in bot_chunks:
+            report.deleted.add(count_attached(session, conversation_ids=ids, search_logs=False))
+        for ids in handled_chunks:
+            report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment, dry_run=True))
         return report
     keep_recent_answer_counts(session, zone=ZoneInfo(settings.timezone), now=moment,
                               bot_retention_days=settings.bot_retention_days)
-    report.deleted = delete_conversations(session, conversation_ids=bot_only, search_logs="unlink")
+    for ids in bot_chunks:
+        report.deleted.add(delete_conversations(session, conversation_ids=ids, search_logs="unlink"))
     report.deleted.search_logs = 0  # detached, not deleted: they are counted with the old ones below
-    report.anonymised = anonymise_conversations(session, conversation_ids=handled, now=moment)
+    for ids in handled_chunks:
+        report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment))
     session.execute(delete(SearchLog).where(old_logs).execution_options(synchronize_session=False))
     return report
+
+
+def chunks(ids: list[str], size: int) -> list[list[str]]:
+    """Statements name at most ``size`` conversations: databases cap the variables of one (SQLite 32,766)."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
@@ -15,7 +16,7 @@ from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.deps import AgentDep, SessionDep
 from handoff_api.events import publish_on_commit
-from handoff_api.models import Author, Handoff, OutboxItem, Role
+from handoff_api.models import Agent, Author, Handoff, OutboxItem, Role
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
@@ -132,8 +133,9 @@ def transfer(handoff_id: int, body: TransferIn, session: SessionDep, agent: Agen
     return handoff_out(handoff)
 
 
-async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: int, is_admin: bool,
-                 action: str) -> dict[str, Any]:
+def _close(handoff_id: int, request: Request, agent_name: str, agent_id: int, is_admin: bool,
+           action: str) -> dict[str, Any]:
+    """Run in a worker thread: a write waiting for the database lock must not hold the event loop."""
     factory = request.app.state.session_factory
     with factory.begin() as session:
         handoff = crud.get_handoff(session, handoff_id=handoff_id)
@@ -142,6 +144,12 @@ async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: i
         agent_crud.audit(session, actor=agent_name, action=f"handoff.{action}", target=f"handoff:{handoff_id}")
         publish_on_commit(session, "handoffs", {"type": action, "handoff_id": handoff_id})
         result = handoff_out(handoff)
+    return result
+
+
+async def _close_and_resume(request: Request, agent: Agent, handoff_id: int, action: str) -> dict[str, Any]:
+    result = await to_thread.run_sync(_close, handoff_id, request, agent.name, agent.id,
+                                      agent.role == Role.ADMIN.value, action)
     gateway: Gateway = request.app.state.gateway
     await gateway.resume_bot(result["conversation_id"])
     return result
@@ -149,9 +157,9 @@ async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: i
 
 @router.post("/{handoff_id}/resolve", response_model=HandoffOut)
 async def resolve(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
-    return await _close(handoff_id, request, agent.name, agent.id, agent.role == Role.ADMIN.value, "resolve")
+    return await _close_and_resume(request, agent, handoff_id, "resolve")
 
 
 @router.post("/{handoff_id}/return-to-bot", response_model=HandoffOut)
 async def return_to_bot(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
-    return await _close(handoff_id, request, agent.name, agent.id, agent.role == Role.ADMIN.value, "return_to_bot")
+    return await _close_and_resume(request, agent, handoff_id, "return_to_bot")

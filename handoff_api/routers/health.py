@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from bot.rasa_client import RasaClient
 
@@ -23,16 +24,21 @@ async def actions_ready(url: str) -> bool:
     return response.status_code == 200
 
 
+def database_ready(engine: Engine) -> str:
+    """Run in a worker thread: a database that does not answer must not hold the event loop."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported by name
+        return f"unavailable: {type(error).__name__}"
+
+
 @router.get("/api/health")
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
     components: dict[str, Any] = {}
-    try:
-        with state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        components["database"] = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported by name
-        components["database"] = f"unavailable: {type(error).__name__}"
+    components["database"] = await to_thread.run_sync(database_ready, state.engine)
     rasa: RasaClient = state.rasa
     components["rasa"] = "ok" if await rasa.is_ready() else "unavailable"
     actions_url = f"http://127.0.0.1:{state.settings.actions_port}"

@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Header, HTTPException, Request
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.gateway import Gateway
+from handoff_api.client_address import client_key
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.db import session_scope
 from handoff_api.deps import SessionDep, SettingsDep, bearer_token
 from handoff_api.models import Author, Conversation
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.security import hash_token, new_token, tokens_match
+from handoff_api.routers.webchat_access import check_access, new_pair, write_conversation
+from handoff_api.settings import Settings
 
 router = APIRouter(prefix="/api/webchat", tags=["web chat"])
 
@@ -51,48 +56,69 @@ class MessagesOut(BaseModel):
     messages: list[MessageOut]
 
 
-def citizen_conversation(session: SessionDep, conversation_id: str, authorization: str | None) -> Conversation:
+def require_token(authorization: str | None) -> str:
     token = bearer_token(authorization)
     if token is None:
         raise HTTPException(401, "missing conversation token: send 'Authorization: Bearer <token>'")
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.channel != "webchat":
-        raise HTTPException(404, f"conversation {conversation_id!r} does not exist")
-    if not tokens_match(token, conversation.token_hash):
-        raise HTTPException(401, f"wrong token for conversation {conversation_id!r}")
-    return conversation
+    return token
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def citizen_conversation(session: Session, conversation_id: str, authorization: str | None) -> Conversation | None:
+    """The conversation of the token sent (None while it has no message yet), else 401 or 404."""
+    return check_access(session, conversation_id, require_token(authorization))
 
 
-@router.post("/conversations", status_code=201, response_model=NewConversation)
-def open_conversation(request: Request) -> dict[str, str]:
-    limiter: RateLimiter = request.app.state.conversation_limiter
-    limiter.check(f"address:{client_address(request)}")
-    token = new_token("wc")
-    # Committed in this same worker thread: a write lock held until a dependency's exit runs in another
-    # thread could wait for a thread that every blocked citizen request already holds (SQLite).
-    with session_scope(request.app.state.session_factory) as session:
-        conversation = conv_crud.new_conversation(session, channel="webchat", token_hash=hash_token(token))
-        return {"conversation_id": conversation.id, "token": token}
-
-
-@router.post("/conversations/{conversation_id}/messages", response_model=RepliesOut)
-async def send_message(conversation_id: str, body: CitizenText, request: Request, settings: SettingsDep,
-                       authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+async def citizen_text(request: Request, settings: Settings) -> str:
+    """The message's text, read and validated only once the token was checked."""
+    raw = await request.body()
+    try:
+        body = CitizenText.model_validate_json(raw)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False), body=raw) from None
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "text: must not be empty or only spaces")
     if len(text) > settings.max_message_chars:
         raise HTTPException(422, f"text: {len(text)} characters, the limit is {settings.max_message_chars}")
-    factory = request.app.state.session_factory
-    with factory() as session:
-        citizen_conversation(session, conversation_id, authorization)
+    return text
+
+
+@router.post("/conversations", status_code=201, response_model=NewConversation)
+def open_conversation(request: Request) -> dict[str, str]:
+    """A new conversation's id and token. Nothing is stored until its first message."""
+    limiter: RateLimiter = request.app.state.conversation_limiter
+    limiter.check(f"address:{client_key(request)}")
+    conversation_id, token = new_pair()
+    return {"conversation_id": conversation_id, "token": token}
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=RepliesOut,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": CitizenText.model_json_schema()}}}})
+async def send_message(conversation_id: str, request: Request, settings: SettingsDep,
+                       authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    token = require_token(authorization)
+    factory: sessionmaker[Session] = request.app.state.session_factory
+
+    def written() -> bool:
+        with factory() as session:
+            return check_access(session, conversation_id, token) is not None
+
+    def write() -> None:
+        # Committed in this same worker thread: a write lock held until a dependency's exit runs in another
+        # thread could wait for a thread that every blocked citizen request already holds (SQLite).
+        with session_scope(factory) as session:
+            write_conversation(session, conversation_id=conversation_id, token=token)
+
+    exists = await to_thread.run_sync(written)
+    text = await citizen_text(request, settings)
     limiter: RateLimiter = request.app.state.message_limiter
     limiter.check(f"conversation:{conversation_id}")
-    request.app.state.address_limiter.check(f"address:{client_address(request)}")
+    address = client_key(request)
+    request.app.state.address_limiter.check(f"address:{address}")
+    if not exists:
+        request.app.state.conversation_limiter.check(f"written:{address}")
+        await to_thread.run_sync(write)
     gateway: Gateway = request.app.state.gateway
     outcome = await gateway.receive(conversation_id=conversation_id, text=text, channel="webchat")
     return {"replies": [reply.public() for reply in outcome.replies]}
@@ -101,7 +127,8 @@ async def send_message(conversation_id: str, body: CitizenText, request: Request
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
 def read_messages(conversation_id: str, session: SessionDep, after: int = 0,
                   authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    citizen_conversation(session, conversation_id, authorization)
+    if citizen_conversation(session, conversation_id, authorization) is None:
+        return {"messages": []}
     messages = [
         m for m in conv_crud.transcript(session, conversation_id=conversation_id)
         if m.id > after and m.author in (Author.CITIZEN.value, Author.BOT.value, Author.AGENT.value)

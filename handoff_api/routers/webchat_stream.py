@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -26,10 +27,12 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff_api.client_address import client_key
 from handoff_api.deps import bearer_token
 from handoff_api.events import EventBus
-from handoff_api.models import Author, Conversation, Message
-from handoff_api.security import tokens_match
+from handoff_api.models import Author, Message
+from handoff_api.routers.stream_slots import Slot, StreamSlots
+from handoff_api.routers.webchat_access import check_access as conversation_access
 
 router = APIRouter(prefix="/api/webchat", tags=["web chat"])
 
@@ -45,11 +48,7 @@ def check_access(session: Session, conversation_id: str, token: str | None) -> N
     """The same rules as the web chat API: 401 without or with a wrong token, 404 for an unknown conversation."""
     if not token:
         raise HTTPException(401, "missing conversation token: add '?token=<token>' to the URL")
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.channel != "webchat":
-        raise HTTPException(404, f"conversation {conversation_id!r} does not exist")
-    if not tokens_match(token, conversation.token_hash):
-        raise HTTPException(401, f"wrong token for conversation {conversation_id!r}")
+    conversation_access(session, conversation_id, token)
 
 
 def message_data(message: Message) -> dict[str, Any]:
@@ -96,8 +95,9 @@ class Wakeup:
         return True
 
 
-async def stream(request: Request, conversation_id: str, after: int) -> AsyncIterator[str]:
+async def stream(request: Request, conversation_id: str, after: int, slot: Slot) -> AsyncIterator[str]:
     factory: sessionmaker[Session] = request.app.state.session_factory
+    reads = request.app.state.stream_slots.reads
     wakeup = Wakeup(request.app.state.events, f"conversation:{conversation_id}")
     await asyncio.sleep(0)  # let the subscription register before the backlog is read
     loop = asyncio.get_running_loop()
@@ -106,12 +106,12 @@ async def stream(request: Request, conversation_id: str, after: int) -> AsyncIte
     try:
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
         while True:
-            rows = await to_thread.run_sync(messages_after, factory, conversation_id, last)
+            rows = await to_thread.run_sync(messages_after, factory, conversation_id, last, limiter=reads)
             for delay in VISIBILITY_DELAYS:
                 if (rows[-1]["id"] if rows else last) >= wakeup.wanted:
                     break
                 await asyncio.sleep(delay)
-                rows = await to_thread.run_sync(messages_after, factory, conversation_id, last)
+                rows = await to_thread.run_sync(messages_after, factory, conversation_id, last, limiter=reads)
             for row in rows:
                 yield sse_event(row)
                 last = row["id"]
@@ -122,6 +122,7 @@ async def stream(request: Request, conversation_id: str, after: int) -> AsyncIte
                 yield ": keep-alive\n\n"
     finally:
         wakeup.task.cancel()
+        slot.release()
 
 
 @router.get("/conversations/{conversation_id}/events", response_class=StreamingResponse,
@@ -140,8 +141,12 @@ async def conversation_events(
         with factory() as session:
             check_access(session, conversation_id, token or bearer_token(authorization))
 
-    await to_thread.run_sync(check)
+    slots: StreamSlots = request.app.state.stream_slots
+    await to_thread.run_sync(check, limiter=slots.reads)
     if last_event_id and last_event_id.strip().isdigit():
         after = max(after, int(last_event_id.strip()))
-    return StreamingResponse(stream(request, conversation_id, after), media_type="text/event-stream",
+    slot = slots.take(conversation_id=conversation_id, address=client_key(request))
+    body = stream(request, conversation_id, after, slot)
+    weakref.finalize(body, slot.release)  # a stream dropped before it started gives its place back too
+    return StreamingResponse(body, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

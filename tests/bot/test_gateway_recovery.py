@@ -34,9 +34,11 @@ def running(settings: Settings) -> Iterator[Running]:
     knowledge_base = KeywordKnowledgeBase()
     rasa = RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base))
     app = create_app(settings, knowledge_base_loader=lambda _s, _f: knowledge_base, rasa=rasa)
-    with TestClient(app) as client:
-        body = client.post("/api/webchat/conversations").json()
-        yield Running(app, app.state.gateway, body["conversation_id"])
+    with TestClient(app):
+        # a conversation is written with its first message: these tests store that message themselves
+        with session_scope(app.state.session_factory) as session:
+            conversation_id = conv_crud.new_conversation(session, channel="webchat").id
+        yield Running(app, app.state.gateway, conversation_id)
 
 
 def test_pending_inbound_is_answered_once_after_a_crash(running: Running) -> None:

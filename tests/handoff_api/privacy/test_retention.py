@@ -155,3 +155,27 @@ def test_the_daily_job_is_registered_and_runs_at_half_past_three(client) -> None
     paris = ZoneInfo("Europe/Paris")
     assert next_run(datetime(2026, 11, 30, 1, 0, tzinfo=UTC), paris).isoformat() == "2026-11-30T03:30:00+01:00"
     assert next_run(datetime(2026, 11, 30, 3, 0, tzinfo=UTC), paris).isoformat() == "2026-12-01T03:30:00+01:00"
+
+
+def test_purge_deletes_in_chunks_past_the_database_variable_limit(settings: Settings,
+                                                                    factory: sessionmaker[Session]) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    engine = factory.kw["bind"]
+    engine.dispose()
+    event.listen(engine, "connect",
+                 lambda connection, _record: connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50))
+    with session_scope(factory) as session:
+        for _ in range(120):
+            conversation(session, days_ago=40)
+        for _ in range(70):
+            conversation(session, days_ago=400, person="agent")
+    chunked = settings.model_copy(update={"purge_chunk_size": 20})
+    with session_scope(factory) as session:
+        report = purge(session, settings=chunked, now=NOW)
+    assert report.deleted.conversations == 120
+    assert report.anonymised.conversations == 70
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 70
