@@ -27,12 +27,13 @@ from handoff_api.privacy.log_filter import install_log_redaction
 from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers import admin as admin_router
-from handoff_api.routers import demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
+from handoff_api.routers import api_docs, demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
 from handoff_api.routers import events as events_router
 from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
 from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import privacy as privacy_router
+from handoff_api.security_headers import SecurityHeadersMiddleware
 from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
 
@@ -72,8 +73,11 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         await rasa_client.aclose()
         engine.dispose()
 
+    public_docs = settings.public_api_docs
     app = FastAPI(title="Guichet", version="0.1.0", lifespan=lifespan,
-                  description="Citizen service: a French FAQ bot with human handoff.")
+                  description="Citizen service: a French FAQ bot with human handoff.",
+                  docs_url="/docs" if public_docs else None, redoc_url="/redoc" if public_docs else None,
+                  openapi_url="/openapi.json" if public_docs else None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = factory
@@ -96,8 +100,11 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         app.include_router(module.router)
     for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
         app.include_router(module.router)
+    if not public_docs:
+        app.include_router(api_docs.router)
     demo.install(app)
     install_console(app)
+    app.add_middleware(SecurityHeadersMiddleware)
     webhooks.install(app)
     return app
 
@@ -108,4 +115,4 @@ async def load_knowledge_base(app: FastAPI, loader: KnowledgeBaseLoader) -> None
         log.info("knowledge base ready")
     except Exception as error:
         log.exception("knowledge base failed to load")
-        app.state.knowledge_base_error = f"{type(error).__name__}: {error}"
+        app.state.knowledge_base_error = type(error).__name__  # the text is in the log, not in /api/health

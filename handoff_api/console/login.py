@@ -11,7 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAnyone, safe_next
 from handoff_api.console.middleware import logout_key
-from handoff_api.console.session import SessionCodec, SessionData, clear_cookie_header, cookie_header
+from handoff_api.console.session import (
+    SessionCodec,
+    SessionData,
+    clear_cookie_header,
+    cookie_header,
+    secure_cookies,
+)
 from handoff_api.console.templating import render
 from handoff_api.crud.agents import agent_by_name, audit
 from handoff_api.deps import SessionDep
@@ -28,9 +34,14 @@ def dummy_hash() -> str:
     return hash_password("guichet-no-such-account")
 
 
+def secure(request: Request) -> bool:
+    return secure_cookies(request.app.state.settings.cookie_secure, scheme=request.url.scheme,
+                          forwarded_proto=request.headers.get("x-forwarded-proto"))
+
+
 def set_session(request: Request, response: Response, data: SessionData) -> None:
     codec: SessionCodec = request.app.state.console_codec
-    response.headers.append("set-cookie", cookie_header(codec, data, secure=request.app.state.settings.cookie_secure))
+    response.headers.append("set-cookie", cookie_header(codec, data, secure=secure(request)))
 
 
 def login_page(request: Request, *, next_path: str | None, error: str | None = None, name: str = "",
@@ -92,5 +103,5 @@ def logout(request: Request, session: SessionDep, agent: ConsoleAnyone) -> Respo
     audit(session, actor=agent.name, action="console.logout", target=f"agent:{agent.id}")
     session.commit()
     response = RedirectResponse("/console/login", status_code=303)
-    response.headers.append("set-cookie", clear_cookie_header(secure=request.app.state.settings.cookie_secure))
+    response.headers.append("set-cookie", clear_cookie_header(secure=secure(request)))
     return response

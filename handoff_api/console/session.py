@@ -98,6 +98,15 @@ def session_secret(settings: Settings) -> str:
     return secret
 
 
+def secure_cookies(setting: bool | None, *, scheme: str, forwarded_proto: str | None) -> bool:
+    """``GUICHET_COOKIE_SECURE`` when set; else Secure when the browser reached us by https, directly or
+    through a TLS-terminating proxy (``X-Forwarded-Proto``: trusting it can only add ``Secure``)."""
+    if setting is not None:
+        return setting
+    proto = (forwarded_proto or "").split(",")[0].strip().lower()
+    return scheme == "https" or proto == "https"
+
+
 def cookie_header(codec: SessionCodec, data: SessionData, *, secure: bool) -> str:
     value = codec.encode(data)
     max_age = max(0, int(data.expires_at - time.time()))
