@@ -60,7 +60,8 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
     events = EventBus()
     bind_to_sessions(events, factory)
-    rasa_client = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    rasa_token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    rasa_client = rasa or RasaClient(settings.rasa_url, token=rasa_token, timeout=settings.rasa_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
