@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,8 +21,10 @@ LOGIN_ATTEMPTS_PER_MINUTE = 10
 
 def install(app: FastAPI) -> None:
     """Routes, the session middleware, error pages; and the opening hours an admin saved, if any."""
-    codec = SessionCodec(session_secret(app.state.settings))
+    secret = session_secret(app.state.settings)
+    codec = SessionCodec(secret)
     app.state.console_codec = codec
+    app.state.audit_name_key = hashlib.sha256(b"guichet-audit-name:" + secret.encode()).digest()
     app.state.login_limiter = RateLimiter(limit=LOGIN_ATTEMPTS_PER_MINUTE, window_seconds=60)
     app.add_middleware(ConsoleSessionMiddleware, codec=codec, session_factory=app.state.session_factory)
     install_access_handlers(app)

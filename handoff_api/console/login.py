@@ -23,7 +23,7 @@ from handoff_api.crud.agents import agent_by_name, audit
 from handoff_api.deps import SessionDep
 from handoff_api.models import KeyValue, utcnow
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.security import hash_password, password_matches
+from handoff_api.security import hash_password, password_matches, pseudonym
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 
@@ -79,7 +79,10 @@ def do_login(request: Request, session: SessionDep, name: Annotated[str, Form(ma
     agent = agent_by_name(session, name=name.strip())
     valid = password_matches(password, agent.password_hash if agent else dummy_hash())
     if agent is None or not valid:
-        audit(session, actor=name.strip()[:80] or "?", action="console.login_failed", target="console",
+        # An unknown name may be a password typed in the wrong field: kept only as a keyed hash.
+        actor = agent.name if agent is not None else "unknown:" + pseudonym(request.app.state.audit_name_key,
+                                                                           name.strip().lower())
+        audit(session, actor=actor, action="console.login_failed", target="console",
               detail={"address": address})
         session.commit()
         return login_page(request, next_path=safe_next(next), name=name, status_code=401,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handoff_api.cli import main, migrated_session_factory
 from handoff_api.db import session_scope
 from handoff_api.models import (
+    AuditEntry,
     Conversation,
     Handoff,
     HandoffEvent,
@@ -155,3 +156,16 @@ def test_the_daily_job_is_registered_and_runs_at_half_past_three(client) -> None
     paris = ZoneInfo("Europe/Paris")
     assert next_run(datetime(2026, 11, 30, 1, 0, tzinfo=UTC), paris).isoformat() == "2026-11-30T03:30:00+01:00"
     assert next_run(datetime(2026, 11, 30, 3, 0, tzinfo=UTC), paris).isoformat() == "2026-12-01T03:30:00+01:00"
+
+
+def test_audit_log_rows_go_after_their_retention(factory: sessionmaker[Session], settings: Settings) -> None:
+    with session_scope(factory) as session:
+        for days in (400, 366, 364, 1):
+            session.add(AuditEntry(actor="unknown:ab12", action="console.login_failed", target="console",
+                                   created_at=NOW - timedelta(days=days)))
+    with session_scope(factory) as session:
+        report = purge(session, settings=settings.model_copy(update={"audit_retention_days": 365}), now=NOW)
+    assert report.audit_entries_deleted == 2 and "2 audit-log row(s)" in report.summary()
+    with session_scope(factory) as session:
+        left = sorted(NOW - row.created_at.replace(tzinfo=UTC) for row in session.scalars(select(AuditEntry)))
+    assert left == [timedelta(days=1), timedelta(days=364)]
