@@ -19,6 +19,8 @@ from handoff_api.stack import Stack
 from tests.conftest import ALWAYS_OPEN
 from tests.live import free_port
 
+E2E_X_CONSUMER_SECRET = "e2e-x-consumer-secret"
+
 
 def stack_settings(var: Path, **overrides: Any) -> Settings:
     """The three processes on free ports, the trained Rasa model and the converted embedding model."""
@@ -46,7 +48,8 @@ def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("stack")
-    with running_stack(stack_settings(var), var / "logs") as running:
+    # The X consumer secret alone turns on the X webhook's CRC and signature checks (not the channel).
+    with running_stack(stack_settings(var, x_consumer_secret=E2E_X_CONSUMER_SECRET), var / "logs") as running:
         yield running
 
 

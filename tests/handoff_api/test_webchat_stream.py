@@ -107,7 +107,8 @@ def test_backlog_then_agent_reply_arrives_live(live: LiveServer) -> None:
     assert httpx.post(f"{live.url}/api/handoffs/{handoff_id}/claim", headers=agent, timeout=TIMEOUT).status_code == 200
 
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    with httpx.stream("GET", url, params={"ticket": ticket(live, conversation_id, token)}, timeout=TIMEOUT) as response:
+    opened = {"ticket": ticket(live, conversation_id, token)}
+    with httpx.stream("GET", url, params=opened, timeout=TIMEOUT) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         stream = events(response.iter_lines())
@@ -135,7 +136,8 @@ def test_last_event_id_keepalive_and_end_of_stream(live: LiveServer, monkeypatch
     ids = [m["id"] for m in events(iter(first.splitlines()))]
     assert len(ids) == 4 and ": keep-alive" in first and first.startswith("retry: ")
 
-    after_second = httpx.get(url, params={"ticket": ticket(live, conversation_id, token)}, headers={"Last-Event-ID": str(ids[1])}, timeout=TIMEOUT)
+    after_second = httpx.get(url, params={"ticket": ticket(live, conversation_id, token)},
+                             headers={"Last-Event-ID": str(ids[1])}, timeout=TIMEOUT)
     assert [m["id"] for m in events(iter(after_second.text.splitlines()))] == ids[2:]
     answer = list(events(iter(after_second.text.splitlines())))[-1]
     assert answer["kind"] == "answer" and answer["faq_id"] == "piscines-horaires"
@@ -146,7 +148,8 @@ def test_subscription_ends_when_the_citizen_leaves(live: LiveServer) -> None:
     topic = f"conversation:{conversation_id}"
     subscribers = live.app.state.events._subscribers
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    with httpx.stream("GET", url, params={"ticket": ticket(live, conversation_id, token)}, timeout=TIMEOUT) as response:
+    opened = {"ticket": ticket(live, conversation_id, token)}
+    with httpx.stream("GET", url, params=opened, timeout=TIMEOUT) as response:
         next(response.iter_lines())
         joined = time.monotonic() + 10
         while not subscribers[topic] and time.monotonic() < joined:
