@@ -18,6 +18,7 @@ from handoff_api.settings import PROJECT_ROOT, Settings
 from handoff_api.stack import Stack
 from tests.conftest import ALWAYS_OPEN
 from tests.live import free_port
+from tests.needs import unavailable
 
 E2E_X_CONSUMER_SECRET = "e2e-x-consumer-secret"
 
@@ -35,7 +36,7 @@ def stack_settings(var: Path, **overrides: Any) -> Settings:
 @contextmanager
 def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        pytest.skip("the Rasa environment is not installed (make install)")
+        unavailable("the Rasa environment is not installed (make install)")
     running = Stack(settings, logs=logs)
     try:
         running.start()
