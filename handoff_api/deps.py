@@ -6,7 +6,7 @@ import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.agents import agent_by_token
@@ -34,6 +34,9 @@ def get_knowledge_base(request: Request) -> SearchService:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# A row id in a path: an integer the databases can hold (beyond it SQLite raises and PostgreSQL errors).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeBaseDep = Annotated[SearchService, Depends(get_knowledge_base)]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
-from handoff_api import webhooks
+from handoff_api import error_schema, webhooks
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
 from handoff_api.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
@@ -103,6 +103,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         app.include_router(module.router)
     if not public_docs:
         app.include_router(api_docs.router)
+    error_schema.install(app)
     demo.install(app)
     install_console(app)
     app.add_middleware(SecurityHeadersMiddleware)

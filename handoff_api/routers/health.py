@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
 from anyio import to_thread
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -26,16 +26,17 @@ async def actions_ready(url: str) -> bool:
     return response.status_code == 200
 
 
-def shows_details(request: Request, authorization: str | None) -> bool:
+def shows_details(request: Request) -> bool:
     """Components for everyone by default; with ``GUICHET_PUBLIC_HEALTH_DETAILS=false`` for staff only."""
     if request.app.state.settings.public_health_details:
         return True
     with session_scope(request.app.state.session_factory) as session:
-        return caller_or_none(request, session, authorization) is not None
+        return caller_or_none(request, session, request.headers.get("authorization")) is not None
 
 
-@router.get("/api/health")
-async def health(request: Request, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+@router.get("/api/health", responses={503: {"description": "Not ready: the same body, naming what is missing",
+                                            "content": {"application/json": {"schema": {"type": "object"}}}}})
+async def health(request: Request) -> JSONResponse:
     state = request.app.state
     components: dict[str, Any] = {}
     try:
@@ -57,6 +58,6 @@ async def health(request: Request, authorization: Annotated[str | None, Header()
     missing = sorted(name for name, value in components.items() if value != "ok")
     status_code = 200 if not missing else 503
     body: dict[str, Any] = {"status": "ok" if not missing else "unavailable"}
-    if await to_thread.run_sync(shows_details, request, authorization):
+    if await to_thread.run_sync(shows_details, request):
         body.update(components=components, missing=missing)
     return JSONResponse(body, status_code=status_code)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from bot.gateway import Gateway
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.db import session_scope
-from handoff_api.deps import SessionDep, SettingsDep, bearer_token
+from handoff_api.deps import MAX_ROW_ID, SessionDep, SettingsDep, bearer_token
 from handoff_api.models import Author, Conversation
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.security import hash_token, new_token, tokens_match
@@ -99,7 +99,7 @@ async def send_message(conversation_id: str, body: CitizenText, request: Request
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
-def read_messages(conversation_id: str, session: SessionDep, after: int = 0,
+def read_messages(conversation_id: str, session: SessionDep, after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
                   authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     citizen_conversation(session, conversation_id, authorization)
     messages = [

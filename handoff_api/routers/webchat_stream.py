@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.console.session import session_secret
-from handoff_api.deps import bearer_token
+from handoff_api.deps import MAX_ROW_ID, bearer_token
 from handoff_api.events import EventBus
 from handoff_api.models import Author, Conversation, Message
 from handoff_api.security import tokens_match
@@ -182,7 +182,7 @@ async def stream_ticket(conversation_id: str, request: Request,
 async def conversation_events(
     conversation_id: str, request: Request,
     ticket: Annotated[str | None, Query(description="From POST .../stream-ticket")] = None,
-    after: Annotated[int, Query(ge=0, description="Send the messages after this id first")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="Send the messages after this id first")] = 0,
     authorization: Annotated[str | None, Header()] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:

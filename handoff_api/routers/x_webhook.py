@@ -21,6 +21,7 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from bot.channels.x_dms import XDirectMessages
 from bot.channels.x_events import dm_from_activity, mention_from_activity
 from bot.channels.x_mentions import XMentions
+from handoff_api.error_schema import problem
 from handoff_api.settings import Settings
 
 log = logging.getLogger("guichet.x.webhook")
@@ -58,7 +59,7 @@ async def capped_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-@router.get("/webhook")
+@router.get("/webhook", responses=problem(400, 404))
 def crc(request: Request, crc_token: str) -> dict[str, str]:
     """X's challenge-response check, answered when registering the webhook and every hour after."""
     if not CRC_TOKEN.fullmatch(crc_token):
@@ -67,7 +68,7 @@ def crc(request: Request, crc_token: str) -> dict[str, str]:
     return {"response_token": signature(consumer_secret(request), crc_token.encode())}
 
 
-@router.post("/webhook")
+@router.post("/webhook", responses=problem(400, 403, 404, 413, 503))
 async def events(request: Request,
                  x_twitter_webhooks_signature: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     secret = consumer_secret(request)
