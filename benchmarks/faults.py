@@ -18,7 +18,7 @@ from benchmarks.load import citizen_messages
 from benchmarks.report import header, table, write_section
 from benchmarks.soak import account_after_recovery
 from benchmarks.stack_bench import bench_settings
-from handoff_api.stack import Stack
+from handoff_api.stack import Stack, rasa_token
 from tests.live import serve
 from tests.x_fake.app import make_app
 from tests.x_fake.harness import CREDENTIALS
@@ -102,7 +102,7 @@ async def scenario(stack: Stack, fake: FakeX) -> tuple[list[Phase], dict[str, fl
     stack.kill("rasa")
     await asyncio.sleep(10)
     await asyncio.to_thread(stack.restart, "rasa")
-    while not await asyncio.to_thread(answers, f"{stack.settings.rasa_url}/status"):
+    while not await asyncio.to_thread(answers, f"{stack.settings.rasa_url}/status?token={rasa_token(stack.settings)}"):
         await asyncio.sleep(0.5)
     enter("after Rasa restart")
     await asyncio.sleep(10)

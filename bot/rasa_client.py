@@ -12,9 +12,12 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, *, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None):
+        """``token``: Rasa's ``--auth-token``, sent as the ``token`` query parameter Rasa reads."""
         self.base_url = base_url.rstrip("/")
-        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+        params = {"token": token} if token else None
+        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport, params=params)
 
     async def send(self, *, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         try:

@@ -6,11 +6,16 @@ custom action, which first checks Rasa's events schema against the JSON Schema m
 machines about 25 ms of CPU per citizen message, half of what the Rasa server spends on it
 (docs/benchmarks.md). The replacement validates against the same schema, once checked, and raises
 the same error with the same message.
+
+``rasa run`` also gets ``--auth-token`` from ``GUICHET_RASA_TOKEN`` here rather than on the command line
+the stack starts, which every local user could read in ``ps``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +43,14 @@ def compiled_action_result_check() -> Any:
     return validate_action_result
 
 
+def with_auth_token(argv: list[str], env: Mapping[str, str]) -> list[str]:
+    """``argv`` with ``--auth-token`` from ``GUICHET_RASA_TOKEN`` added to a ``run`` command."""
+    token = env.get("GUICHET_RASA_TOKEN", "")
+    if len(argv) < 2 or argv[1] != "run" or not token or "--auth-token" in argv:
+        return argv
+    return [*argv, "--auth-token", token]
+
+
 def main() -> None:
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [entry for entry in sys.path if entry and Path(entry).resolve() != Path(here)]
@@ -45,6 +58,7 @@ def main() -> None:
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = compiled_action_result_check()
+    sys.argv = with_auth_token(sys.argv, os.environ)
     rasa_main()
 
 

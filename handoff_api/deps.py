@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.agents import agent_by_token
@@ -33,6 +34,9 @@ def get_knowledge_base(request: Request) -> SearchService:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# A row id in a path: an integer the databases can hold (beyond it SQLite raises and PostgreSQL errors).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 KnowledgeBaseDep = Annotated[SearchService, Depends(get_knowledge_base)]
 
@@ -57,12 +61,20 @@ def current_agent(request: Request, session: SessionDep,
         raise HTTPException(401, "missing token: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
     service_token = request.app.state.settings.service_token
-    if service_token is not None and token == service_token.get_secret_value():
+    if service_token is not None and hmac.compare_digest(token.encode(), service_token.get_secret_value().encode()):
         return Agent(id=0, name="service", role=Role.SERVICE.value, active=True)
     agent = agent_by_token(session, token=token)
     if agent is None:
         raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
     return agent
+
+
+def caller_or_none(request: Request, session: Session, authorization: str | None) -> Agent | None:
+    """The signed-in caller (token or console session), or ``None`` for an anonymous or unknown one."""
+    try:
+        return current_agent(request, session, authorization)
+    except HTTPException:
+        return None
 
 
 def require(*roles: Role) -> Callable[[Agent], Agent]:

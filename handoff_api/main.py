@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
-from handoff_api import webhooks
+from handoff_api import error_schema, webhooks
 from handoff_api.body_limit import BodySizeLimit
 from handoff_api.client_address import TrustedProxies
 from handoff_api.console import install as install_console
@@ -29,7 +29,7 @@ from handoff_api.privacy.log_filter import install_log_redaction
 from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers import admin as admin_router
-from handoff_api.routers import demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
+from handoff_api.routers import api_docs, demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
 from handoff_api.routers import events as events_router
 from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
@@ -37,6 +37,7 @@ from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import privacy as privacy_router
 from handoff_api.routers.stream_slots import StreamSlots
 from handoff_api.security import limit_hashing
+from handoff_api.security_headers import SecurityHeadersMiddleware
 from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
 
@@ -63,7 +64,8 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
     events = EventBus()
     bind_to_sessions(events, factory)
-    rasa_client = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    rasa_token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    rasa_client = rasa or RasaClient(settings.rasa_url, token=rasa_token, timeout=settings.rasa_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,8 +78,11 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         await rasa_client.aclose()
         engine.dispose()
 
+    public_docs = settings.public_api_docs
     app = FastAPI(title="Guichet", version="0.1.0", lifespan=lifespan,
-                  description="Citizen service: a French FAQ bot with human handoff.")
+                  description="Citizen service: a French FAQ bot with human handoff.",
+                  docs_url="/docs" if public_docs else None, redoc_url="/redoc" if public_docs else None,
+                  openapi_url="/openapi.json" if public_docs else None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = factory
@@ -108,11 +113,15 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         app.include_router(module.router)
     for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
         app.include_router(module.router)
+    if not public_docs:
+        app.include_router(api_docs.router)
+    error_schema.install(app)
     demo.install(app)
     install_console(app)
     webhooks.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TrustedProxies, networks=settings.trusted_proxy_networks)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: on every response, a 413 included
     return app
 
 
@@ -122,4 +131,4 @@ async def load_knowledge_base(app: FastAPI, loader: KnowledgeBaseLoader) -> None
         log.info("knowledge base ready")
     except Exception as error:
         log.exception("knowledge base failed to load")
-        app.state.knowledge_base_error = f"{type(error).__name__}: {error}"
+        app.state.knowledge_base_error = type(error).__name__  # the text is in the log, not in /api/health

@@ -91,5 +91,10 @@ def password_matches(password: str, stored_hash: str | None) -> bool:
             return False
 
 
+def pseudonym(key: bytes, text: str) -> str:
+    """A keyed hash of ``text``: the same text gives the same value, which cannot be reversed without the key."""
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

@@ -55,7 +55,6 @@ class Settings(BaseSettings):
     webchat_conversations_per_hour: int = 60
     webchat_address_messages_per_minute: int = 600
     session_secret: SecretStr | None = None
-    cookie_secure: bool = False
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -90,6 +89,27 @@ class Settings(BaseSettings):
     bot_retention_days: int = 30
     retention_days: int = 365
 
+    # Hardening (docs/security.md): who may reach what, and the secrets between the processes.
+    # Where Rasa and the action server listen; another address only for a multi-host deployment.
+    internal_host: str = "127.0.0.1"
+    # The action server's webhook as Rasa calls it; empty: http://127.0.0.1:<actions_port>/webhook.
+    actions_url: str = ""
+    # Rasa -> action server (Authorization: Bearer), Rasa's --auth-token: var/ files (0600) when unset.
+    actions_secret: SecretStr | None = None
+    rasa_token: SecretStr | None = None
+    # Console cookies: Secure always (true), never (false, plain http only), or when the request came by https.
+    cookie_secure: bool | None = None
+    # /docs, /redoc, /openapi.json: public, or for signed-in staff (a console session or an API token) only.
+    public_api_docs: bool = True
+    # /metrics: public when unset; else it needs "Authorization: Bearer <metrics_token>" (or an admin).
+    metrics_token: SecretStr | None = None
+    # /api/health to anonymous callers: components (true) or the overall status only (false).
+    public_health_details: bool = True
+    # The web chat's event stream opens with a ticket valid this long, not with the conversation token.
+    stream_ticket_seconds: int = Field(default=60, ge=5, le=3600)
+    # Audit-log rows (logins, failed logins by hashed name, admin actions) are deleted after this.
+    audit_retention_days: int = Field(default=365, ge=1)
+
     @field_validator("var_dir")
     @classmethod
     def _absolute_var_dir(cls, value: Path) -> Path:
@@ -120,6 +140,10 @@ class Settings(BaseSettings):
     @property
     def resolved_api_url(self) -> str:
         return self.api_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def resolved_actions_url(self) -> str:
+        return self.actions_url or f"http://127.0.0.1:{self.actions_port}/webhook"
 
     @property
     def resolved_embedding_model(self) -> str:

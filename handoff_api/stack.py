@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import httpx
 from pydantic import SecretStr
 
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_server_command
+from handoff_api.secret_files import stored_secret
 from handoff_api.settings import PROJECT_ROOT, Settings
 
 
@@ -25,16 +25,26 @@ class StackError(RuntimeError):
     pass
 
 
+def configured_or_stored(value: SecretStr | None, path: Path) -> str:
+    """The secret set in the settings, else the one kept in ``path`` (made once, 0600) so restarts agree."""
+    if value is not None and value.get_secret_value():
+        return value.get_secret_value()
+    return stored_secret(path)
+
+
 def service_token(settings: Settings) -> str:
-    """The token the action server uses to call the application, kept in var/ so restarts agree."""
-    if settings.service_token is not None:
-        return settings.service_token.get_secret_value()
-    path = settings.var_dir / "service-token"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The token the action server uses to call the application."""
+    return configured_or_stored(settings.service_token, settings.var_dir / "service-token")
+
+
+def actions_secret(settings: Settings) -> str:
+    """What Rasa sends the action server (``Authorization: Bearer``, bot/endpoints.yml)."""
+    return configured_or_stored(settings.actions_secret, settings.var_dir / "actions-secret")
+
+
+def rasa_token(settings: Settings) -> str:
+    """Rasa's ``--auth-token``: its HTTP API (status, trackers) answers only calls that carry it."""
+    return configured_or_stored(settings.rasa_token, settings.var_dir / "rasa-token")
 
 
 def setting_variables(settings: Settings) -> dict[str, str]:
@@ -55,8 +65,11 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env.update(setting_variables(settings))
     env.update({
         "GUICHET_SERVICE_TOKEN": service_token(settings),
+        "GUICHET_ACTIONS_SECRET": actions_secret(settings),
+        "GUICHET_RASA_TOKEN": rasa_token(settings),
+        "GUICHET_INTERNAL_HOST": settings.internal_host,
         "GUICHET_API_URL": settings.resolved_api_url,
-        "GUICHET_ACTIONS_URL": f"http://127.0.0.1:{settings.actions_port}/webhook",
+        "GUICHET_ACTIONS_URL": settings.resolved_actions_url,
         "GUICHET_VAR_DIR": str(settings.var_dir),
         "GUICHET_DATABASE_URL": settings.resolved_database_url,
         "GUICHET_EMBEDDING_MODEL": settings.resolved_embedding_model,
@@ -85,11 +98,11 @@ class Stack:
         settings = self.settings
         model = ensure_model(settings)
         env = child_environment(settings)
-        self.start_process("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                       "--port", str(settings.actions_port)], env)
+        self.start_process("actions", [sys.executable, "-m", "actions.server"], env)
         rasa_port = str(urlparse(settings.rasa_url).port or 5005)
+        # --auth-token is added by bot/rasa_server.py from GUICHET_RASA_TOKEN: not on a command line others see.
         self.start_process("rasa", [*rasa_server_command(settings), "run", "--enable-api", "--model", str(model),
-                                    "--port", rasa_port, "--interface", "127.0.0.1",
+                                    "--port", rasa_port, "--interface", settings.internal_host,
                                     "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
                                     "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml")], env)
         if app:

@@ -14,6 +14,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from handoff_api.settings import Settings
+from tests.needs import unavailable
 
 ALWAYS_OPEN = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
@@ -29,7 +30,7 @@ def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
     url = os.environ.get("GUICHET_TEST_POSTGRES_URL")
     if not url:
-        pytest.skip("GUICHET_TEST_POSTGRES_URL is not set (make test sets it when PostgreSQL is installed)")
+        unavailable("GUICHET_TEST_POSTGRES_URL is not set (make test sets it when PostgreSQL is installed)")
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 

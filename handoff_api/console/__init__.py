@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,13 +20,15 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 def install(app: FastAPI) -> None:
     """Routes, the session middleware, error pages; and the opening hours an admin saved, if any."""
-    codec = SessionCodec(session_secret(app.state.settings))
+    secret = session_secret(app.state.settings)
+    codec = SessionCodec(secret)
     app.state.console_codec = codec
     settings = app.state.settings
     app.state.login_address_limiter = RateLimiter(limit=settings.login_attempts_per_address, window_seconds=60,
                                                   max_keys=settings.rate_limit_max_keys)
     app.state.login_account_limiter = RateLimiter(limit=settings.login_attempts_per_account, window_seconds=60,
                                                   max_keys=settings.rate_limit_max_keys)
+    app.state.audit_name_key = hashlib.sha256(b"guichet-audit-name:" + secret.encode()).digest()
     app.add_middleware(ConsoleSessionMiddleware, codec=codec, session_factory=app.state.session_factory)
     install_access_handlers(app)
     for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_entry, admin_pages):

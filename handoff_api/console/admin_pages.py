@@ -13,7 +13,7 @@ from handoff_api.console.templating import render
 from handoff_api.crud import accounts
 from handoff_api.crud import opening_hours_store as hours_store
 from handoff_api.crud.agents import audit
-from handoff_api.deps import SessionDep
+from handoff_api.deps import RowId, SessionDep
 from handoff_api.models import Agent
 from handoff_api.opening_hours import DAY_KEYS
 from handoff_api.routers.admin import NewAgent, new_account
@@ -56,7 +56,7 @@ def create_agent(request: Request, session: SessionDep, admin: ConsoleAdmin,
 
 
 @router.post("/agents/{agent_id}/deactivate")
-def deactivate(agent_id: int, request: Request, session: SessionDep, admin: ConsoleAdmin) -> Response:
+def deactivate(agent_id: RowId, request: Request, session: SessionDep, admin: ConsoleAdmin) -> Response:
     if agent_id == admin.id:
         return admin_page(request, session, error="Vous ne pouvez pas désactiver votre propre compte.",
                           status_code=422)
@@ -67,7 +67,7 @@ def deactivate(agent_id: int, request: Request, session: SessionDep, admin: Cons
 
 
 @router.post("/agents/{agent_id}/token")
-def regenerate_token(agent_id: int, request: Request, session: SessionDep, admin: ConsoleAdmin) -> Response:
+def regenerate_token(agent_id: RowId, request: Request, session: SessionDep, admin: ConsoleAdmin) -> Response:
     try:
         agent, token = accounts.regenerate_token(session, agent_id=agent_id)
     except ValueError as error:

@@ -22,7 +22,7 @@ from handoff_api.crud import handoffs as crud
 from handoff_api.crud.agents import audit
 from handoff_api.crud.conversations import NotFound
 from handoff_api.crud.kb_drafts import draft_from_reply
-from handoff_api.deps import SessionDep
+from handoff_api.deps import RowId, SessionDep
 from handoff_api.models import Agent
 from handoff_api.routers import handoffs as api
 
@@ -65,26 +65,26 @@ def run(request: Request, session: Session, handoff_id: int, action: str, step: 
 
 
 @router.post("/{handoff_id}/claim")
-def claim(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
+def claim(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
     return run(request, session, handoff_id, "claim", lambda: api.claim(handoff_id, session, agent))
 
 
 @router.post("/{handoff_id}/reply")
-def reply(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent,
+def reply(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
           text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     return run(request, session, handoff_id, "reply",
                lambda: api.reply(handoff_id, api.AgentText(text=text), request, session, agent), draft_text=text)
 
 
 @router.post("/{handoff_id}/note")
-def note(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent,
+def note(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
          text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     return run(request, session, handoff_id, "note",
                lambda: api.note(handoff_id, api.AgentText(text=text), session, agent))
 
 
 @router.post("/{handoff_id}/transfer")
-def transfer(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent,
+def transfer(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
              department: Annotated[str, Form()] = "", agent_id: Annotated[str, Form()] = "") -> Response:
     if agent_id and not agent_id.isdigit():
         raise HTTPException(422, f"agent_id: {agent_id!r} is not a number")
@@ -98,17 +98,17 @@ def close(request: Request, session: Session, agent: Agent, handoff_id: int, act
 
 
 @router.post("/{handoff_id}/resolve")
-def resolve(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
+def resolve(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
     return close(request, session, agent, handoff_id, "resolve")
 
 
 @router.post("/{handoff_id}/return")
-def return_to_bot(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
+def return_to_bot(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
     return close(request, session, agent, handoff_id, "return")
 
 
 @router.post("/{handoff_id}/draft")
-def save_as_draft(handoff_id: int, request: Request, session: SessionDep, agent: ConsoleAgent,
+def save_as_draft(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
                   message_id: Annotated[int, Form()]) -> Response:
     created: list[str] = []
 

@@ -12,13 +12,19 @@ from fastapi.responses import RedirectResponse, Response
 from handoff_api.client_address import client_key
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAnyone, safe_next
 from handoff_api.console.middleware import logout_key
-from handoff_api.console.session import SessionCodec, SessionData, clear_cookie_header, cookie_header
+from handoff_api.console.session import (
+    SessionCodec,
+    SessionData,
+    clear_cookie_header,
+    cookie_header,
+    secure_cookies,
+)
 from handoff_api.console.templating import render
 from handoff_api.crud.agents import agent_by_name, audit
 from handoff_api.deps import SessionDep
 from handoff_api.models import KeyValue, utcnow
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.security import HashingBusy, hash_password, password_matches
+from handoff_api.security import HashingBusy, hash_password, password_matches, pseudonym
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 
@@ -29,9 +35,14 @@ def dummy_hash() -> str:
     return hash_password("guichet-no-such-account")
 
 
+def secure(request: Request) -> bool:
+    return secure_cookies(request.app.state.settings.cookie_secure, scheme=request.url.scheme,
+                          forwarded_proto=request.headers.get("x-forwarded-proto"))
+
+
 def set_session(request: Request, response: Response, data: SessionData) -> None:
     codec: SessionCodec = request.app.state.console_codec
-    response.headers.append("set-cookie", cookie_header(codec, data, secure=request.app.state.settings.cookie_secure))
+    response.headers.append("set-cookie", cookie_header(codec, data, secure=secure(request)))
 
 
 def login_page(request: Request, *, next_path: str | None, error: str | None = None, name: str = "",
@@ -75,7 +86,10 @@ def do_login(request: Request, session: SessionDep, name: Annotated[str, Form(ma
         return login_page(request, next_path=safe_next(next), name=name, status_code=503,
                           error="Le service est très sollicité : réessayez dans un instant.")
     if agent is None or not valid:
-        audit(session, actor=name.strip()[:80] or "?", action="console.login_failed", target="console",
+        # An unknown name may be a password typed in the wrong field: kept only as a keyed hash.
+        actor = agent.name if agent is not None else "unknown:" + pseudonym(request.app.state.audit_name_key,
+                                                                           name.strip().lower())
+        audit(session, actor=actor, action="console.login_failed", target="console",
               detail={"address": address})
         session.commit()
         return login_page(request, next_path=safe_next(next), name=name, status_code=401,
@@ -99,5 +113,5 @@ def logout(request: Request, session: SessionDep, agent: ConsoleAnyone) -> Respo
     audit(session, actor=agent.name, action="console.logout", target=f"agent:{agent.id}")
     session.commit()
     response = RedirectResponse("/console/login", status_code=303)
-    response.headers.append("set-cookie", clear_cookie_header(secure=request.app.state.settings.cookie_secure))
+    response.headers.append("set-cookie", clear_cookie_header(secure=secure(request)))
     return response

@@ -87,7 +87,7 @@ class ConsoleSessionMiddleware:
             needs_token = path == LOGIN_PATH or (agent is not None and not path.startswith(CITIZEN_PREFIXES))
             if needs_token or agent is not None:
                 sent, receive = await self._sent_token(scope, receive)
-                valid = data is not None and sent is not None and hmac.compare_digest(sent, data.csrf)
+                valid = data is not None and sent is not None and hmac.compare_digest(sent.encode(), data.csrf.encode())
                 if not valid and needs_token:
                     await self._forbidden(scope, receive, send, missing=sent is None, has_session=data is not None)
                     return

@@ -13,12 +13,12 @@ import binascii
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from handoff_api.secret_files import stored_secret
 from handoff_api.settings import Settings
 
 COOKIE_NAME = "guichet_console"
@@ -66,7 +66,7 @@ class SessionCodec:
         if not cookie or "." not in cookie:
             return None
         body, _, mac = cookie.partition(".")
-        if not hmac.compare_digest(mac, self._mac(body)):
+        if not hmac.compare_digest(mac.encode(), self._mac(body).encode()):
             return None
         try:
             raw = json.loads(_b64decode(body))
@@ -83,19 +83,16 @@ def session_secret(settings: Settings) -> str:
     """``GUICHET_SESSION_SECRET``, or a random secret kept in ``var/session-secret`` (created once, mode 0600)."""
     if settings.session_secret is not None and settings.session_secret.get_secret_value():
         return settings.session_secret.get_secret_value()
-    path = Path(settings.var_dir) / SECRET_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = path.read_text().strip()
-        if len(secret) < 32:
-            raise ValueError(f"session secret file {path}: too short ({len(secret)} characters); delete it") from None
-        return secret
-    secret = secrets.token_urlsafe(48)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secret + "\n")
-    return secret
+    return stored_secret(Path(settings.var_dir) / SECRET_FILE)
+
+
+def secure_cookies(setting: bool | None, *, scheme: str, forwarded_proto: str | None) -> bool:
+    """``GUICHET_COOKIE_SECURE`` when set; else Secure when the browser reached us by https, directly or
+    through a TLS-terminating proxy (``X-Forwarded-Proto``: trusting it can only add ``Secure``)."""
+    if setting is not None:
+        return setting
+    proto = (forwarded_proto or "").split(",")[0].strip().lower()
+    return scheme == "https" or proto == "https"
 
 
 def cookie_header(codec: SessionCodec, data: SessionData, *, secure: bool) -> str:

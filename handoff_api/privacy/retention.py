@@ -1,6 +1,7 @@
 """Retention: bot-only conversations deleted after ``bot_retention_days``, the others anonymised after
 ``retention_days``, both counted from the conversation's last message; search-log rows (already
-masked) kept ``retention_days`` and detached from the conversations that go.
+masked) kept ``retention_days`` and detached from the conversations that go; audit-log rows kept
+``audit_retention_days``.
 
 A conversation with an open handoff is never touched: someone is still working on it. Before
 deleting, the anonymous weekly answer counts the journal compares with are kept (``journal.snapshots``).
@@ -17,7 +18,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from handoff_api.journal.snapshots import keep_recent_answer_counts
-from handoff_api.models import Author, Conversation, Handoff, Message, SearchLog, utcnow
+from handoff_api.models import AuditEntry, Author, Conversation, Handoff, Message, SearchLog, utcnow
 from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
@@ -33,12 +34,14 @@ class PurgeReport:
     anonymised: Anonymisation = field(default_factory=Anonymisation)
     search_logs_deleted: int = 0
     skipped_open_handoff: int = 0
+    audit_entries_deleted: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "bot_cutoff": self.bot_cutoff.isoformat(),
                 "cutoff": self.cutoff.isoformat(), "deleted": self.deleted.as_dict(),
                 "anonymised": self.anonymised.as_dict(), "search_logs_deleted": self.search_logs_deleted,
-                "skipped_open_handoff": self.skipped_open_handoff}
+                "skipped_open_handoff": self.skipped_open_handoff,
+                "audit_entries_deleted": self.audit_entries_deleted}
 
     def summary(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
@@ -48,7 +51,8 @@ class PurgeReport:
                 f"{anonymise} {self.anonymised.conversations} conversation(s) last active before "
                 f"{self.cutoff:%Y-%m-%d} ({self.anonymised.messages} message(s), {self.anonymised.handoffs} "
                 f"handoff(s)); {verb} {self.search_logs_deleted} search-log row(s); "
-                f"skipped {self.skipped_open_handoff} conversation(s) with an open handoff")
+                f"skipped {self.skipped_open_handoff} conversation(s) with an open handoff; "
+                f"{verb} {self.audit_entries_deleted} audit-log row(s)")
 
 
 def _has_person() -> Any:
@@ -87,6 +91,9 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     old_logs = SearchLog.created_at < report.cutoff
     report.search_logs_deleted = int(session.scalar(select(func.count()).select_from(SearchLog).where(old_logs))
                                      or 0)
+    old_audit = AuditEntry.created_at < moment - timedelta(days=settings.audit_retention_days)
+    report.audit_entries_deleted = int(session.scalar(select(func.count()).select_from(AuditEntry)
+                                                      .where(old_audit)) or 0)
     bot_chunks = chunks(bot_only, settings.purge_chunk_size)
     handled_chunks = chunks(handled, settings.purge_chunk_size)
     if dry_run:
@@ -103,6 +110,7 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     for ids in handled_chunks:
         report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment))
     session.execute(delete(SearchLog).where(old_logs).execution_options(synchronize_session=False))
+    session.execute(delete(AuditEntry).where(old_audit).execution_options(synchronize_session=False))
     return report
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from handoff_api.crud import accounts
 from handoff_api.crud import opening_hours_store as hours_store
 from handoff_api.crud.agents import audit, create_agent
-from handoff_api.deps import AdminDep, SessionDep
+from handoff_api.deps import AdminDep, RowId, SessionDep
+from handoff_api.error_schema import problem
 from handoff_api.models import Agent, Role
 from handoff_api.opening_hours import OpeningHours
 
@@ -68,7 +69,7 @@ def list_agents(session: SessionDep, admin: AdminDep) -> list[dict[str, Any]]:
     return [agent_out(agent) for agent in accounts.list_agents(session)]
 
 
-@router.post("/agents", status_code=201, response_model=NewAgentOut)
+@router.post("/agents", status_code=201, response_model=NewAgentOut, responses=problem(404))
 def create(body: NewAgent, session: SessionDep, admin: AdminDep) -> dict[str, Any]:
     try:
         agent, token = new_account(session, admin, body)
@@ -79,7 +80,7 @@ def create(body: NewAgent, session: SessionDep, admin: AdminDep) -> dict[str, An
 
 
 @router.post("/agents/{agent_id}/deactivate", response_model=AgentOut)
-def deactivate(agent_id: int, session: SessionDep, admin: AdminDep) -> dict[str, Any]:
+def deactivate(agent_id: RowId, session: SessionDep, admin: AdminDep) -> dict[str, Any]:
     if agent_id == admin.id:
         raise HTTPException(422, f"agent {agent_id}: an admin cannot deactivate their own account")
     agent = accounts.deactivate_agent(session, agent_id=agent_id)
@@ -89,7 +90,7 @@ def deactivate(agent_id: int, session: SessionDep, admin: AdminDep) -> dict[str,
 
 
 @router.post("/agents/{agent_id}/token")
-def regenerate_token(agent_id: int, session: SessionDep, admin: AdminDep) -> dict[str, Any]:
+def regenerate_token(agent_id: RowId, session: SessionDep, admin: AdminDep) -> dict[str, Any]:
     try:
         agent, token = accounts.regenerate_token(session, agent_id=agent_id)
     except ValueError as error:

@@ -7,14 +7,14 @@ from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.gateway import Gateway
 from bot.limits import check_length
 from handoff_api.crud import agents as agent_crud
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
-from handoff_api.deps import AgentDep, SessionDep
+from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
 from handoff_api.events import publish_on_commit
 from handoff_api.models import Agent, Author, Handoff, OutboxItem, Role
 
@@ -44,7 +44,7 @@ class AgentText(BaseModel):
 
 class TransferIn(BaseModel):
     department: str | None = None
-    agent_id: int | None = None
+    agent_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 def handoff_out(handoff: Handoff) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def list_handoffs(session: SessionDep, agent: AgentDep, status: str | None = Non
 
 
 @router.get("/{handoff_id}")
-def show_handoff(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def show_handoff(handoff_id: RowId, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.get_handoff(session, handoff_id=handoff_id)
     messages = conv_crud.transcript(session, conversation_id=handoff.conversation_id, include_notes=True)
     return {
@@ -75,7 +75,7 @@ def show_handoff(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[
 
 
 @router.post("/{handoff_id}/claim", response_model=HandoffOut)
-def claim(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def claim(handoff_id: RowId, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.claim(session, handoff_id=handoff_id, agent_id=agent.id, actor=agent.name)
     agent_crud.audit(session, actor=agent.name, action="handoff.claim", target=f"handoff:{handoff_id}")
     publish_on_commit(session, "handoffs", {"type": "claim", "handoff_id": handoff_id})
@@ -83,7 +83,7 @@ def claim(handoff_id: int, session: SessionDep, agent: AgentDep) -> dict[str, An
 
 
 @router.post("/{handoff_id}/reply")
-def reply(handoff_id: int, body: AgentText, request: Request, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def reply(handoff_id: RowId, body: AgentText, request: Request, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.get_handoff(session, handoff_id=handoff_id)
     crud.require_holder(handoff, agent_id=agent.id, is_admin=agent.role == Role.ADMIN.value)
     text = body.text.strip()
@@ -107,7 +107,7 @@ def reply(handoff_id: int, body: AgentText, request: Request, session: SessionDe
 
 
 @router.post("/{handoff_id}/note")
-def note(handoff_id: int, body: AgentText, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def note(handoff_id: RowId, body: AgentText, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.get_handoff(session, handoff_id=handoff_id)
     text = body.text.strip()
     if not text:
@@ -120,7 +120,7 @@ def note(handoff_id: int, body: AgentText, session: SessionDep, agent: AgentDep)
 
 
 @router.post("/{handoff_id}/transfer", response_model=HandoffOut)
-def transfer(handoff_id: int, body: TransferIn, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def transfer(handoff_id: RowId, body: TransferIn, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     if body.department is None and body.agent_id is None:
         raise HTTPException(422, "transfer needs a department or an agent_id")
     if body.agent_id is not None and session.get(agent_crud.Agent, body.agent_id) is None:
@@ -156,10 +156,10 @@ async def _close_and_resume(request: Request, agent: Agent, handoff_id: int, act
 
 
 @router.post("/{handoff_id}/resolve", response_model=HandoffOut)
-async def resolve(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
+async def resolve(handoff_id: RowId, request: Request, agent: AgentDep) -> dict[str, Any]:
     return await _close_and_resume(request, agent, handoff_id, "resolve")
 
 
 @router.post("/{handoff_id}/return-to-bot", response_model=HandoffOut)
-async def return_to_bot(handoff_id: int, request: Request, agent: AgentDep) -> dict[str, Any]:
+async def return_to_bot(handoff_id: RowId, request: Request, agent: AgentDep) -> dict[str, Any]:
     return await _close_and_resume(request, agent, handoff_id, "return_to_bot")

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 from bot.rasa_client import RasaClient
+from handoff_api.db import session_scope
+from handoff_api.deps import caller_or_none
 
 router = APIRouter(tags=["health"])
 
@@ -34,14 +36,23 @@ def database_ready(engine: Engine) -> str:
         return f"unavailable: {type(error).__name__}"
 
 
-@router.get("/api/health")
+def shows_details(request: Request) -> bool:
+    """Components for everyone by default; with ``GUICHET_PUBLIC_HEALTH_DETAILS=false`` for staff only."""
+    if request.app.state.settings.public_health_details:
+        return True
+    with session_scope(request.app.state.session_factory) as session:
+        return caller_or_none(request, session, request.headers.get("authorization")) is not None
+
+
+@router.get("/api/health", responses={503: {"description": "Not ready: the same body, naming what is missing",
+                                            "content": {"application/json": {"schema": {"type": "object"}}}}})
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
     components: dict[str, Any] = {}
     components["database"] = await to_thread.run_sync(database_ready, state.engine)
     rasa: RasaClient = state.rasa
     components["rasa"] = "ok" if await rasa.is_ready() else "unavailable"
-    actions_url = f"http://127.0.0.1:{state.settings.actions_port}"
+    actions_url = state.settings.resolved_actions_url.removesuffix("/webhook")
     components["actions"] = "ok" if await actions_ready(actions_url) else "unavailable"
     knowledge_base = state.knowledge_base
     load_error = state.knowledge_base_error
@@ -50,5 +61,8 @@ async def health(request: Request) -> JSONResponse:
     else:
         components["model"] = "ok" if knowledge_base is not None and knowledge_base.ready else "loading"
     missing = sorted(name for name, value in components.items() if value != "ok")
-    body = {"status": "ok" if not missing else "unavailable", "components": components, "missing": missing}
-    return JSONResponse(body, status_code=200 if not missing else 503)
+    status_code = 200 if not missing else 503
+    body: dict[str, Any] = {"status": "ok" if not missing else "unavailable"}
+    if await to_thread.run_sync(shows_details, request):
+        body.update(components=components, missing=missing)
+    return JSONResponse(body, status_code=status_code)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.deps import ServiceDep, SessionDep, SettingsDep
+from handoff_api.error_schema import problem
 from handoff_api.events import publish_on_commit
 from handoff_api.models import Handoff
 from handoff_api.opening_hours import OpeningHours
@@ -41,7 +42,8 @@ def created_out(handoff: Handoff, hours: OpeningHours) -> dict[str, Any]:
             "expected": hours.expectation(handoff.updated_at)}
 
 
-@router.post("/handoffs", status_code=201, response_model=HandoffCreated)
+@router.post("/handoffs", status_code=201, response_model=HandoffCreated,
+             responses={200: {"model": HandoffCreated, "description": "Already open: that handoff"}, **problem(404)})
 def create_handoff(body: HandoffRequest, request: Request, response: Response, session: SessionDep,
                    settings: SettingsDep, _service: ServiceDep) -> dict[str, Any]:
     hours: OpeningHours = request.app.state.hours

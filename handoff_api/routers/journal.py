@@ -6,7 +6,7 @@ draft FAQ entry (``POST /console/journal/suggestions``).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from handoff_api.console.access import LoginRequired
 from handoff_api.crud.handoffs import Conflict
 from handoff_api.deps import EditorDep, SessionDep, SettingsDep, current_agent, require
+from handoff_api.error_schema import PROBLEM_REF
 from handoff_api.journal.encoders import encoder_of
 from handoff_api.journal.render_html import html
 from handoff_api.journal.render_text import csv_text, markdown
@@ -40,7 +41,16 @@ def journal_reader(request: Request, session: SessionDep,
 ReaderDep = Annotated[Agent, Depends(journal_reader)]
 
 
-@router.get("/console/journal", response_class=HTMLResponse)
+JOURNAL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The week's Journal", "content": {"text/html": {"schema": {"type": "string"}},
+                                                          "text/markdown": {"schema": {"type": "string"}},
+                                                          "text/csv": {"schema": {"type": "string"}}}},
+    422: {"description": "No such week or format (an HTML page for format=html)",
+          "content": {"text/html": {"schema": {"type": "string"}}, "application/json": {"schema": PROBLEM_REF}}},
+}
+
+
+@router.get("/console/journal", response_class=HTMLResponse, responses=JOURNAL_RESPONSES)
 def journal(request: Request, session: SessionDep, settings: SettingsDep, reader: ReaderDep,
             week: str | None = None, format: str = "html", created: str | None = None) -> Response:
     if format not in FORMATS:

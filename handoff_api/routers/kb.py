@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from handoff_api.crud.agents import audit
-from handoff_api.deps import EditorDep, KnowledgeBaseDep, SearcherDep, SessionDep
+from handoff_api.deps import MAX_ROW_ID, EditorDep, KnowledgeBaseDep, SearcherDep, SessionDep
 from handoff_api.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
 from handoff_api.privacy.redact import redact
 from knowledge_base import store
@@ -68,7 +68,7 @@ def _changed(request: Request, session: SessionDep, editor: Agent, action: str, 
 
 @router.get("/entries")
 def list_entries(session: SessionDep, _editor: EditorDep, q: str | None = None, department: str | None = None,
-                 status: str | None = None, tag: str | None = None, offset: int = Query(0, ge=0),
+                 status: str | None = None, tag: str | None = None, offset: int = Query(0, ge=0, le=MAX_ROW_ID),
                  limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     if status is not None and status not in {s.value for s in EntryStatus}:
         raise HTTPException(422, f"status: {status!r} is not one of published, draft, deleted")

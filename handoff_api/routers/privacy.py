@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from handoff_api.deps import AdminDep, SessionDep
+from handoff_api.error_schema import problem
 from handoff_api.privacy.access import erase_subject, export_subject
 
 router = APIRouter(prefix="/api/admin/citizens", tags=["privacy"])
@@ -20,7 +21,7 @@ def one_subject(handle: str | None, conversation_id: str | None) -> None:
         raise HTTPException(422, f"handle: {handle!r} is empty")
 
 
-@router.get("/export")
+@router.get("/export", responses=problem(404))
 def export(session: SessionDep, admin: AdminDep, handle: str | None = None,
            conversation_id: str | None = None) -> dict[str, Any]:
     """Everything held about the citizen: conversations, messages, notes, handoffs and their events."""
@@ -28,7 +29,7 @@ def export(session: SessionDep, admin: AdminDep, handle: str | None = None,
     return export_subject(session, actor=admin.name, handle=handle, conversation_id=conversation_id)
 
 
-@router.delete("")
+@router.delete("", responses=problem(404))
 def erase(session: SessionDep, admin: AdminDep, handle: str | None = None,
           conversation_id: str | None = None) -> dict[str, Any]:
     """Deletes the citizen's conversations and everything attached; answers what was removed."""

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +15,7 @@ from bot.gateway import Gateway
 from handoff_api.client_address import client_key
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.db import session_scope
-from handoff_api.deps import SessionDep, SettingsDep, bearer_token
+from handoff_api.deps import MAX_ROW_ID, SessionDep, SettingsDep, bearer_token
 from handoff_api.models import Author, Conversation
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers.webchat_access import check_access, new_pair, write_conversation
@@ -125,7 +125,7 @@ async def send_message(conversation_id: str, request: Request, settings: Setting
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
-def read_messages(conversation_id: str, session: SessionDep, after: int = 0,
+def read_messages(conversation_id: str, session: SessionDep, after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
                   authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     if citizen_conversation(session, conversation_id, authorization) is None:
         return {"messages": []}

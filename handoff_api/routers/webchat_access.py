@@ -35,7 +35,7 @@ def new_pair() -> tuple[str, str]:
 def check_access(session: Session, conversation_id: str, token: str) -> Conversation | None:
     """The conversation, or None when it has no message yet; 401 for a wrong token, 404 for an id never issued."""
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None and hmac.compare_digest(conversation_id_for(token), conversation_id):
+    if conversation is None and hmac.compare_digest(conversation_id_for(token).encode(), conversation_id.encode()):
         return None
     if conversation is None and ISSUED_ID.fullmatch(conversation_id):
         raise HTTPException(401, f"wrong token for conversation {conversation_id!r}")
@@ -44,6 +44,15 @@ def check_access(session: Session, conversation_id: str, token: str) -> Conversa
     if not tokens_match(token, conversation.token_hash):
         raise HTTPException(401, f"wrong token for conversation {conversation_id!r}")
     return conversation
+
+
+def require_known(session: Session, conversation_id: str) -> None:
+    """404 unless the id is a web chat conversation's, written or only issued (the caller proves access)."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None and ISSUED_ID.fullmatch(conversation_id):
+        return
+    if conversation is None or conversation.channel != "webchat":
+        raise HTTPException(404, f"conversation {conversation_id!r} does not exist")
 
 
 def write_conversation(session: Session, *, conversation_id: str, token: str) -> None:

@@ -1,7 +1,10 @@
 """Server-sent events for the citizen's web chat: every new message of one conversation, live.
 
-``EventSource`` cannot send headers, so the conversation token comes in the query string
-(``?token=...``; an ``Authorization: Bearer`` header is accepted too). Each event carries one message::
+``EventSource`` cannot send headers, and the conversation token must not travel in a URL (URLs land in
+access logs and proxies' logs). So the widget first asks ``POST .../stream-ticket`` (with the token in
+``Authorization: Bearer``) for a ticket that opens this conversation's stream for
+``GUICHET_STREAM_TICKET_SECONDS`` (60 s), then opens ``.../events?ticket=...``. A client that can send
+headers may open the stream with ``Authorization: Bearer <token>`` instead. Each event carries one message::
 
     id: 42
     data: {"id": 42, "author": "agent", "text": "...", "kind": "agent", "created_at": "...",
@@ -16,7 +19,10 @@ widget never holds a server shutdown for long) or when the citizen goes away.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
+import time
 import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -28,11 +34,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.client_address import client_key
-from handoff_api.deps import bearer_token
+from handoff_api.console.session import session_secret
+from handoff_api.deps import MAX_ROW_ID, bearer_token
+from handoff_api.error_schema import problem
 from handoff_api.events import EventBus
 from handoff_api.models import Author, Message
 from handoff_api.routers.stream_slots import Slot, StreamSlots
 from handoff_api.routers.webchat_access import check_access as conversation_access
+from handoff_api.routers.webchat_access import require_known
 
 router = APIRouter(prefix="/api/webchat", tags=["web chat"])
 
@@ -47,8 +56,37 @@ SHOWN_AUTHORS = (Author.CITIZEN.value, Author.BOT.value, Author.AGENT.value)
 def check_access(session: Session, conversation_id: str, token: str | None) -> None:
     """The same rules as the web chat API: 401 without or with a wrong token, 404 for an unknown conversation."""
     if not token:
-        raise HTTPException(401, "missing conversation token: add '?token=<token>' to the URL")
+        raise HTTPException(401, "missing conversation token: send 'Authorization: Bearer <token>' "
+                                 "(for EventSource: '?ticket=' from POST .../stream-ticket)")
     conversation_access(session, conversation_id, token)
+
+
+def ticket_key(secret: str) -> bytes:
+    return hashlib.sha256(b"guichet-stream-ticket:" + secret.encode()).digest()
+
+
+def _ticket_mac(key: bytes, conversation_id: str, expires: int) -> str:
+    return hmac.new(key, f"{conversation_id}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue_ticket(key: bytes, *, conversation_id: str, lifetime: int, now: float) -> str:
+    """``<expiry>.<hmac>``: opens ``conversation_id``'s stream until the expiry (unix seconds)."""
+    expires = int(now) + lifetime
+    return f"{expires}.{_ticket_mac(key, conversation_id, expires)}"
+
+
+def ticket_valid(key: bytes, ticket: str, *, conversation_id: str, now: float) -> bool:
+    expires, _, mac = ticket.partition(".")
+    if not expires.isdigit() or int(expires) < now:
+        return False
+    return hmac.compare_digest(mac.encode(), _ticket_mac(key, conversation_id, int(expires)).encode())
+
+
+def stream_ticket_key(request: Request) -> bytes:
+    key: bytes | None = getattr(request.app.state, "stream_ticket_key", None)
+    if key is None:
+        key = request.app.state.stream_ticket_key = ticket_key(session_secret(request.app.state.settings))
+    return key
 
 
 def message_data(message: Message) -> dict[str, Any]:
@@ -125,12 +163,31 @@ async def stream(request: Request, conversation_id: str, after: int, slot: Slot)
         slot.release()
 
 
+@router.post("/conversations/{conversation_id}/stream-ticket")
+async def stream_ticket(conversation_id: str, request: Request,
+                        authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """A short-lived ticket for ``GET .../events?ticket=...`` (the conversation token goes in the header)."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+
+    def check() -> None:
+        with factory() as session:
+            check_access(session, conversation_id, bearer_token(authorization))
+
+    reads = request.app.state.stream_slots.reads  # like the stream itself: never the routes' shared threads
+    await to_thread.run_sync(check, limiter=reads)
+    lifetime: int = request.app.state.settings.stream_ticket_seconds
+    key = await to_thread.run_sync(stream_ticket_key, request, limiter=reads)
+    return {"ticket": issue_ticket(key, conversation_id=conversation_id, lifetime=lifetime, now=time.time()),
+            "expires_in": lifetime}
+
+
 @router.get("/conversations/{conversation_id}/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}, "description": "The conversation's messages"}})
+            responses={200: {"content": {"text/event-stream": {}}, "description": "The conversation's messages"},
+                       **problem(429)})
 async def conversation_events(
     conversation_id: str, request: Request,
-    token: Annotated[str | None, Query(description="The conversation token")] = None,
-    after: Annotated[int, Query(ge=0, description="Send the messages after this id first")] = 0,
+    ticket: Annotated[str | None, Query(description="From POST .../stream-ticket")] = None,
+    after: Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="Send the messages after this id first")] = 0,
     authorization: Annotated[str | None, Header()] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
@@ -139,7 +196,13 @@ async def conversation_events(
 
     def check() -> None:
         with factory() as session:
-            check_access(session, conversation_id, token or bearer_token(authorization))
+            if ticket is None:
+                check_access(session, conversation_id, bearer_token(authorization))
+                return
+            require_known(session, conversation_id)  # may have no message yet: the ticket proves access
+        if not ticket_valid(stream_ticket_key(request), ticket, conversation_id=conversation_id, now=time.time()):
+            raise HTTPException(401, f"ticket: wrong or expired for conversation {conversation_id!r}; "
+                                     "get a new one from POST .../stream-ticket")
 
     slots: StreamSlots = request.app.state.stream_slots
     await to_thread.run_sync(check, limiter=slots.reads)

@@ -1,4 +1,9 @@
-"""X's Account Activity webhook: the CRC check, then mentions and DMs through the same path as polling."""
+"""X's Account Activity webhook: the CRC check, then mentions and DMs through the same path as polling.
+
+The CRC answer is the HMAC of the token with the consumer secret, the same signature a posted body needs.
+So the check answers only tokens of the shape X sends (base64-like, no braces, quotes or spaces): no JSON
+body can ever be signed through it. Posted bodies are capped at ``MAX_BODY_BYTES``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -15,12 +21,15 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from bot.channels.x_dms import XDirectMessages
 from bot.channels.x_events import dm_from_activity, mention_from_activity
 from bot.channels.x_mentions import XMentions
+from handoff_api.error_schema import problem
 from handoff_api.settings import Settings
 
 log = logging.getLogger("guichet.x.webhook")
 router = APIRouter(prefix="/api/x", tags=["x"])
 HANDLED = {"tweet_create_events", "direct_message_events"}
 CONTEXT = {"for_user_id", "users", "user_has_blocked", "source", "apps"}
+CRC_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=]{1,255}")
+MAX_BODY_BYTES = 1_000_000
 
 
 def signature(secret: str, data: bytes) -> str:
@@ -35,17 +44,35 @@ def consumer_secret(request: Request) -> str:
     return settings.x_consumer_secret.get_secret_value()
 
 
-@router.get("/webhook")
+async def capped_body(request: Request) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``MAX_BODY_BYTES`` (declared or streamed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(413, f"body: {declared} bytes, more than the {MAX_BODY_BYTES} bytes allowed")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HTTPException(413, f"body: more than the {MAX_BODY_BYTES} bytes allowed")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.get("/webhook", responses=problem(400, 404))
 def crc(request: Request, crc_token: str) -> dict[str, str]:
     """X's challenge-response check, answered when registering the webhook and every hour after."""
+    if not CRC_TOKEN.fullmatch(crc_token):
+        raise HTTPException(400, f"crc_token: {crc_token[:60]!r} is not of the shape X sends "
+                                 "(1 to 255 letters, digits and _-+/=)")
     return {"response_token": signature(consumer_secret(request), crc_token.encode())}
 
 
-@router.post("/webhook")
+@router.post("/webhook", responses=problem(400, 403, 404, 413, 503))
 async def events(request: Request,
                  x_twitter_webhooks_signature: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     secret = consumer_secret(request)
-    body = await request.body()
+    body = await capped_body(request)
     if x_twitter_webhooks_signature is None:
         raise HTTPException(403, "x-twitter-webhooks-signature: missing")
     if not hmac.compare_digest(x_twitter_webhooks_signature.encode(), signature(secret, body).encode()):

@@ -10,6 +10,7 @@ import pytest
 
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
 from handoff_api.settings import PROJECT_ROOT, Settings
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.rasa
 
@@ -20,7 +21,7 @@ def rasa() -> list[str]:
     try:
         return [str(rasa_executable(settings))]
     except RuntimeError as error:
-        pytest.skip(str(error))
+        unavailable(str(error))
 
 
 @pytest.fixture(scope="module")

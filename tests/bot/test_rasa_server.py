@@ -9,6 +9,7 @@ import pytest
 
 from handoff_api.rasa_model import rasa_environment, rasa_server_command
 from handoff_api.settings import PROJECT_ROOT, Settings
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.rasa
 
@@ -47,7 +48,7 @@ def test_compiled_check_agrees_with_rasa() -> None:
     try:
         python = rasa_server_command(Settings(_env_file=None))[0]
     except RuntimeError as error:
-        pytest.skip(str(error))
+        unavailable(str(error))
     done = subprocess.run([python, "-c", COMPARE, json.dumps(RESULTS)], cwd=PROJECT_ROOT, env=rasa_environment(),
                           capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -18,6 +18,9 @@ from handoff_api.settings import PROJECT_ROOT, Settings
 from handoff_api.stack import Stack
 from tests.conftest import ALWAYS_OPEN
 from tests.live import free_port
+from tests.needs import unavailable
+
+E2E_X_CONSUMER_SECRET = "e2e-x-consumer-secret"
 
 
 def stack_settings(var: Path, **overrides: Any) -> Settings:
@@ -33,7 +36,7 @@ def stack_settings(var: Path, **overrides: Any) -> Settings:
 @contextmanager
 def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        pytest.skip("the Rasa environment is not installed (make install)")
+        unavailable("the Rasa environment is not installed (make install)")
     running = Stack(settings, logs=logs)
     try:
         running.start()
@@ -46,7 +49,8 @@ def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("stack")
-    with running_stack(stack_settings(var), var / "logs") as running:
+    # The X consumer secret alone turns on the X webhook's CRC and signature checks (not the channel).
+    with running_stack(stack_settings(var, x_consumer_secret=E2E_X_CONSUMER_SECRET), var / "logs") as running:
         yield running
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from handoff_api.db import make_engine, make_session_factory
 from handoff_api.models import Handoff, HandoffEvent, Message, Role
-from handoff_api.stack import Stack
+from handoff_api.stack import Stack, rasa_token
 from tests.e2e.conftest import account
 
 
@@ -74,6 +74,7 @@ def test_citizen_bot_agent_and_back(stack: Stack, api: httpx.Client) -> None:
                                        .order_by(HandoffEvent.id)))
         assert actions == ["create", "claim", "resolve"]
     engine.dispose()
-    tracker = httpx.get(f"{stack.settings.rasa_url}/conversations/{conversation_id}/tracker", timeout=10).json()
+    tracker = httpx.get(f"{stack.settings.rasa_url}/conversations/{conversation_id}/tracker",
+                        params={"token": rasa_token(stack.settings)}, timeout=10).json()
     kinds = [e["event"] for e in tracker["events"]]
     assert "pause" in kinds and "resume" in kinds and kinds.index("pause") < kinds.index("resume")

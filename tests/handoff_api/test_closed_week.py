@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from bot.gateway import Gateway, Recovery
 from bot.rasa_client import RasaClient
+from handoff_api.crud import conversations as conv_crud
+from handoff_api.db import session_scope
 from handoff_api.main import create_app
 from handoff_api.models import Handoff, InboundState, Message, Role
 from handoff_api.settings import Settings
@@ -20,7 +22,7 @@ from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login
 
-CLOSED = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+CLOSED: dict[str, list[str]] = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 SERVICE = {"Authorization": "Bearer service-test-token"}
 
 
@@ -66,7 +68,8 @@ def test_a_handoff_still_opens_when_every_day_is_closed(closed_client: TestClien
         handoff = session.scalars(select(Handoff)).one()
         assert handoff.conversation_id == created["conversation_id"] and handoff.first_response_due is not None
 
-    other = closed_client.post("/api/webchat/conversations").json()["conversation_id"]
+    with session_scope(closed_client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        other = conv_crud.new_conversation(session, channel="webchat").id  # as written by a first message
     opened = closed_client.post("/api/internal/handoffs", json={"conversation_id": other}, headers=SERVICE)
     assert opened.status_code == 201, opened.text
     assert "fermé" in opened.json()["expected"]
@@ -77,7 +80,8 @@ def test_recovery_gives_up_after_the_configured_attempts_and_agents_see_it(
     configured = settings.model_copy(update={"inbound_max_attempts": 3})
     for client in _app(configured):
         gateway: Gateway = client.app.state.gateway  # type: ignore[attr-defined]
-        conversation_id = client.post("/api/webchat/conversations").json()["conversation_id"]
+        with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+            conversation_id = conv_crud.new_conversation(session, channel="webchat").id
         message_id = gateway._store_inbound(conversation_id, "horaires de la piscine", "webchat", "m-1", None)
         assert message_id is not None
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from handoff_api.crud.conversations import conversation_for_ref
+from handoff_api.crud.conversations import conversation_for_ref, new_conversation
 from handoff_api.db import session_scope
 
 SERVICE = {"Authorization": "Bearer service-test-token"}
 
 
 def _webchat(client: TestClient) -> str:
-    conversation_id: str = client.post("/api/webchat/conversations").json()["conversation_id"]
-    return conversation_id
+    """A web chat conversation as its first message writes it (opening one stores nothing)."""
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        return new_conversation(session, channel="webchat").id
 
 
 def _x(client: TestClient, channel: str, citizen: str) -> str:

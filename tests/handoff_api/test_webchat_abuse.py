@@ -106,3 +106,11 @@ def test_request_bodies_are_capped(limited: TestClient) -> None:
     streamed = limited.post(url, content=chunks(), headers=headers)
     assert streamed.status_code == 413
     assert "GUICHET_MAX_BODY_BYTES" in streamed.json()["detail"]
+
+
+def test_a_non_ascii_conversation_id_is_an_unknown_one(client: TestClient) -> None:
+    """Found by the schema test: comparing the id with the token's one raised TypeError (a 500)."""
+    headers = {"Authorization": "Bearer wc_x"}
+    for method, path in (("GET", "messages"), ("POST", "stream-ticket"), ("GET", "events")):
+        response = client.request(method, f"/api/webchat/conversations/%C3%A9t%C3%A9/{path}", headers=headers)
+        assert response.status_code == 404, (path, response.text)

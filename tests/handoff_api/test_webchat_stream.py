@@ -40,6 +40,16 @@ def say(live: LiveServer, conversation_id: str, token: str, text: str) -> None:
     assert response.status_code == 200, response.text
 
 
+def ticket(live: LiveServer, conversation_id: str, token: str) -> str:
+    response = httpx.post(f"{live.url}/api/webchat/conversations/{conversation_id}/stream-ticket",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["expires_in"] == 60
+    value: str = body["ticket"]
+    return value
+
+
 def events(lines: Iterator[str]) -> Iterator[dict[str, object]]:
     """The messages of an event stream, in order (comments and retry lines skipped)."""
     for line in lines:
@@ -50,10 +60,40 @@ def events(lines: Iterator[str]) -> Iterator[dict[str, object]]:
 def test_wrong_token_is_401_and_unknown_conversation_404(live: LiveServer) -> None:
     conversation_id, _token = open_conversation(live)
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    assert httpx.get(url, params={"token": "wc_wrong"}, timeout=TIMEOUT).status_code == 401
+    assert httpx.get(url, params={"ticket": "1.wrong"}, timeout=TIMEOUT).status_code == 401
     assert httpx.get(url, timeout=TIMEOUT).status_code == 401
-    unknown = httpx.get(f"{live.url}/api/webchat/conversations/nope/events", params={"token": "wc_x"}, timeout=TIMEOUT)
+    assert httpx.get(url, headers={"Authorization": "Bearer wc_wrong"}, timeout=TIMEOUT).status_code == 401
+    unknown = httpx.get(f"{live.url}/api/webchat/conversations/nope/events",
+                        headers={"Authorization": "Bearer wc_x"}, timeout=TIMEOUT)
     assert unknown.status_code == 404
+    refused = httpx.post(f"{live.url}/api/webchat/conversations/{conversation_id}/stream-ticket",
+                         headers={"Authorization": "Bearer wc_wrong"}, timeout=TIMEOUT)
+    assert refused.status_code == 401
+
+
+def test_the_conversation_token_is_never_taken_from_the_url(live: LiveServer) -> None:
+    """URLs land in access logs: the long-lived conversation token must not travel in one."""
+    conversation_id, token = open_conversation(live)
+    url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
+    response = httpx.get(url, params={"token": token}, timeout=TIMEOUT)
+    assert response.status_code == 401 and "stream-ticket" in response.json()["detail"]
+
+
+def test_a_ticket_opens_only_its_own_conversation(live: LiveServer) -> None:
+    first, first_token = open_conversation(live)
+    second, _ = open_conversation(live)
+    url = f"{live.url}/api/webchat/conversations/{second}/events"
+    assert httpx.get(url, params={"ticket": ticket(live, first, first_token)}, timeout=TIMEOUT).status_code == 401
+
+
+def test_tickets_expire() -> None:
+    key = b"k" * 32
+    issued = webchat_stream.issue_ticket(key, conversation_id="c1", lifetime=60, now=1000.0)
+    assert webchat_stream.ticket_valid(key, issued, conversation_id="c1", now=1059.0)
+    assert not webchat_stream.ticket_valid(key, issued, conversation_id="c1", now=1061.0)
+    assert not webchat_stream.ticket_valid(key, issued, conversation_id="c2", now=1001.0)
+    assert not webchat_stream.ticket_valid(b"x" * 32, issued, conversation_id="c1", now=1001.0)
+    assert not webchat_stream.ticket_valid(key, "garbage", conversation_id="c1", now=1001.0)
 
 
 def test_backlog_then_agent_reply_arrives_live(live: LiveServer) -> None:
@@ -67,7 +107,8 @@ def test_backlog_then_agent_reply_arrives_live(live: LiveServer) -> None:
     assert httpx.post(f"{live.url}/api/handoffs/{handoff_id}/claim", headers=agent, timeout=TIMEOUT).status_code == 200
 
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+    opened = {"ticket": ticket(live, conversation_id, token)}
+    with httpx.stream("GET", url, params=opened, timeout=TIMEOUT) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         stream = events(response.iter_lines())
@@ -91,11 +132,12 @@ def test_last_event_id_keepalive_and_end_of_stream(live: LiveServer, monkeypatch
     say(live, conversation_id, token, "bonjour")
     say(live, conversation_id, token, "horaires de la piscine")
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    first = httpx.get(url, params={"token": token}, timeout=TIMEOUT).text
+    first = httpx.get(url, params={"ticket": ticket(live, conversation_id, token)}, timeout=TIMEOUT).text
     ids = [m["id"] for m in events(iter(first.splitlines()))]
     assert len(ids) == 4 and ": keep-alive" in first and first.startswith("retry: ")
 
-    after_second = httpx.get(url, params={"token": token}, headers={"Last-Event-ID": str(ids[1])}, timeout=TIMEOUT)
+    after_second = httpx.get(url, params={"ticket": ticket(live, conversation_id, token)},
+                             headers={"Last-Event-ID": str(ids[1])}, timeout=TIMEOUT)
     assert [m["id"] for m in events(iter(after_second.text.splitlines()))] == ids[2:]
     answer = list(events(iter(after_second.text.splitlines())))[-1]
     assert answer["kind"] == "answer" and answer["faq_id"] == "piscines-horaires"
@@ -106,7 +148,8 @@ def test_subscription_ends_when_the_citizen_leaves(live: LiveServer) -> None:
     topic = f"conversation:{conversation_id}"
     subscribers = live.app.state.events._subscribers
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+    opened = {"ticket": ticket(live, conversation_id, token)}
+    with httpx.stream("GET", url, params=opened, timeout=TIMEOUT) as response:
         next(response.iter_lines())
         joined = time.monotonic() + 10
         while not subscribers[topic] and time.monotonic() < joined:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
+from typing import cast
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ from handoff_api.main import create_app
 from handoff_api.models import Author
 from handoff_api.settings import Settings
 from tests.fakes import KeywordKnowledgeBase
-from tests.handoff_api.test_webchat_stream import events, open_conversation, say
+from tests.handoff_api.test_webchat_stream import events, open_conversation, say, ticket
 from tests.live import LiveServer, serve
 
 TIMEOUT = httpx.Timeout(10.0)
@@ -42,9 +43,10 @@ def capped(settings: Settings, knowledge_base: KeywordKnowledgeBase, rasa_transp
 
 def open_stream(stack: ExitStack, live: LiveServer, conversation_id: str, token: str) -> httpx.Response:
     url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-    response = stack.enter_context(httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT))
+    response = stack.enter_context(httpx.stream("GET", url, headers={"Authorization": f"Bearer {token}"},
+                                                timeout=TIMEOUT))
     if response.status_code == 200:
-        lines = response.iter_lines()
+        lines = cast("Generator[str, None, None]", response.iter_lines())
         next(lines)  # the retry line: the stream is open
         stack.callback(lines.close)  # kept until the stack closes: a dropped line reader ends the connection
     return response
@@ -98,7 +100,8 @@ def test_streams_deliver_while_the_shared_thread_pool_is_full(settings: Settings
         try:
             time.sleep(0.3)
             url = f"{live.url}/api/webchat/conversations/{conversation_id}/events"
-            with httpx.stream("GET", url, params={"token": token}, timeout=httpx.Timeout(5.0)) as response:
+            opened = {"ticket": ticket(live, conversation_id, token)}  # the ticket's check: the streams' threads
+            with httpx.stream("GET", url, params=opened, timeout=httpx.Timeout(5.0)) as response:
                 assert response.status_code == 200
                 stream = events(response.iter_lines())
                 assert [next(stream)["author"] for _ in range(2)] == ["citizen", "bot"]
@@ -117,7 +120,8 @@ def test_streams_deliver_while_the_shared_thread_pool_is_full(settings: Settings
 def test_a_stream_opened_before_the_first_message_receives_it(capped: LiveServer) -> None:
     conversation_id, token = open_conversation(capped)  # nothing is stored yet
     url = f"{capped.url}/api/webchat/conversations/{conversation_id}/events"
-    with httpx.stream("GET", url, params={"token": token}, timeout=TIMEOUT) as response:
+    with httpx.stream("GET", url, params={"ticket": ticket(capped, conversation_id, token)},
+                      timeout=TIMEOUT) as response:
         assert response.status_code == 200
         stream = events(response.iter_lines())
         say(capped, conversation_id, token, "bonjour")

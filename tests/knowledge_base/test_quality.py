@@ -16,6 +16,7 @@ from handoff_api.settings import PROJECT_ROOT, Settings
 from knowledge_base import calibration, evaluation
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.service import KnowledgeBase
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.model
 MODEL = Path(Settings().resolved_embedding_model)
@@ -24,7 +25,7 @@ MODEL = Path(Settings().resolved_embedding_model)
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[evaluation.Outcome]:
     if not (MODEL / "modules.json").is_file():
-        pytest.skip(f"no embedding model at {MODEL}: run `make install`")
+        unavailable(f"no embedding model at {MODEL}: run `make install`")
     from handoff_api.db import make_engine, make_session_factory
     from handoff_api.migrate import upgrade
 
@@ -81,7 +82,7 @@ def test_issue_targets_cross_validated(outcomes: list[evaluation.Outcome]) -> No
 
 def test_encoder_matches_sentence_transformers() -> None:
     if not (MODEL / "modules.json").is_file():
-        pytest.skip(f"no embedding model at {MODEL}")
+        unavailable(f"no embedding model at {MODEL}")
     import numpy as np
 
     from knowledge_base.encoder import QUERY_MAX_TOKENS, SentenceTransformerEncoder

@@ -13,6 +13,7 @@ from handoff_api.main import create_app
 from handoff_api.settings import Settings
 from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.live import LiveServer, serve
+from tests.needs import unavailable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,7 +24,7 @@ ARTEFACTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing (make test installs Debian's chromium as root)")
+        unavailable(f"{CHROMIUM} is missing (make test installs Debian's chromium as root)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

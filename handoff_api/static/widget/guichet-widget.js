@@ -285,18 +285,38 @@
     if (state.conv === conv) body.messages.forEach(show);
   }
 
-  function listen() {
+  /* Live messages. The stream opens with a short-lived ticket: the conversation token never goes in a URL.
+     When the stream breaks (and once the ticket has expired, the browser's own retry cannot reopen it),
+     the missed messages are fetched and a new ticket opens a new stream. */
+  async function listen() {
     if (state.source) state.source.close();
+    state.source = null;
     clearTimeout(state.retry);
     const conv = state.conv;
     if (!conv || typeof EventSource === "undefined") return;
+    const attempt = (state.listening = {});
+    const again = () => {
+      if (state.listening !== attempt) return;
+      state.retry = setTimeout(() => sync().catch(() => null).then(() => { if (state.conv === conv) listen(); }), 3000);
+    };
+    let ticket;
+    try {
+      const response = await api(conv, "/stream-ticket", { method: "POST" });
+      if (!response.ok) throw new HttpError(response);
+      ticket = (await response.json()).ticket;
+    } catch (error) {
+      again();
+      return;
+    }
+    if (state.listening !== attempt || state.conv !== conv) return;
     const source = new EventSource(BASE + "/api/webchat/conversations/" + encodeURIComponent(conv.id) +
-                                   "/events?token=" + encodeURIComponent(conv.token) + "&after=" + state.lastId);
+                                   "/events?ticket=" + encodeURIComponent(ticket) + "&after=" + state.lastId);
     source.onmessage = (event) => { if (state.source === source) show(JSON.parse(event.data)); };
     source.onerror = () => {
-      if (source.readyState !== EventSource.CLOSED || state.source !== source) return;  // else the browser retries
+      if (state.source !== source) return;
+      source.close();
       state.source = null;
-      state.retry = setTimeout(() => sync().catch(() => null).then(() => { if (state.conv === conv) listen(); }), 5000);
+      again();
     };
     state.source = source;
   }

@@ -84,3 +84,35 @@ def test_webhook_is_off_without_x_credentials(settings: Settings) -> None:
     assert client.get("/api/x/webhook", params={"crc_token": "t"}).status_code == 404
     assert post(client, {"tweet_create_events": []}).status_code == 404
     app.state.engine.dispose()
+
+
+def test_crc_endpoint_is_not_a_signing_oracle(x: Harness) -> None:
+    """The attack of the review: have a forged activity signed by the CRC check, then post it."""
+    client = TestClient(x.app)
+    forged = json.dumps({"for_user_id": "1000",
+                         "tweet_create_events": [tweet("666", "42", "@guichet_ville forged")]})
+    crc = client.get("/api/x/webhook", params={"crc_token": forged})
+    assert crc.status_code == 400 and "crc_token" in crc.json()["detail"]
+    oracle = crc.json().get("response_token", "sha256=")
+    posted = client.post("/api/x/webhook", content=forged.encode(),
+                         headers={"content-type": "application/json", "x-twitter-webhooks-signature": oracle})
+    assert posted.status_code == 403
+    assert x.messages() == []
+
+
+@pytest.mark.parametrize("token", ["", "a" * 300, "with space", '{"a":1}', "[1]", "tok\nen"])
+def test_crc_refuses_tokens_of_a_shape_x_never_sends(x: Harness, token: str) -> None:
+    assert TestClient(x.app).get("/api/x/webhook", params={"crc_token": token}).status_code == 400
+
+
+@pytest.mark.parametrize("token", ["challenge-123", "MjAyNi0xMi0wNVQxNTo0NToyMA==", "abc_DEF-123+/="])
+def test_crc_answers_tokens_of_the_shape_x_sends(x: Harness, token: str) -> None:
+    assert TestClient(x.app).get("/api/x/webhook", params={"crc_token": token}).status_code == 200
+
+
+def test_oversized_webhook_bodies_are_refused_before_being_read_whole(x: Harness) -> None:
+    client = TestClient(x.app)
+    big = {"for_user_id": "1000", "padding": "x" * 2_000_000}
+    response = post(client, big)
+    assert response.status_code == 413 and "bytes" in response.json()["detail"]
+    assert x.messages() == []

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handoff_api.cli import main, migrated_session_factory
 from handoff_api.db import session_scope
 from handoff_api.models import (
+    AuditEntry,
     Conversation,
     Handoff,
     HandoffEvent,
@@ -179,3 +180,16 @@ def test_purge_deletes_in_chunks_past_the_database_variable_limit(settings: Sett
     assert report.anonymised.conversations == 70
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Conversation)) == 70
+
+
+def test_audit_log_rows_go_after_their_retention(factory: sessionmaker[Session], settings: Settings) -> None:
+    with session_scope(factory) as session:
+        for days in (400, 366, 364, 1):
+            session.add(AuditEntry(actor="unknown:ab12", action="console.login_failed", target="console",
+                                   created_at=NOW - timedelta(days=days)))
+    with session_scope(factory) as session:
+        report = purge(session, settings=settings.model_copy(update={"audit_retention_days": 365}), now=NOW)
+    assert report.audit_entries_deleted == 2 and "2 audit-log row(s)" in report.summary()
+    with session_scope(factory) as session:
+        left = sorted(NOW - row.created_at.replace(tzinfo=UTC) for row in session.scalars(select(AuditEntry)))
+    assert left == [timedelta(days=1), timedelta(days=364)]
