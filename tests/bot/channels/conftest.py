@@ -1,4 +1,4 @@
-"""The fake X API served once for the session; each test gets a fresh state and its own application."""
+"""The fake X and Mastodon APIs served once for the session; each test gets a fresh state and its own application."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from bot.limits import LIMITS
 from bot.rasa_client import RasaClient
 from handoff_api.main import create_app
 from handoff_api.settings import Settings
 from tests.conftest import ALWAYS_OPEN
 from tests.fakes import fake_rasa_transport
 from tests.live import serve
+from tests.mastodon_fake import FakeMastodon
+from tests.mastodon_fake import make_app as make_mastodon_app
+from tests.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
+from tests.mastodon_fake.harness import MastodonHarness, mastodon_settings_for
 from tests.x_fake import FakeX, make_app
 from tests.x_fake.harness import CREDENTIALS, CountingKnowledgeBase, Harness
 
@@ -62,3 +67,31 @@ def x(x_settings: Settings, fake_x: FakeX) -> Iterator[Harness]:
     harness = build_harness(x_settings, fake_x)
     yield harness
     harness.app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def mastodon_server() -> Iterator[tuple[FastAPI, str]]:
+    app = make_mastodon_app(FakeMastodon(token=MASTODON_TOKEN))
+    with serve(app) as live:
+        yield app, live.url
+
+
+@pytest.fixture
+def fake_mastodon(mastodon_server: tuple[FastAPI, str]) -> FakeMastodon:
+    fake = FakeMastodon(token=MASTODON_TOKEN)
+    mastodon_server[0].state.fake = fake
+    return fake
+
+
+@pytest.fixture
+def masto(tmp_path: Path, mastodon_server: tuple[FastAPI, str],
+          fake_mastodon: FakeMastodon) -> Iterator[MastodonHarness]:
+    LIMITS["mastodon"] = 500  # the instance's limit is read again by each application
+    settings = mastodon_settings_for(tmp_path, mastodon_server[1])
+    kb = CountingKnowledgeBase()
+    app = create_app(settings, knowledge_base_loader=lambda _s, _f: kb,
+                     rasa=RasaClient("http://rasa.test", transport=fake_rasa_transport(kb)))
+    app.state.outbox.draw = lambda: 0.5
+    yield MastodonHarness(app=app, fake=fake_mastodon, kb=kb)
+    app.state.engine.dispose()
+    LIMITS["mastodon"] = 500
