@@ -43,9 +43,13 @@ def test_a_toot_and_a_mail_are_answered_by_the_real_assistant(world: tuple[Stack
     imap.deliver(a_mail(1, PISCINE))
     imap.deliver(a_mail(2, PISCINE, headers={"Auto-Submitted": "auto-replied"}))  # an out-of-office: no answer
 
+    engine = make_engine(stack.settings)
+    factory = make_session_factory(engine)
+
     def answered() -> bool:
-        with fake.lock, captured.lock:
-            return len(fake.posted) >= 2 and len(captured.mails) >= 1
+        ledger = read_ledger(factory)
+        return (len(ledger.inbound) == 4 and all(m.inbound_state == "handled" for m in ledger.inbound)
+                and len(ledger.outbox) >= 3 and all(i.status == "sent" for i in ledger.outbox))
 
     wait_until(answered, timeout=180, what="the toots and the mail answered")
     under = {status: [s for s in fake.posted if s["in_reply_to_id"] == status] for status in (public, direct)}
@@ -53,13 +57,11 @@ def test_a_toot_and_a_mail_are_answered_by_the_real_assistant(world: tuple[Stack
         "direct"}
     assert all(s["text"].startswith("@alice@piaille.fr ") for s in under[public])
     assert any("piscine" in s["text"].lower() for s in under[public])
-    [reply] = captured.mails
-    assert reply["To"] == "habitant1@example.fr" and reply["In-Reply-To"] == "<e2e-1@example.fr>"
-    body = reply.get_body(("plain",))
-    assert body is not None and "piscine" in body.get_content().lower()
+    assert {(m["To"], m["In-Reply-To"]) for m in captured.mails} == {("habitant1@example.fr", "<e2e-1@example.fr>")}
+    bodies = [m.get_body(("plain",)) for m in captured.mails]
+    assert any(b is not None and "piscine" in b.get_content().lower() for b in bodies)
 
-    engine = make_engine(stack.settings)
-    ledger = read_ledger(make_session_factory(engine))
+    ledger = read_ledger(factory)
     engine.dispose()
     assert {m.channel for m in ledger.inbound} == {"mastodon", "email"} and len(ledger.inbound) == 4
     answers = {m.external_id: [r.faq_id for r in ledger.replies.get(m.id, [])] for m in ledger.inbound}
