@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 ATTRIBUTION = re.compile(
-    r"^[ \t]*(?:Le|On|Am|El)\b[^\n]{0,300}(?:\n[^\n>]{0,200}){0,2}?(?:a écrit|wrote|schrieb|escribió)\s*:?[ \t]*$",
+    r"^[ \t]*(?:Le|On|Am|El)\b[^\n]{0,300}(?:\n[^\n>]{0,200}){0,2}?(?:a\s+écrit|wrote|schrieb|escribió)\s*:?[ \t]*$",
     re.MULTILINE | re.IGNORECASE)
 EARLIER_MAIL = re.compile(
     r"^[ \t]*(?:-{2,}\s*(?:Original Message|Message d'origine|Message original|Forwarded message|"

@@ -193,7 +193,8 @@ def test_an_agent_reply_is_threaded_and_not_marked_automatic(mail: EmailHarness)
     with session_scope(mail.app.state.session_factory) as session:
         _, token = create_agent(session, name="camille", role=Role.AGENT)
     client, headers = TestClient(mail.app), {"Authorization": f"Bearer {token}"}
-    [handoff] = client.get("/api/handoffs", headers=headers).json()
+    [handoff] = client.get("/api/handoffs", params={"channel": "email"}, headers=headers).json()
+    assert handoff["channel"] == "email" and handoff["first_response_due"] and handoff["first_response_at"] is None
     assert client.post(f"/api/handoffs/{handoff['id']}/claim", headers=headers).status_code == 200
     text = "Bonjour,\n\nJe regarde votre dossier et reviens vers vous demain.\n\nCamille"
     assert client.post(f"/api/handoffs/{handoff['id']}/reply", json={"text": text}, headers=headers).status_code == 200
@@ -201,5 +202,7 @@ def test_an_agent_reply_is_threaded_and_not_marked_automatic(mail: EmailHarness)
     reply = mail.fake.smtp.mails[-1]
     assert reply["In-Reply-To"] == f"<{message_id}>" and reply["Subject"] == "Re: Succession"
     assert reply["Auto-Submitted"] is None
+    answered = client.get(f"/api/handoffs/{handoff['id']}", headers=headers).json()
+    assert answered["first_response_at"] is not None  # the first-response target (SLA) is met by this reply
     body = reply.get_body(("plain",))
     assert body is not None and "Je regarde votre dossier et reviens vers vous demain." in body.get_content()
