@@ -16,16 +16,18 @@ from typing import Any
 from anyio import to_thread
 from imap_tools import AND, BaseMailBox, MailBox, MailboxLoginError, MailBoxStartTls, MailBoxUnencrypted, U
 from imap_tools.errors import MailboxFolderStatusError, UnexpectedCommandStatusError
+from sqlalchemy import select
 
 from bot.channels.base import Delivery
 from bot.channels.cursor import read_cursor, write_cursor
 from bot.channels.email_parse import ParsedMail, parse_mail
 from bot.channels.email_send import send_reply
-from bot.channels.email_store import store_mail
+from bot.channels.email_store import folders_in, store_mail, sweep
 from bot.channels.inbound import Inbound, keep, route
 from bot.gateway import Gateway
 from bot.limits import LIMITS
-from handoff_api.models import utcnow
+from handoff_api.db import session_scope
+from handoff_api.models import Message, utcnow
 from handoff_api.settings import Settings
 
 log = logging.getLogger("guichet.email")
@@ -33,6 +35,7 @@ CURSOR_KEY = "email:uid"
 NO_TEXT = "(message sans texte)"
 TEXT_KEPT = 10_000  # characters of a mail's new text stored on the message; the whole mail is on disk
 BATCH = 50
+SWEEP_EVERY = timedelta(hours=1)
 IMAP_ERRORS = (OSError, MailboxLoginError, MailboxFolderStatusError, UnexpectedCommandStatusError)
 
 
@@ -48,6 +51,7 @@ class EmailChannel:
         self.first_window = first_window
         self.root = settings.resolved_email_attachments_dir
         self.address = (settings.email_address or "").lower()
+        self.swept_at: datetime | None = None
 
     def mailbox(self) -> BaseMailBox:
         s = self.settings
@@ -74,7 +78,20 @@ class EmailChannel:
         for validity, uid, raw in fetched:
             taken += await self.take(raw, fallback_id=f"imap:{validity}:{uid}")
             await to_thread.run_sync(self._advance, validity, uid)
+        if self.swept_at is None or moment - self.swept_at >= SWEEP_EVERY:
+            await to_thread.run_sync(self.sweep)
+            self.swept_at = moment
         return taken
+
+    def sweep(self) -> int:
+        """Removes the stored mails no message refers to any more (anonymised or erased)."""
+        with session_scope(self.gateway.session_factory) as session:
+            payloads = list(session.scalars(select(Message.payload).where(Message.channel == self.name,
+                                                                          Message.payload.is_not(None))))
+        removed = sweep(self.root, referenced=folders_in(payloads))
+        if removed:
+            log.info("e-mail: %d stored mail(s) removed: their messages were anonymised or erased", removed)
+        return removed
 
     def _advance(self, validity: int, uid: int) -> None:
         write_cursor(self.gateway.session_factory, key=CURSOR_KEY, value={"validity": validity, "uid": uid})

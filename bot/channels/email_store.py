@@ -1,13 +1,17 @@
 """Where an e-mail's raw bytes and attachments are kept for the agents: one folder per mail under ``mail/``.
 
 The folder is named after the mail's id (hashed), so storing the same mail twice writes the same files. The raw
-mail (``message.eml``) is kept whole: a wrong charset guess, a cut text or a 10 MB mail loses nothing.
+mail (``message.eml``) is kept whole: a wrong charset guess, a cut text or a 10 MB mail loses nothing. A folder
+lives as long as a message's payload refers to it: once retention anonymises or erasure deletes the message,
+``sweep`` removes the files too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +51,22 @@ def resolve(root: Path, relative: str) -> Path:
     if not path.is_relative_to(root.resolve()):
         raise ValueError(f"file: {relative!r} is outside {root}")
     return path
+
+
+def folders_in(payloads: list[dict[str, Any] | None]) -> set[str]:
+    """The mail folders the messages' payloads still refer to."""
+    return {str((p.get("email") or {}).get("raw", "")).split("/")[0] for p in payloads if p and p.get("email")}
+
+
+def sweep(root: Path, *, referenced: set[str], older_than_seconds: float = 3600.0) -> int:
+    """Deletes the folders no message refers to any more (not the ones just written, whose message may be on its
+    way to the database); returns how many."""
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for folder in root.iterdir():
+        old = time.time() - folder.stat().st_mtime > older_than_seconds
+        if folder.is_dir() and folder.name not in referenced and old:
+            shutil.rmtree(folder)
+            removed += 1
+    return removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -13,6 +15,7 @@ from sqlalchemy import delete
 from handoff_api.crud.agents import create_agent
 from handoff_api.db import session_scope
 from handoff_api.models import KeyValue, Role, utcnow
+from handoff_api.privacy.anonymise import anonymise_conversations
 from tests.email_harness import CITY_ADDRESS, EmailHarness
 from tests.handoff_api.console_client import account, login
 
@@ -206,3 +209,16 @@ def test_an_agent_reply_is_threaded_and_not_marked_automatic(mail: EmailHarness)
     assert answered["first_response_at"] is not None  # the first-response target (SLA) is met by this reply
     body = reply.get_body(("plain",))
     assert body is not None and "Je regarde votre dossier et reviens vers vous demain." in body.get_content()
+
+
+def test_stored_mail_goes_once_its_message_is_anonymised(mail: EmailHarness) -> None:
+    mail.fake.receive_raw(attachment_mail(1000))
+    mail.poll("email")
+    channel = mail.app.state.channels["email"]
+    root = mail.app.state.settings.resolved_email_attachments_dir
+    [folder] = list(root.iterdir())
+    os.utime(folder, (time.time() - 7200, time.time() - 7200))
+    assert channel.sweep() == 0 and folder.is_dir()  # its message still refers to it
+    with session_scope(mail.app.state.session_factory) as session:
+        anonymise_conversations(session, conversation_ids=[c.id for c in mail.conversations()], now=utcnow())
+    assert channel.sweep() == 1 and not folder.exists()
