@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from bot.notices import weighted_length
 
-LIMITS = {"webchat": 5000, "x_mention": 280, "x_dm": 10_000}
+# Mastodon's is the instance's (``configuration.statuses.max_characters``, 500 by default): the channel writes
+# what the instance says here with ``set_limit`` once it has read it. E-mail has no limit of its own; this one
+# keeps replies readable.
+LIMITS = {"webchat": 5000, "x_mention": 280, "x_dm": 10_000, "mastodon": 500, "email": 10_000}
+
+
+def set_limit(channel: str, limit: int) -> None:
+    """A limit the platform announces (a Mastodon instance's); refused when it makes no sense."""
+    if limit < 100:
+        raise ValueError(f"limit of {channel}: {limit} characters is too small to answer in")
+    LIMITS[channel] = limit
 
 
 class TooLong(ValueError):

@@ -1,4 +1,4 @@
-"""The polling loop: under a database lease, one instance at a time asks X for new mentions and DMs."""
+"""The polling loop: under a database lease, one instance at a time asks a platform (X, Mastodon, IMAP) for news."""
 
 from __future__ import annotations
 
@@ -27,15 +27,16 @@ def holder_name() -> str:
 
 class Poller:
     def __init__(self, *, channels: Sequence[Channel], session_factory: sessionmaker[Session], interval: float,
-                 holder: str | None = None):
+                 holder: str | None = None, lease_name: str = LEASE_NAME):
         self.channels = channels
+        self.lease_name = lease_name
         self.factory = session_factory
         self.interval = interval
         self.holder = holder or holder_name()
         self.ttl = timedelta(seconds=max(3 * interval, 30.0))
 
     async def hold(self) -> bool:
-        return await to_thread.run_sync(lambda: lease.acquire(self.factory, name=LEASE_NAME, holder=self.holder,
+        return await to_thread.run_sync(lambda: lease.acquire(self.factory, name=self.lease_name, holder=self.holder,
                                                               ttl=self.ttl))
 
     async def cycle(self) -> bool:
@@ -64,6 +65,6 @@ class Poller:
                 await asyncio.sleep(self.interval)
         finally:
             try:
-                lease.release(self.factory, name=LEASE_NAME, holder=self.holder)
+                lease.release(self.factory, name=self.lease_name, holder=self.holder)
             except SQLAlchemyError as error:
-                log.warning("could not release lease %s: %s", LEASE_NAME, error)
+                log.warning("could not release lease %s: %s", self.lease_name, error)

@@ -82,6 +82,31 @@ class Settings(BaseSettings):
     sse_read_threads: int = Field(default=4, ge=1)  # database reads of the event streams, apart from routes
     purge_chunk_size: int = Field(default=500, ge=1)  # conversations per retention statement
 
+    # --- Mastodon and e-mail channels (bot/channels/mastodon*.py, email*.py): each stays off, saying so once,
+    # until its credentials are set. Mastodon: the instance's URL and an access token of the city's account
+    # (scopes read:notifications read:statuses read:accounts write:statuses). E-mail: the mailbox the city gives
+    # Guichet, read by IMAP, answered by SMTP; security is "ssl" (implicit TLS), "starttls" or "plain" (tests).
+    mastodon_api_url: str | None = None
+    mastodon_access_token: SecretStr | None = None
+    mastodon_poll_seconds: float = 60.0
+    mastodon_timeout_seconds: float = 10.0
+    email_address: str | None = None
+    email_display_name: str = ""
+    email_imap_host: str | None = None
+    email_imap_port: int = 993
+    email_imap_security: Literal["ssl", "starttls", "plain"] = "ssl"
+    email_imap_user: str | None = None
+    email_imap_password: SecretStr | None = None
+    email_imap_folder: str = "INBOX"
+    email_smtp_host: str | None = None
+    email_smtp_port: int = 587
+    email_smtp_security: Literal["ssl", "starttls", "plain"] = "starttls"
+    email_smtp_user: str | None = None
+    email_smtp_password: SecretStr | None = None
+    email_poll_seconds: float = 60.0
+    email_timeout_seconds: float = 30.0
+    email_attachments_dir: Path | None = None  # default: VAR_DIR/mail
+
     outbox_max_attempts: int = 8
     # an inbound message whose processing failed this many times is given up: recovery stops retrying it,
     # a handoff is opened for it if possible, and the console's queue page lists it
@@ -163,3 +188,27 @@ class Settings(BaseSettings):
             "GUICHET_X_ACCESS_TOKEN_SECRET": self.x_access_token_secret,
         }
         return [name for name, value in names.items() if value is None]
+
+    @property
+    def mastodon_enabled(self) -> bool:
+        return self.mastodon_missing_credentials() == []
+
+    def mastodon_missing_credentials(self) -> list[str]:
+        names = {"GUICHET_MASTODON_API_URL": self.mastodon_api_url,
+                 "GUICHET_MASTODON_ACCESS_TOKEN": self.mastodon_access_token}
+        return [name for name, value in names.items() if value is None]
+
+    @property
+    def email_enabled(self) -> bool:
+        return self.email_missing_settings() == []
+
+    def email_missing_settings(self) -> list[str]:
+        names = {"GUICHET_EMAIL_ADDRESS": self.email_address, "GUICHET_EMAIL_IMAP_HOST": self.email_imap_host,
+                 "GUICHET_EMAIL_IMAP_USER": self.email_imap_user,
+                 "GUICHET_EMAIL_IMAP_PASSWORD": self.email_imap_password,
+                 "GUICHET_EMAIL_SMTP_HOST": self.email_smtp_host}
+        return [name for name, value in names.items() if value is None]
+
+    @property
+    def resolved_email_attachments_dir(self) -> Path:
+        return self.email_attachments_dir or self.var_dir / "mail"

@@ -1,4 +1,4 @@
-"""Wiring the channels into the application: the outbox worker always, the X pollers when X is configured."""
+"""Wiring the channels into the application: the outbox worker always, each platform's poller when configured."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ def install_channels(app: FastAPI) -> None:
             await asyncio.sleep(15)
 
     app.state.background_tasks.extend([deliver, recover])
+    install_other_pollers(app)
     if not settings.x_enabled:
         log.info("X/Twitter channel off: missing %s", ", ".join(settings.x_missing_credentials()))
         return
@@ -51,3 +52,26 @@ def install_channels(app: FastAPI) -> None:
         await app.state.poller.run()
 
     app.state.background_tasks.append(poll)
+
+
+def install_other_pollers(app: FastAPI) -> None:
+    """Mastodon and e-mail: each its own poller and lease (``mastodon:poller``, ``email:poller``), off without
+    its settings, saying so once. ``app.state.pollers`` holds them by channel name."""
+    settings = app.state.settings
+    app.state.pollers = {}
+    for name, enabled, missing, interval in (
+        ("mastodon", settings.mastodon_enabled, settings.mastodon_missing_credentials, settings.mastodon_poll_seconds),
+        ("email", settings.email_enabled, settings.email_missing_settings, settings.email_poll_seconds),
+    ):
+        if not enabled:
+            log.info("%s channel off: missing %s", "Mastodon" if name == "mastodon" else "E-mail",
+                     ", ".join(missing()))
+            continue
+        poller = Poller(channels=[app.state.channels[name]], session_factory=app.state.session_factory,
+                        interval=interval, lease_name=f"{name}:poller")
+        app.state.pollers[name] = poller
+
+        async def poll(app: FastAPI, poller: Poller = poller) -> None:
+            await poller.run()
+
+        app.state.background_tasks.append(poll)

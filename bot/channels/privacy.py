@@ -26,6 +26,12 @@ DM_INVITATION = (
     "Vous pouvez supprimer ce tweet."
 )
 
+MASTODON_DM_INVITATION = (
+    "(Assistant automatique) Votre message semble contenir des données personnelles : pour les protéger, "
+    "nous ne les traitons pas en public. Écrivez-nous en mention privée (visibilité « Mentions privées »), "
+    "nous continuerons là-bas. Vous pouvez supprimer ce message."
+)
+
 
 def personal_data(text: str) -> list[str]:
     """The kinds of personal data in ``text`` (phone, email, iban, social_security, address)."""

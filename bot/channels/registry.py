@@ -1,4 +1,4 @@
-"""The channels this deployment runs, by name: web chat always, X when its credentials are set."""
+"""The channels this deployment runs, by name: web chat always, X, Mastodon and e-mail when configured."""
 
 from __future__ import annotations
 
@@ -18,4 +18,13 @@ def build_channels(*, settings: Settings, gateway: Gateway) -> dict[str, Channel
         client = XClient(settings=settings)
         channels["x_mention"] = XMentions(client=client, gateway=gateway)
         channels["x_dm"] = XDirectMessages(client=client, gateway=gateway)
+    if settings.mastodon_enabled:
+        from bot.channels.mastodon import MastodonChannel
+        from bot.channels.mastodon_client import MastodonClient
+
+        channels["mastodon"] = MastodonChannel(client=MastodonClient(settings=settings), gateway=gateway)
+    if settings.email_enabled:
+        from bot.channels.email_channel import EmailChannel
+
+        channels["email"] = EmailChannel(settings=settings, gateway=gateway)
     return channels

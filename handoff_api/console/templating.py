@@ -15,7 +15,8 @@ from handoff_api.models import utcnow
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 STATUS_FR = {"waiting": "en attente", "assigned": "prise en charge", "resolved": "résolue"}
-CHANNEL_FR = {"webchat": "chat du site", "x_mention": "X (mention publique)", "x_dm": "X (message privé)"}
+CHANNEL_FR = {"webchat": "chat du site", "x_mention": "X (mention publique)", "x_dm": "X (message privé)",
+              "mastodon": "Mastodon", "email": "e-mail"}
 ROLE_FR = {"agent": "agent", "editor": "éditeur", "admin": "administrateur", "service": "service"}
 AUTHOR_FR = {"citizen": "Usager", "bot": "Assistant", "agent": "Agent", "note": "Note interne"}
 DECISION_FR = {"answer": "répondre avec la FAQ", "clarify": "demander une précision",

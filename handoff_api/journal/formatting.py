@@ -48,7 +48,8 @@ def period(first: date, last: date) -> str:
     return f"du {day_name(first)} au {day_name(last)} {last.year}"
 
 
-CHANNELS = {"webchat": "Web chat", "x_mention": "X (mentions)", "x_dm": "X (messages privés)"}
+CHANNELS = {"webchat": "Web chat", "x_mention": "X (mentions)", "x_dm": "X (messages privés)", "mastodon": "Mastodon",
+            "email": "E-mail"}
 RISING_KINDS = {"faq": "entrée FAQ", "department": "service", "questions": "questions sans réponse"}
 
 

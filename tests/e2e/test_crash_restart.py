@@ -1,4 +1,5 @@
-"""SIGKILL the application while 200 citizen messages are in flight, restart it: each ends with one outcome."""
+"""SIGKILL the application while 250 citizen messages are in flight (web chat, X, Mastodon, e-mail), restart it:
+each ends with one outcome."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from handoff_api.db import make_engine, make_session_factory
 from handoff_api.models import InboundState
 from handoff_api.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
+from tests.e2e.channel_traffic import (
+    add_toots,
+    email_problems,
+    email_values,
+    mastodon_problems,
+    mastodon_values,
+    send_mails,
+)
 from tests.e2e.conftest import running_stack, stack_settings
 from tests.e2e.outcomes import Ledger, outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import (
@@ -26,11 +35,17 @@ from tests.e2e.traffic import (
     wait_until,
     x_values,
 )
+from tests.live import serve
+from tests.mail_servers import Captured, Imap, dovecot, smtp_server
+from tests.mastodon_fake import FakeMastodon
+from tests.mastodon_fake import make_app as make_mastodon_app
+from tests.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
 from tests.x_fake import FakeX
 from tests.x_fake.harness import CREDENTIALS
 
 pytestmark = pytest.mark.rasa
 X_CITIZENS = 50  # mentions, and as many DMs: with twice as many web chat messages, 200 in flight
+OTHER_CITIZENS = 25  # toots, and as many mails
 
 
 @pytest.fixture
@@ -41,10 +56,20 @@ def fake_x() -> Iterator[tuple[FakeX, str]]:
 
 
 @pytest.fixture
-def x_stack(tmp_path: Path, fake_x: tuple[FakeX, str]) -> Iterator[Stack]:
+def others() -> Iterator[tuple[FakeMastodon, str, Imap, int, Captured]]:
+    fake = FakeMastodon(token=MASTODON_TOKEN)
+    with serve(make_mastodon_app(fake)) as mastodon, dovecot() as imap, smtp_server() as (port, captured):
+        yield fake, mastodon.url, imap, port, captured
+
+
+@pytest.fixture
+def x_stack(tmp_path: Path, fake_x: tuple[FakeX, str],
+            others: tuple[FakeMastodon, str, Imap, int, Captured]) -> Iterator[Stack]:
+    _, mastodon_url, imap, smtp_port, _ = others
     settings = stack_settings(
         tmp_path / "var", faq_path=PROJECT_ROOT / "knowledge_base" / "faq" / "sports.yml",  # seeding costs seconds
-        webchat_conversations_per_hour=1000, x_poll_seconds=1.0, **x_values(fake_x[1]))
+        webchat_conversations_per_hour=1000, x_poll_seconds=1.0, mastodon_poll_seconds=1.0, email_poll_seconds=1.0,
+        **x_values(fake_x[1]), **mastodon_values(mastodon_url), **email_values(imap, smtp_port))
     with running_stack(settings, tmp_path / "logs") as running:
         yield running
 
@@ -61,8 +86,11 @@ def worst_moment(fake: FakeX, ledger: Ledger) -> bool:
     return handled(ledger, x=False) >= 10 and bool(sent - {item.external_id for item in ledger.outbox})
 
 
-def test_sigkill_with_200_messages_in_flight(x_stack: Stack, fake_x: tuple[FakeX, str]) -> None:
+def test_sigkill_with_250_messages_in_flight(x_stack: Stack, fake_x: tuple[FakeX, str],
+                                            others: tuple[FakeMastodon, str, Imap, int, Captured]) -> None:
     fake, url = fake_x[0], x_stack.settings.resolved_api_url
+    mastodon, _, imap, _, captured = others
+    channel_messages = 2 * X_CITIZENS + 2 * OTHER_CITIZENS
     engine = make_engine(x_stack.settings)
     factory = make_session_factory(engine)
     conversations = asyncio.run(open_conversations([url], 2 * X_CITIZENS))
@@ -71,28 +99,39 @@ def test_sigkill_with_200_messages_in_flight(x_stack: Stack, fake_x: tuple[FakeX
     add_dms(fake, X_CITIZENS)
     wait_until(lambda: handled(read_ledger(factory), x=True) >= 5, timeout=120, what="five DMs handled")
     add_mentions(fake, X_CITIZENS)
+    mastodon.answer_latency = 0.5
+    add_toots(mastodon, OTHER_CITIZENS)
+    send_mails(imap, OTHER_CITIZENS)
     sending = in_background(lambda: send_all([url], conversations))
     wait_until(lambda: worst_moment(fake, read_ledger(factory)), timeout=120, every=0.05,
                what="web chat messages handled while a DM reply is on its way back from X")
     x_stack.kill("app")
     at_kill = read_ledger(factory)
     pending = sum(m.inbound_state == InboundState.PENDING.value for m in at_kill.inbound)
-    unread = 2 * X_CITIZENS - sum(m.channel != "webchat" for m in at_kill.inbound)
+    unread = channel_messages - sum(m.channel != "webchat" for m in at_kill.inbound)
+    in_flight = {channel: (sum(m.channel == channel for m in at_kill.inbound),
+                           sum(m.channel == channel and m.inbound_state == InboundState.HANDLED.value
+                               for m in at_kill.inbound)) for channel in ("mastodon", "email")}
     assert pending >= 20, f"only {pending} stored messages were still unanswered when the app was killed"
     sent = sending.result(timeout=120)
 
     killed = time.monotonic()
     x_stack.restart("app")
     x_stack.wait_healthy(timeout=300)
-    wait_until(lambda: settled(read_ledger(factory), x_messages=2 * X_CITIZENS), timeout=300,
+    wait_until(lambda: settled(read_ledger(factory), x_messages=channel_messages), timeout=300,
                what="every message read, handled and its reply delivered")
-    print(f"\nkilled with {pending} stored messages pending and {unread} X messages unread; "
+    print(f"\nkilled with {pending} stored messages pending and {unread} X, Mastodon and e-mail messages unread "
+          f"(stored/handled at the kill: {in_flight}); "
           f"{sum(s.error is not None for s in sent)} web chat POSTs cut; settled {time.monotonic() - killed:.0f} s "
           "after the kill")
 
     ledger = read_ledger(factory)
     assert outcome_problems(ledger) == []
     assert x_problems(ledger, fake) == []
+    assert mastodon_problems(ledger, mastodon) == []
+    assert email_problems(ledger, captured, sent=[f"e2e-{n}@example.fr" for n in range(OTHER_CITIZENS)]) == []
+    print(f"e-mail: {len(captured.mails)} sent for {sum(i.channel == 'email' for i in ledger.outbox)} replies "
+          "(a retry after the kill carries the same Message-ID)")
     per_conversation = Counter(m.conversation_id for m in ledger.inbound if m.channel == "webchat")
     assert set(per_conversation.values()) <= {1}
     for message in sent:
