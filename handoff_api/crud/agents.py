@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
-from handoff_api.models import Agent, AuditEntry, Department, Role
+from handoff_api.models import Agent, AuditEntry, Department, KeyValue, Role
 from handoff_api.security import hash_password, hash_token, new_token
 
 DEFAULT_DEPARTMENTS = {
@@ -22,8 +22,18 @@ DEFAULT_DEPARTMENTS = {
 }
 
 
+RETIRED_PREFIX = "department_retired:"
+"""A department merged into another is remembered under this key, so start-up does not create it again."""
+
+
+def retired_departments(session: Session) -> set[str]:
+    keys = session.scalars(select(KeyValue.key).where(KeyValue.key.startswith(RETIRED_PREFIX)))
+    return {key.removeprefix(RETIRED_PREFIX) for key in keys}
+
+
 def ensure_departments(session: Session) -> None:
     known = set(session.scalars(select(Department.slug)))
+    known |= retired_departments(session)
     for slug, name in DEFAULT_DEPARTMENTS.items():
         if slug not in known:
             session.add(Department(slug=slug, name=name))

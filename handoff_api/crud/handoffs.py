@@ -7,12 +7,23 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from handoff_api.crud import routing
 from handoff_api.crud.conversations import NotFound
-from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
+from handoff_api.models import (
+    Author,
+    Conversation,
+    Department,
+    Handoff,
+    HandoffEvent,
+    HandoffStatus,
+    Message,
+    Owner,
+    utcnow,
+)
 from handoff_api.models.handoff import OPEN_CONDITION, OPEN_STATUSES
 from handoff_api.opening_hours import OpeningHours
 
@@ -23,6 +34,25 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class Conflict(RuntimeError):
     pass
+
+
+class UnseenMessage(Conflict):
+    """The citizen wrote after the last message the agent saw: the reply may no longer fit."""
+
+    def __init__(self, handoff_id: int, seen: int, newest: int) -> None:
+        super().__init__(f"handoff {handoff_id}: the citizen wrote message {newest} after message {seen}, the last "
+                         f"one seen; read it, then send again with confirm=true to send anyway")
+        self.newest = newest
+
+
+def check_seen(session: Session, *, handoff: Handoff, seen_message_id: int | None, confirm: bool) -> None:
+    """Refuse a reply written before the citizen's newest message, unless the agent confirms."""
+    if seen_message_id is None or confirm:
+        return
+    newest = session.scalar(select(func.max(Message.id)).where(Message.conversation_id == handoff.conversation_id,
+                                                               Message.author == Author.CITIZEN.value))
+    if newest is not None and newest > seen_message_id:
+        raise UnseenMessage(handoff.id, seen_message_id, newest)
 
 
 def new_reference() -> str:
@@ -67,9 +97,12 @@ def create_handoff(
     conversation.owner = Owner.QUEUE.value
     if recent is not None:
         previous = recent.status
+        if not routing.can_take(session, recent.agent_id):
+            recent.agent_id = None
         recent.status = HandoffStatus.WAITING.value if recent.agent_id is None else HandoffStatus.ASSIGNED.value
         if recent.agent_id is not None:
             conversation.owner = Owner.AGENT.value
+            recent.assigned_at = moment
         recent.resolved_at = None
         recent.updated_at = moment
         recent.first_response_due = hours.add_open_hours(moment, first_response_hours)
@@ -77,6 +110,9 @@ def create_handoff(
         record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
                to_status=recent.status, detail={"reason": reason, "summary": summary})
         return recent, False
+    target = routing.last_target(session, conversation_id=conversation.id)
+    if target is not None:
+        department = target.department
     handoff_id = _insert_unless_one_is_open(session, values=dict(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
@@ -95,6 +131,8 @@ def create_handoff(
     handoff = get_handoff(session, handoff_id=handoff_id)
     record(session, handoff=handoff, actor=actor, action="create", from_status=None,
            to_status=HandoffStatus.WAITING.value, detail={"reason": reason, "department": handoff.department})
+    if target is not None and target.agent_id is not None:
+        routing.assign(session, handoff=handoff, agent_id=target.agent_id, actor=actor, now=moment)
     return handoff, True
 
 
@@ -130,7 +168,8 @@ def claim(session: Session, *, handoff_id: int, agent_id: int, actor: str) -> Ha
     result = session.execute(
         update(Handoff)
         .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
-        .values(status=HandoffStatus.ASSIGNED.value, agent_id=agent_id, updated_at=moment)
+        .values(status=HandoffStatus.ASSIGNED.value, agent_id=agent_id, updated_at=moment, assigned_at=moment,
+                flag=None)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
@@ -191,6 +230,7 @@ def transfer(session: Session, *, handoff: Handoff, actor: str, department: str 
     handoff.agent_id = agent_id
     handoff.status = HandoffStatus.ASSIGNED.value if agent_id else HandoffStatus.WAITING.value
     handoff.updated_at = utcnow()
+    handoff.assigned_at = handoff.updated_at if agent_id else None
     conversation = session.get(Conversation, handoff.conversation_id)
     if conversation is not None:
         conversation.owner = Owner.AGENT.value if agent_id else Owner.QUEUE.value

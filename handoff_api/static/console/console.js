@@ -103,6 +103,10 @@
       try { data = JSON.parse(message.data); } catch (ignored) { return; }
       if (data.conversation_id === transcript.dataset.conversationId && notice) { notice.hidden = false; }
     });
+    source.addEventListener("presence", function (message) {  /* shown by console-tools.js */
+      try { document.dispatchEvent(new CustomEvent("guichet:presence", {detail: JSON.parse(message.data)})); }
+      catch (ignored) { /* a malformed event changes nothing */ }
+    });
     window.addEventListener("beforeunload", function () { source.close(); });
   }
 
