@@ -40,10 +40,10 @@ def page_agent(*roles: Role) -> Callable[[Request], Agent]:
         agent: Agent | None = getattr(request.state, "console_agent", None)
         if agent is None:
             raise LoginRequired()
-        if agent.role not in allowed:
-            raise PageForbidden(agent.role, allowed)
         if agent.must_change_password and request.url.path != PASSWORD_PATH:
             raise PasswordChangeRequired()
+        if agent.role not in allowed:
+            raise PageForbidden(agent.role, allowed)
         return agent
 
     return check

@@ -26,8 +26,8 @@ def agent_page(request: Request, session: Session, agent_id: int, **context: Any
     try:
         account = accounts.get_agent(session, agent_id=agent_id)
     except NotFound:
-        return render(request, "console/error.html", {"title": "Compte introuvable",
-                                                      "message": f"Le compte n° {agent_id} n'existe pas."}, 404)
+        missing = {"title": "Compte introuvable", "message": f"Le compte n° {agent_id} n'existe pas."}
+        return render(request, "console/error.html", missing, status_code=404)
     status = context.pop("status_code", 200)
     full = {"title": f"Compte {account.name}", "account": account, "roles": changes.ACCOUNT_ROLES, **context}
     return render(request, "console/admin_agent.html", full, status_code=status)
@@ -75,8 +75,8 @@ def department_page(request: Request, session: Session, slug: str, **context: An
     try:
         department = changes.get_department(session, slug=slug)
     except NotFound:
-        return render(request, "console/error.html", {"title": "Service introuvable",
-                                                      "message": f"Le service {slug!r} n'existe pas."}, 404)
+        missing = {"title": "Service introuvable", "message": f"Le service {slug!r} n'existe pas."}
+        return render(request, "console/error.html", missing, status_code=404)
     status = context.pop("status_code", 200)
     full = {"title": f"Service {department.name}", "department": department,
             "others": [d for d in accounts.list_departments(session) if d.slug != slug], **context}

@@ -28,7 +28,7 @@ STATUSES = (*(status.value for status in HandoffStatus), ALL)
 MAX_WORDS = 12
 MAX_PER_PAGE = 500
 WORD = re.compile(r"\w+")
-FRENCH = literal_column("'french'")
+FRENCH: ColumnElement[str] = literal_column("'french'")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ def words(query: str) -> list[str]:
     return WORD.findall(query.lower())[:MAX_WORDS]
 
 
+def singular(token: str) -> str:
+    """FTS5 has no French stemmer: a plural's last ``s``/``x`` is dropped, and the prefix match does the rest
+    ("passeports" finds "passeport"); PostgreSQL stems with its French dictionary."""
+    return token[:-1] if len(token) > 3 and token[-1] in "sx" else token
+
+
 def matches(session: Session, query: str) -> ColumnElement[bool]:
     """A condition on ``Handoff``: every word is in its reference or summary, or in its conversation."""
     tokens = words(query)
@@ -75,14 +81,14 @@ def matches(session: Session, query: str) -> ColumnElement[bool]:
                                       .op("||")(Handoff.summary)).op("@@")(wanted)
         in_messages = select(Message.conversation_id).where(func.to_tsvector(FRENCH, Message.text).op("@@")(wanted))
         return in_handoff | Handoff.conversation_id.in_(in_messages)
-    fts = " ".join(f'"{token}"*' for token in tokens)
-    in_handoff = Handoff.id.in_(select(literal_column("rowid")).select_from(text("handoffs_fts"))
+    fts = " ".join(f'"{singular(token)}"*' for token in tokens)
+    in_summary = Handoff.id.in_(select(literal_column("rowid")).select_from(text("handoffs_fts"))
                                 .where(text("handoffs_fts MATCH :fts_handoff").bindparams(fts_handoff=fts)))
-    in_messages = Handoff.conversation_id.in_(
+    in_conversation = Handoff.conversation_id.in_(
         select(Message.conversation_id).where(Message.id.in_(
             select(literal_column("rowid")).select_from(text("messages_fts"))
             .where(text("messages_fts MATCH :fts_message").bindparams(fts_message=fts)))))
-    return in_handoff | in_messages
+    return in_summary | in_conversation
 
 
 def late(now: datetime) -> ColumnElement[bool]:
