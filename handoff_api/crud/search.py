@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from handoff_api.models import Handoff, Message, utcnow
@@ -73,22 +74,22 @@ def singular(token: str) -> str:
 
 
 def matches(session: Session, query: str) -> ColumnElement[bool]:
-    """A condition on ``Handoff``: every word is in its reference or summary, or in its conversation."""
+    """A condition on ``Handoff``: every word is in its reference and summary, or in one message of its
+    conversation. One ``IN`` over a ``UNION``, so each side can use its full-text index."""
     tokens = words(query)
+    in_conversation = select(Handoff.id).join(Message, Message.conversation_id == Handoff.conversation_id)
     if session.get_bind().dialect.name == "postgresql":
         wanted = func.to_tsquery(FRENCH, " & ".join(f"{token}:*" for token in tokens))
-        in_handoff = func.to_tsvector(FRENCH, Handoff.reference.op("||")(literal_column("' '"))
-                                      .op("||")(Handoff.summary)).op("@@")(wanted)
-        in_messages = select(Message.conversation_id).where(func.to_tsvector(FRENCH, Message.text).op("@@")(wanted))
-        return in_handoff | Handoff.conversation_id.in_(in_messages)
+        handoff_text = Handoff.reference.op("||")(literal_column("' '")).op("||")(Handoff.summary)
+        found = select(Handoff.id).where(func.to_tsvector(FRENCH, handoff_text).op("@@")(wanted)).union(
+            in_conversation.where(func.to_tsvector(FRENCH, Message.text).op("@@")(wanted)))
+        return Handoff.id.in_(found)
     fts = " ".join(f'"{singular(token)}"*' for token in tokens)
-    in_summary = Handoff.id.in_(select(literal_column("rowid")).select_from(text("handoffs_fts"))
-                                .where(text("handoffs_fts MATCH :fts_handoff").bindparams(fts_handoff=fts)))
-    in_conversation = Handoff.conversation_id.in_(
-        select(Message.conversation_id).where(Message.id.in_(
-            select(literal_column("rowid")).select_from(text("messages_fts"))
-            .where(text("messages_fts MATCH :fts_message").bindparams(fts_message=fts)))))
-    return in_summary | in_conversation
+    in_summary: Select[Any] = select(literal_column("rowid")).select_from(text("handoffs_fts")).where(
+        text("handoffs_fts MATCH :fts_handoff").bindparams(fts_handoff=fts))
+    in_messages: Select[Any] = select(literal_column("rowid")).select_from(text("messages_fts")).where(
+        text("messages_fts MATCH :fts_message").bindparams(fts_message=fts))
+    return Handoff.id.in_(in_summary.union(in_conversation.where(Message.id.in_(in_messages))))
 
 
 def late(now: datetime) -> ColumnElement[bool]:

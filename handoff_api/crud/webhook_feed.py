@@ -15,7 +15,8 @@ from handoff_api.models import Agent, Author, Handoff, HandoffEvent, KeyValue, M
 
 CURSOR_KEY = "webhook_cursor"
 EVENT_NAMES = {"create": "handoff.created", "reopen": "handoff.reopened", "claim": "handoff.claimed",
-               "transfer": "handoff.transferred", "resolve": "handoff.resolved", "return_to_bot": "handoff.resolved"}
+               "transfer": "handoff.transferred", "resolve": "handoff.resolved", "return_to_bot": "handoff.resolved",
+               "route": "handoff.routed", "unassign": "handoff.unassigned"}
 
 Pending = tuple[str, int, dict[str, Any]]  # (cursor kind "event"|"message", row id, JSON body)
 

@@ -3,6 +3,8 @@ filters, every status, and pages without a row cap; on SQLite (FTS5) and Postgre
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
 from handoff_api.crud import handoffs as crud
@@ -85,3 +87,20 @@ def test_pages_go_past_two_hundred_rows(db_client: TestClient) -> None:
     assert len(everything.json()) == 230, "no 200-row cap"
     too_many = db_client.get("/api/handoffs", params={"per_page": 501}, headers=headers)
     assert too_many.status_code == 422 and "per_page: 501" in too_many.json()["detail"]
+
+
+def test_deadline_filter_counts_unanswered_handoffs_on_both_sides(db_client: TestClient) -> None:
+    headers = make_account(db_client, "alice", Role.AGENT)
+    late = make_handoff(db_client, said=["une fuite d'eau"])
+    on_time = make_handoff(db_client, said=["une fuite de gaz"])
+    answered_late = make_handoff(db_client, said=["une fuite au toit"])
+    with session_scope(db_client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        overdue = crud.get_handoff(session, handoff_id=late)
+        overdue.first_response_due = overdue.created_at - timedelta(minutes=1)
+        replied = crud.get_handoff(session, handoff_id=answered_late)
+        replied.first_response_due = replied.created_at - timedelta(minutes=2)
+        replied.first_response_at = replied.created_at - timedelta(minutes=1)
+    assert references(db_client.get("/api/handoffs", params={"q": "fuite", "breached": True},
+                                    headers=headers)) == {late, answered_late}
+    assert references(db_client.get("/api/handoffs", params={"q": "fuite", "breached": False},
+                                    headers=headers)) == {on_time}, "unanswered and not yet due is on time"
