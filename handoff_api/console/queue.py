@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from handoff_api.console.templating import CHANNEL_FR, STATUS_FR, render
 from handoff_api.crud import handoffs as crud
 from handoff_api.crud import search
 from handoff_api.deps import SessionDep
-from handoff_api.models import Agent, Department
+from handoff_api.models import Agent, Department, Handoff, Message
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 PAGE_SIZE = 50
@@ -67,9 +68,32 @@ def queue_context(request: Request, session: Session, filters: QueueFilters, pag
                         per_page=PAGE_SIZE)
     agent_ids = {h.agent_id for h in found.handoffs if h.agent_id is not None}
     names = dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(agent_ids))).tuples().all())
-    rows = [{"handoff": h, "agent_name": names.get(h.agent_id or 0, ""), "breached": crud.is_breached(h)}
-            for h in found.handoffs]
+    found_in = excerpts(session, found.handoffs, filters.q) if filters.q else {}
+    rows = [{"handoff": h, "agent_name": names.get(h.agent_id or 0, ""), "breached": crud.is_breached(h),
+             "excerpt": found_in.get(h.conversation_id, "")} for h in found.handoffs]
     return {"rows": rows, "filters": filters, "found": found}
+
+
+def excerpts(session: Session, handoffs: list[Handoff], query: str, width: int = 120) -> dict[str, str]:
+    """For each conversation, the start of the first message holding the query's first word (by its stem)."""
+    tokens = [search.singular(token) for token in search.words(query)]
+    if not tokens or not handoffs:
+        return {}
+    wanted = fold(tokens[0])
+    found: dict[str, str] = {}
+    messages = session.scalars(select(Message).where(Message.conversation_id.in_({h.conversation_id for h in handoffs}))
+                               .order_by(Message.id))
+    for message in messages:
+        where = fold(message.text).find(wanted)
+        if message.conversation_id not in found and where >= 0:
+            start = max(0, where - width // 3)
+            found[message.conversation_id] = ("…" if start else "") + message.text[start:start + width]
+    return found
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one (so positions match the original text)."""
+    return "".join(unicodedata.normalize("NFD", ch.lower())[0] for ch in text)
 
 
 def departments(session: Session) -> list[Department]:

@@ -219,11 +219,13 @@ def test_search_across_conversations_every_status_and_pages(contexts, live_app: 
     search.fill("passeports volés")
     search.press("Enter")
     expect(page.locator("#queue-rows tr[data-handoff-id]")).to_have_count(1)
-    expect(page.locator(f"#queue-rows tr[data-handoff-id='{wanted}']")).to_be_visible()
+    expect(page.locator(f"#queue-rows tr[data-handoff-id='{wanted}']")).to_contain_text(
+        "« Mon passeport a été volé hier soir »")
     page.get_by_label("Rechercher dans les demandes et les conversations").fill("passeport")
     page.get_by_label("Statut").select_option("all")
     expect(page.locator("#queue-rows tr[data-handoff-id]")).to_have_count(2)
     expect(page.locator(f"#queue-rows tr[data-handoff-id='{closed}']")).to_contain_text("résolue")
+    expect(page.locator(f"#queue-rows tr[data-handoff-id='{closed}']")).not_to_contain_text("dans 8 h")
     assert_accessible(page, "search results")
     screenshot(page, "console-search")
 
