@@ -75,7 +75,7 @@ def open_handoff_of(session: Session, *, conversation_id: str) -> Handoff | None
 def department_or_default(session: Session, *, slug: str | None) -> str:
     if slug and session.get(Department, slug) is not None:
         return slug
-    return "accueil"
+    return routing.GENERAL
 
 
 def create_handoff(
@@ -111,8 +111,8 @@ def create_handoff(
                to_status=recent.status, detail={"reason": reason, "summary": summary})
         return recent, False
     target = routing.last_target(session, conversation_id=conversation.id)
-    if target is not None:
-        department = target.department
+    if target is not None and department_or_default(session, slug=department) == routing.GENERAL:
+        department = target.department  # the bot named no department of its own: the last one
     handoff_id = _insert_unless_one_is_open(session, values=dict(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],

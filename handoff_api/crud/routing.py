@@ -1,5 +1,6 @@
-"""Routing rules: a conversation that comes back goes to its last agent (if available) or department; an
-assigned handoff whose agent stays silent goes back to the queue, flagged ``silent``."""
+"""Routing rules: a conversation that comes back goes to its last agent (if available) and to its last
+department unless the bot named another one; an assigned handoff whose agent stays silent goes back to the
+queue, flagged ``silent``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from handoff_api.models import (
 from handoff_api.opening_hours import OpeningHours
 
 SILENT = "silent"
+GENERAL = "accueil"
+"""The department a handoff goes to when nobody named one."""
 ROUTABLE_ROLES = (Role.AGENT.value, Role.ADMIN.value)
 
 
@@ -40,7 +43,8 @@ def can_take(session: Session, agent_id: int | None) -> bool:
 
 
 def last_target(session: Session, *, conversation_id: str) -> Target | None:
-    """Where the conversation's last handoff went: its department, and its agent if they can take it."""
+    """Where the conversation's last handoff went: its department, and its agent if they can take it.
+    ``None`` for a conversation's first handoff."""
     previous = session.scalar(select(Handoff).where(Handoff.conversation_id == conversation_id)
                               .order_by(Handoff.id.desc()).limit(1))
     if previous is None:

@@ -21,13 +21,14 @@ from tests.handoff_api.tools_client import db_client, make_handoff
 __all__ = ["db_client"]
 
 
-def comes_back(client: TestClient, handoff_id: int, *, window_hours: float = 0) -> tuple[int, str, int | None, str]:
+def comes_back(client: TestClient, handoff_id: int, *, window_hours: float = 0,
+               department: str = "accueil") -> tuple[int, str, int | None, str]:
     """The citizen asks for a person again: the handoff that results (id, status, agent, department)."""
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         old = crud.get_handoff(session, handoff_id=handoff_id)
         conversation = session.get(Conversation, old.conversation_id)
         assert conversation is not None
-        handoff, _ = crud.create_handoff(session, conversation=conversation, department="accueil", reason="question",
+        handoff, _ = crud.create_handoff(session, conversation=conversation, department=department, reason="question",
                                          summary="de retour", hours=client.app.state.hours,  # type: ignore[attr-defined]
                                          first_response_hours=8, reopen_window=timedelta(hours=window_hours))
         return handoff.id, handoff.status, handoff.agent_id, handoff.department
@@ -53,8 +54,15 @@ def test_a_returning_conversation_goes_to_its_last_agent_unless_away(db_client: 
 
     db_client.post(f"/api/handoffs/{third}/claim", headers=alice)
     db_client.post(f"/api/handoffs/{third}/resolve", headers=alice)
-    reopened, status, agent_id, _ = comes_back(db_client, third, window_hours=24)
-    assert reopened == third and (status, agent_id) == ("waiting", None), "reopened within the window, still away"
+    db_client.put("/api/me/availability", json={"available": True}, headers=alice)
+    fourth, status, agent_id, department = comes_back(db_client, third, department="etat-civil")
+    assert (status, agent_id, department) == ("assigned", alice_id, "etat-civil"), \
+        "a department the bot named wins over the last one; the last agent still gets it"
+    db_client.post(f"/api/handoffs/{fourth}/resolve", headers=alice)
+
+    db_client.put("/api/me/availability", json={"available": False}, headers=alice)
+    reopened, status, agent_id, _ = comes_back(db_client, fourth, window_hours=24)
+    assert reopened == fourth and (status, agent_id) == ("waiting", None), "reopened within the window, still away"
 
 
 def test_a_silent_assignment_returns_to_the_queue_flagged(db_client: TestClient) -> None:
