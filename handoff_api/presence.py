@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 State = Literal["viewing", "typing", "gone"]
-STATES: tuple[State, ...] = ("viewing", "typing", "gone")
 HEARTBEAT_SECONDS = 10
 VIEWING_SECONDS = 30.0
 TYPING_SECONDS = 6.0

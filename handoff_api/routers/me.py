@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from handoff_api.crud.accounts import get_agent
 from handoff_api.crud.agents import audit
 from handoff_api.deps import AgentDep, SessionDep
+from handoff_api.models import Agent
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
@@ -18,7 +19,7 @@ class AvailabilityIn(BaseModel):
     available: bool
 
 
-def me_out(agent: Any) -> dict[str, Any]:
+def me_out(agent: Agent) -> dict[str, Any]:
     return {"id": agent.id, "name": agent.name, "role": agent.role, "department": agent.department,
             "available": agent.available}
 

@@ -77,6 +77,17 @@ def citizen_writes(server: LiveServer, handoff_id: int, text: str) -> None:
                                                  "conversation_id": conversation_id})
 
 
+def wait_until_live(page: Any, server: LiveServer) -> None:
+    """The queue's event stream is connected: an announcement sent now refreshes it."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while page.locator("#live-status").inner_text() != "File mise à jour.":
+        assert time.monotonic() < deadline, "the queue's event stream did not connect"
+        server.app.state.events.publish("handoffs", {"type": "handoff", "handoff_id": 0, "action": "noted"})
+        page.wait_for_timeout(300)
+
+
 def test_every_console_page_has_no_serious_accessibility_violation(contexts, live_app: LiveServer) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
@@ -250,12 +261,49 @@ def test_availability_and_a_silent_assignment_returning_to_the_queue(contexts, l
     log_in(bob, live_app, "bob")
     row = bob.locator(f"#queue-rows tr[data-handoff-id='{handoff_id}']")
     expect(row).to_contain_text("alice")
+    wait_until_live(bob, live_app)
     assert run_once(live_app.app) == [handoff_id]
     expect(row).to_contain_text("sans réponse de l'agent", timeout=10_000)
     expect(row).to_contain_text("en attente")
     assert_accessible(bob, "queue with a flagged handoff")
     alice.get_by_role("button", name="Me rendre disponible").click()
     expect(alice.locator(".availability")).to_contain_text("Disponible")
+
+
+def test_a_returning_conversation_goes_back_to_its_agent_unless_away(contexts, live_app: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    from tests.web.test_console import citizen_says
+
+    add_account(live_app, "alice", Role.AGENT)
+    alice = contexts()
+    log_in(alice, live_app, "alice")
+    conversation_id, citizen = citizen_says(live_app, "un souci de succession")
+    alice.locator("#queue-rows a", has_text="G-").click()
+    alice.get_by_role("button", name="Prendre en charge").click()
+    alice.get_by_role("button", name="Marquer comme résolue").click()
+    expect(alice.get_by_text("Demande résolue.")).to_be_visible()
+    alice.get_by_role("link", name="← File d'attente").click()
+    expect(alice.locator("#queue-rows")).to_contain_text("Aucune demande ne correspond.")
+    wait_until_live(alice, live_app)
+
+    def citizen_again() -> None:
+        response = httpx.post(f"{live_app.url}/api/webchat/conversations/{conversation_id}/messages",
+                              json={"text": "toujours ce souci de succession"}, headers=citizen, timeout=10)
+        assert response.json()["replies"][0]["kind"] == "handoff"
+
+    citizen_again()
+    row = alice.locator("#queue-rows tr[data-handoff-id]")
+    expect(row).to_contain_text("prise en charge", timeout=10_000)
+    expect(row).to_contain_text("alice")
+    row.get_by_role("link").click()
+    alice.get_by_role("button", name="Marquer comme résolue").click()
+    alice.get_by_role("button", name="Me mettre absent").click()
+    alice.get_by_role("link", name="← File d'attente").click()
+    wait_until_live(alice, live_app)
+    citizen_again()
+    expect(row).to_contain_text("en attente", timeout=10_000)
+    expect(row).not_to_contain_text("alice")
 
 
 def test_keyboard_shortcuts_listed_on_question_mark(contexts, live_app: LiveServer) -> None:  # type: ignore[no-untyped-def]
