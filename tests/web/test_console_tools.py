@@ -224,6 +224,8 @@ def test_search_across_conversations_every_status_and_pages(contexts, live_app: 
     page.get_by_role("link", name="Page suivante").click()
     expect(page.locator(".pager")).to_contain_text("page 2 / 2")
     expect(page.locator("#queue-rows tr[data-handoff-id]")).to_have_count(6)
+    wait_until_live(page, live_app)
+    expect(page.locator(".pager")).to_contain_text("page 2 / 2")  # a live refresh stays on the page shown
 
     page.goto(f"{live_app.url}/console")
     search = page.get_by_label("Rechercher dans les demandes et les conversations")

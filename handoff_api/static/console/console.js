@@ -68,8 +68,11 @@
     var status = document.getElementById("live-status");
     var form = document.querySelector("[data-queue-filters]");
     var timer = null;
+    var page = new URLSearchParams(window.location.search).get("page");  /* kept until a filter changes */
+    if (form) { form.addEventListener("change", function () { page = null; }); }
     function refresh(announce) {
       var params = form ? new URLSearchParams(new FormData(form)).toString() : "";
+      if (page) { params += "&page=" + encodeURIComponent(page); }
       fetch(rows.dataset.rowsUrl + "?" + params, {credentials: "same-origin", headers: {"HX-Request": "true"}})
         .then(function (response) {
           if (response.status === 401) { window.location = response.headers.get("HX-Redirect") || "/console/login"; }
