@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.accounts import check_password, get_agent
-from handoff_api.crud.agents import RETIRED_PREFIX
+from handoff_api.crud.agents import RETIRED_PREFIX, end_console_sessions
 from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Agent, Department, Handoff, KBEntry, KeyValue, Role, utcnow
 from handoff_api.security import hash_password
@@ -18,6 +18,7 @@ ACCOUNT_ROLES = (Role.AGENT.value, Role.EDITOR.value, Role.ADMIN.value)
 def reactivate(session: Session, *, agent_id: int) -> Agent:
     agent = get_agent(session, agent_id=agent_id)
     agent.active = True
+    end_console_sessions(session, agent_id=agent_id)  # a cookie from before the deactivation stays dead
     return agent
 
 
@@ -41,6 +42,7 @@ def reset_password(session: Session, *, agent_id: int) -> tuple[Agent, str]:
     temporary = secrets.token_urlsafe(12)
     agent.password_hash = hash_password(temporary)
     agent.must_change_password = True
+    end_console_sessions(session, agent_id=agent_id)  # whoever holds an old session cannot choose the password
     return agent, temporary
 
 

@@ -101,3 +101,23 @@ def test_the_console_pages_do_the_same(client: TestClient) -> None:
     merged = client.post("/console/admin/departments/voirie/merge", data={"csrf_token": token, "into": "eclairage"})
     assert "Services fusionnés." in merged.text
     assert client.get("/console/admin/departments/voirie").status_code == 404
+
+
+def test_a_reset_or_a_reactivation_ends_the_sessions_opened_before(client: TestClient) -> None:
+    admin = make_account(client, "root", Role.ADMIN)
+    alice_id = account(client, "alice", Role.AGENT)
+    login(client, "alice")
+    assert client.get("/console", follow_redirects=False).status_code == 200
+    client.post(f"/api/admin/agents/{alice_id}/password-reset", headers=admin)
+    stale = client.get("/console", follow_redirects=False)
+    assert stale.status_code == 303 and stale.headers["location"].startswith("/console/login"), \
+        "the old session cannot reach the page that sets the new password"
+
+    temporary = client.post(f"/api/admin/agents/{alice_id}/password-reset", headers=admin).json()["temporary_password"]
+    token = login(client, "alice", temporary)
+    client.post("/console/password", data={"csrf_token": token, "password": "nouveau-secret-1",
+                                           "confirm": "nouveau-secret-1"})
+    assert client.get("/console", follow_redirects=False).status_code == 200
+    client.post(f"/api/admin/agents/{alice_id}/deactivate", headers=admin)
+    client.post(f"/api/admin/agents/{alice_id}/reactivate", headers=admin)
+    assert client.get("/console", follow_redirects=False).status_code == 303, "a cookie from before stays dead"
