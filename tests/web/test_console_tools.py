@@ -188,7 +188,10 @@ def test_two_agents_see_each_other_and_an_unseen_message_asks_for_confirmation(c
     expect(alice.locator("#presence")).to_have_text("bob consulte cette demande", timeout=10_000)
     expect(bob.locator("#presence")).to_have_text("alice consulte cette demande", timeout=10_000)
 
-    alice.locator("#reply").press_sequentially("Bonjour, pour la cantine il faut")
+    for chunk in ("Bonjour, ", "pour la ", "cantine ", "il faut"):  # typing is announced at most every 3 s
+        alice.locator("#reply").press_sequentially(chunk)
+        if bob.locator("#presence").inner_text() != "alice écrit une réponse…":
+            alice.wait_for_timeout(1000)
     expect(bob.locator("#presence")).to_have_text("alice écrit une réponse…", timeout=10_000)
     assert_accessible(bob, "presence")
     screenshot(bob, "console-presence")

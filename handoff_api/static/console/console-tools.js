@@ -93,9 +93,14 @@
         .then(function (body) { if (body) { show(body.present); } })
         .catch(function () { /* the next heartbeat tries again */ });
     }
+    var shown = null;
     function show(present) {
+      var others = present.filter(function (p) { return p.agent_id !== me; });
+      var key = JSON.stringify(others);
+      if (key === shown) { return; }  /* unchanged: nothing re-announced to screen readers */
+      shown = key;
       line.textContent = "";
-      present.filter(function (p) { return p.agent_id !== me; }).forEach(function (p) {
+      others.forEach(function (p) {
         var span = document.createElement("span");
         span.className = "who" + (p.typing ? " typing" : "");
         span.textContent = p.name + (p.typing ? " écrit une réponse…" : " consulte cette demande");
