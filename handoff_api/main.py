@@ -28,23 +28,15 @@ from handoff_api.privacy.log_filter import install_log_redaction
 from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers import admin as admin_router
-from handoff_api.routers import (
-    admin_accounts,
-    canned_replies,
-    demo,
-    handoffs,
-    health,
-    internal,
-    me,
-    presence,
-    webchat,
-    webchat_stream,
-    x_webhook,
-)
+from handoff_api.routers import admin_accounts as admin_accounts_router
+from handoff_api.routers import canned_replies as canned_router
+from handoff_api.routers import demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
 from handoff_api.routers import events as events_router
 from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
+from handoff_api.routers import me as me_router
 from handoff_api.routers import metrics as metrics_router
+from handoff_api.routers import presence as presence_router
 from handoff_api.routers import privacy as privacy_router
 from handoff_api.routing_task import routing_task
 from handoff_api.settings import Settings
@@ -111,7 +103,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         app.include_router(module.router)
     for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
         app.include_router(module.router)
-    for module in (canned_replies, presence, me, admin_accounts):
+    for module in (canned_router, presence_router, me_router, admin_accounts_router):
         app.include_router(module.router)
     demo.install(app)
     install_console(app)

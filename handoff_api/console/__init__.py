@@ -7,18 +7,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from handoff_api.console import (
-    admin_accounts,
-    admin_pages,
-    canned_pages,
-    handoff_actions,
-    handoff_page,
-    kb_entry,
-    kb_pages,
-    login,
-    queue,
-    self_service,
-)
+from handoff_api.console import admin_accounts as admin_accounts_pages
+from handoff_api.console import admin_pages, handoff_actions, handoff_page, kb_entry, kb_pages, login, queue
+from handoff_api.console import canned_pages as canned_reply_pages
+from handoff_api.console import self_service as self_service_pages
 from handoff_api.console.access import install_access_handlers
 from handoff_api.console.middleware import ConsoleSessionMiddleware
 from handoff_api.console.session import SessionCodec, session_secret
@@ -38,7 +30,7 @@ def install(app: FastAPI) -> None:
     install_access_handlers(app)
     for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_entry, admin_pages):
         app.include_router(module.router)
-    for module in (canned_pages, self_service, admin_accounts):
+    for module in (canned_reply_pages, self_service_pages, admin_accounts_pages):
         app.include_router(module.router)
     load_stored(app.state.session_factory, app.state.hours)
     if not any(getattr(route, "path", None) == "/static" for route in app.routes):

@@ -22,6 +22,7 @@ from handoff_api.crud import handoffs as crud
 from handoff_api.crud.agents import audit
 from handoff_api.crud.conversations import NotFound
 from handoff_api.crud.kb_drafts import draft_from_reply
+from handoff_api.crud.unseen import UnseenMessage
 from handoff_api.deps import SessionDep
 from handoff_api.models import Agent
 from handoff_api.routers import handoffs as api
@@ -57,7 +58,7 @@ def run(request: Request, session: Session, handoff_id: int, action: str, step: 
     except (crud.Conflict, NotFound, HTTPException) as error:
         session.rollback()
         status = 409 if isinstance(error, crud.Conflict) else 404 if isinstance(error, NotFound) else error.status_code
-        if isinstance(error, crud.UnseenMessage):
+        if isinstance(error, UnseenMessage):
             return handoff_page(request, session, handoff_id, status_code=409, draft_text=draft_text,
                                 confirm_unseen=True, error="L'usager a écrit un nouveau message depuis que vous avez "
                                 "commencé votre réponse : lisez-le, puis confirmez l'envoi ou modifiez la réponse.")

@@ -7,23 +7,13 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from handoff_api.crud import routing
 from handoff_api.crud.conversations import NotFound
-from handoff_api.models import (
-    Author,
-    Conversation,
-    Department,
-    Handoff,
-    HandoffEvent,
-    HandoffStatus,
-    Message,
-    Owner,
-    utcnow,
-)
+from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
 from handoff_api.models.handoff import OPEN_CONDITION, OPEN_STATUSES
 from handoff_api.opening_hours import OpeningHours
 
@@ -34,25 +24,6 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class Conflict(RuntimeError):
     pass
-
-
-class UnseenMessage(Conflict):
-    """The citizen wrote after the last message the agent saw: the reply may no longer fit."""
-
-    def __init__(self, handoff_id: int, seen: int, newest: int) -> None:
-        super().__init__(f"handoff {handoff_id}: the citizen wrote message {newest} after message {seen}, the last "
-                         f"one seen; read it, then send again with confirm=true to send anyway")
-        self.newest = newest
-
-
-def check_seen(session: Session, *, handoff: Handoff, seen_message_id: int | None, confirm: bool) -> None:
-    """Refuse a reply written before the citizen's newest message, unless the agent confirms."""
-    if seen_message_id is None or confirm:
-        return
-    newest = session.scalar(select(func.max(Message.id)).where(Message.conversation_id == handoff.conversation_id,
-                                                               Message.author == Author.CITIZEN.value))
-    if newest is not None and newest > seen_message_id:
-        raise UnseenMessage(handoff.id, seen_message_id, newest)
 
 
 def new_reference() -> str:

@@ -13,7 +13,7 @@ from bot.limits import check_length
 from handoff_api.crud import agents as agent_crud
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
-from handoff_api.crud import search
+from handoff_api.crud import search, unseen
 from handoff_api.deps import AgentDep, SessionDep
 from handoff_api.events import publish_on_commit
 from handoff_api.models import Author, Handoff, OutboxItem, Role
@@ -108,7 +108,7 @@ def reply(handoff_id: int, body: ReplyIn, request: Request, session: SessionDep,
     if not text:
         raise HTTPException(422, "text: must not be empty or only spaces")
     check_length(handoff.channel, text)
-    crud.check_seen(session, handoff=handoff, seen_message_id=body.seen_message_id, confirm=body.confirm)
+    unseen.check_seen(session, handoff=handoff, seen_message_id=body.seen_message_id, confirm=body.confirm)
     conversation = conv_crud.get_conversation(session, conversation_id=handoff.conversation_id)
     message = conv_crud.add_outgoing(session, conversation=conversation, author=Author.AGENT, text=text,
                                      kind="agent", agent_id=agent.id)
