@@ -72,7 +72,8 @@ def return_silent(session: Session, *, hours: OpeningHours, minutes: float,
     replied = exists().where(Message.conversation_id == Handoff.conversation_id,
                              Message.author == Author.AGENT.value, Message.created_at >= Handoff.assigned_at)
     candidates = session.scalars(select(Handoff).where(Handoff.status == HandoffStatus.ASSIGNED.value,
-                                                       Handoff.assigned_at.is_not(None), ~replied))
+                                                       Handoff.assigned_at.is_not(None), ~replied)
+                                 .with_for_update(skip_locked=True))  # two instances never return one twice
     returned = []
     for handoff in candidates:
         assert handoff.assigned_at is not None
