@@ -30,7 +30,6 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from benchmarks.report import header, summary, table, write_section  # noqa: E402
 from handoff_api.crud import search  # noqa: E402
 from handoff_api.crud.agents import ensure_departments  # noqa: E402
-from handoff_api.crud.handoffs import new_reference  # noqa: E402
 from handoff_api.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from handoff_api.migrate import upgrade  # noqa: E402
 from handoff_api.models import Conversation, Handoff, Message, utcnow  # noqa: E402
@@ -68,7 +67,7 @@ def fill(url: str, handoffs: int, messages: int, seed: int = 7) -> Settings:
                  "text": " ".join(rng.choices(WORDS, k=12)) + (f" {RARE}" if n in rare and m == 0 else "")}
                 for n in block for m in range(messages)])
             session.execute(insert(Handoff), [
-                {"reference": new_reference(), "conversation_id": ids[n], "status": rng.choice(["waiting", "resolved"]),
+                {"reference": f"B{n:07d}", "conversation_id": ids[n], "status": rng.choice(["waiting", "resolved"]),
                  "department": "accueil", "reason": "question", "summary": " ".join(rng.choices(WORDS, k=6)),
                  "channel": "webchat", "created_at": now - timedelta(minutes=n), "updated_at": now,
                  "first_response_due": now + timedelta(hours=8)} for n in block])
