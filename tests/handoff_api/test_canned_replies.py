@@ -95,3 +95,27 @@ def test_the_conversation_page_offers_them_filled_in_and_measured(db_client: Tes
     assert offered["Court"]["text"] == f"Réf. {reference}" and offered["Court"]["fits"] is True
     assert offered["Long"]["length"] == len(f"Merci {reference}. ") + 300
     assert offered["Long"]["fits"] is False, "more than 280 characters do not fit in an X mention"
+
+
+def test_the_editors_page_adds_changes_and_deletes(client: TestClient) -> None:
+    account(client, "eve", Role.EDITOR)
+    token = login(client, "eve")
+    added = client.post("/console/canned", data={"csrf_token": token, "title": "Horaires",
+                                                 "text": "Nous rouvrons {next_opening}."}, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"] == "/console/canned?ok=created"
+    listed = client.get("/api/canned-replies").json()
+    assert [r["title"] for r in listed] == ["Horaires"]
+    reply_id = listed[0]["id"]
+    wrong = client.post(f"/console/canned/{reply_id}", data={"csrf_token": token, "title": "Horaires",
+                                                            "text": "Bonjour {nom}"})
+    assert wrong.status_code == 422 and "unknown variable(s) {nom}" in wrong.text
+    client.post(f"/console/canned/{reply_id}", data={"csrf_token": token, "title": "Réouverture", "text": "Demain."})
+    assert client.get("/api/canned-replies").json() == [{"id": reply_id, "title": "Réouverture", "text": "Demain."}]
+    client.post(f"/console/canned/{reply_id}/delete", data={"csrf_token": token})
+    assert client.get("/api/canned-replies").json() == []
+    assert client.post(f"/console/canned/{reply_id}/delete", data={"csrf_token": token}).status_code == 404
+
+    account(client, "alice", Role.AGENT)
+    client.cookies.clear()
+    login(client, "alice")
+    assert client.get("/console/canned", follow_redirects=False).status_code == 403, "agents do not edit them"

@@ -118,3 +118,18 @@ def test_the_background_job_uses_the_setting(db_client: TestClient) -> None:
     assert run_once(app) == [handoff_id]  # type: ignore[arg-type]
     with session_scope(app.state.session_factory) as session:  # type: ignore[attr-defined]
         assert session.query(HandoffEvent).filter_by(handoff_id=handoff_id, action="unassign").count() == 1
+
+
+def test_the_header_form_sets_availability_and_returns_to_the_page(db_client: TestClient) -> None:
+    account(db_client, "alice", Role.AGENT)
+    token = login(db_client, "alice")
+    away = db_client.post("/console/availability", data={"csrf_token": token, "available": "0",
+                                                         "next": "/console/handoffs/7"}, follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"] == "/console/handoffs/7"
+    assert db_client.get("/api/me").json()["available"] is False
+    assert "Me rendre disponible" in db_client.get("/console").text
+    outside = db_client.post("/console/availability", data={"csrf_token": token, "available": "1",
+                                                            "next": "https://elsewhere.example"},
+                             follow_redirects=False)
+    assert outside.headers["location"] == "/console", "only a console path is a redirect target"
+    assert db_client.get("/api/me").json()["available"] is True
