@@ -35,6 +35,8 @@ class HandoffOut(BaseModel):
     first_response_due: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
+    flag: str | None = None
+    """``silent``: back in the queue because its agent did not reply in time (see ``crud.routing``)."""
     breached: bool
 
 

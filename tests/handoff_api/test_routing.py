@@ -91,7 +91,7 @@ def test_a_silent_assignment_returns_to_the_queue_flagged(db_client: TestClient)
         monday = datetime.fromisoformat("2026-12-07T08:55:00+01:00")
         assert [h.id for h in return_silent(session, hours=hours, minutes=30, now=monday)] == [silent]
     shown = db_client.get(f"/api/handoffs/{silent}", headers=alice).json()
-    assert (shown["status"], shown["agent_id"]) == ("waiting", None)
+    assert (shown["status"], shown["agent_id"], shown["flag"]) == ("waiting", None, SILENT)
     assert shown["events"][-1]["action"] == "unassign" and shown["events"][-1]["detail"]["rule"] == SILENT
     assert db_client.get(f"/api/handoffs/{answered}", headers=alice).json()["status"] == "assigned"
 
