@@ -1,9 +1,10 @@
 """Finding handoffs: the queue's filters, full-text search over handoffs and their conversations, pages.
 
-Full-text search uses the database's own engine: FTS5 on SQLite (``messages_fts``, ``handoffs_fts``, kept
-current by triggers; prefix matching, accents ignored) and PostgreSQL's text search with the French
-configuration (stemming: "passeports" finds "passeport"), through GIN indexes on the very expressions below.
-Both are created by migration 0003. Every word of the query must match (in the handoff or its conversation).
+Full-text search uses the database's own engine: FTS5 on SQLite (``handoffs_fts`` kept current by triggers,
+``messages_fts`` brought up to date by each search, see ``catch_up``; prefix matching, accents ignored) and
+PostgreSQL's text search with the French configuration (stemming: "passeports" finds "passeport"), through
+GIN indexes on the very expressions below. Both are created by migration 0003. Every word of the query must
+match, in the handoff's reference and summary or in one message of its conversation.
 """
 
 from __future__ import annotations
@@ -92,6 +93,27 @@ def matches(session: Session, query: str) -> ColumnElement[bool]:
     return Handoff.id.in_(in_summary.union(in_conversation.where(Message.id.in_(in_messages))))
 
 
+def catch_up(session: Session) -> int:
+    """SQLite: index the messages written since the last search, in a short transaction of its own that
+    takes the write lock first (so it waits its turn, never fails on a stale read); returns how many.
+
+    Messages are not indexed by a trigger: that lengthened every web chat insert's transaction enough to
+    make concurrent inserts fail ("database is locked"). PostgreSQL's GIN indexes need nothing."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return 0
+    with Session(bind) as own, own.begin():
+        own.execute(text("UPDATE messages_fts_cursor SET indexed = indexed WHERE id = 1"))
+        indexed = own.scalar(text("SELECT indexed FROM messages_fts_cursor WHERE id = 1")) or 0
+        newest = own.scalar(select(func.max(Message.id))) or 0
+        if newest <= indexed:
+            return 0
+        own.execute(text("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages "
+                         "WHERE id > :indexed AND id <= :newest"), {"indexed": indexed, "newest": newest})
+        own.execute(text("UPDATE messages_fts_cursor SET indexed = :newest WHERE id = 1"), {"newest": newest})
+        return int(newest - indexed)
+
+
 def late(now: datetime) -> ColumnElement[bool]:
     """Past its first-response deadline: answered late, or not answered and the deadline has passed."""
     return case((Handoff.first_response_at.is_(None), Handoff.first_response_due < now),
@@ -120,6 +142,7 @@ def find(session: Session, query: HandoffQuery, *, zone: ZoneInfo, page: int = 1
     if query.date_to is not None:
         conditions.append(Handoff.created_at < datetime.combine(query.date_to + timedelta(days=1), time(), zone))
     if query.q.strip():
+        catch_up(session)
         conditions.append(matches(session, query.q))
     total = session.scalar(select(func.count()).select_from(Handoff).where(*conditions)) or 0
     ordered = (Handoff.first_response_due, Handoff.id) if query.status in (None, *OPEN_STATUSES) \

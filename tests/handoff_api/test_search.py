@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
 
 from handoff_api.crud import handoffs as crud
+from handoff_api.crud.search import catch_up
 from handoff_api.db import session_scope
-from handoff_api.models import Role
+from handoff_api.models import Message, Role
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.tools_client import db_client, make_handoff
 
@@ -104,3 +106,27 @@ def test_deadline_filter_counts_unanswered_handoffs_on_both_sides(db_client: Tes
                                     headers=headers)) == {late, answered_late}
     assert references(db_client.get("/api/handoffs", params={"q": "fuite", "breached": False},
                                     headers=headers)) == {on_time}, "unanswered and not yet due is on time"
+
+
+def test_sqlite_index_follows_new_changed_and_deleted_messages(client: TestClient) -> None:
+    """Messages are indexed by the next search; a change or a deletion (anonymisation, erasure) leaves the
+    index through triggers once indexed, and FTS5's own integrity check agrees with the messages table."""
+    headers = make_account(client, "alice", Role.AGENT)
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    first = make_handoff(client, said=["une fuite de canalisation"])
+    assert references(client.get("/api/handoffs", params={"q": "canalisation"}, headers=headers)) == {first}
+    make_handoff(client, said=["une autre canalisation bouchée"])
+    with session_scope(factory) as session:
+        for message in session.scalars(select(Message).where(Message.text.contains("fuite"))):
+            message.text = "[anonymisé]"
+        pending = session.scalar(select(Message).where(Message.text.contains("bouchée")))
+        assert pending is not None
+        session.delete(pending)  # never indexed: the trigger leaves the index alone
+    assert references(client.get("/api/handoffs", params={"q": "canalisation"}, headers=headers)) == set()
+    assert references(client.get("/api/handoffs", params={"q": "anonymisé"}, headers=headers)) == {first}
+    third = make_handoff(client, said=["canalisation encore"])
+    assert references(client.get("/api/handoffs", params={"q": "canalisation"}, headers=headers)) == {third}
+    with session_scope(factory) as session:
+        session.execute(text("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"))
+    with factory() as session:
+        assert catch_up(session) == 0, "every message is indexed"

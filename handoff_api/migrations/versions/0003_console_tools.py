@@ -5,8 +5,11 @@ Revises: 0002
 Create Date: 2026-12-05 16:00:00
 
 Full-text search: on SQLite, two FTS5 indexes with external content (``messages_fts`` over the messages'
-text, ``handoffs_fts`` over each handoff's reference and summary) kept current by triggers; on PostgreSQL,
-GIN indexes on the same columns' ``to_tsvector('french', ...)``, which the search queries repeat word for word.
+text, ``handoffs_fts`` over each handoff's reference and summary). Handoffs are indexed by triggers; new
+messages are indexed by each search, up to ``messages_fts_cursor`` (a trigger on every citizen message
+lengthened the writers' transactions enough to make concurrent web chat inserts fail with "database is
+locked"); deleted or changed messages leave the index through triggers, once indexed. On PostgreSQL, GIN
+indexes on the same columns' ``to_tsvector('french', ...)``, which the search queries repeat word for word.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
+INDEXED = "old.id <= (SELECT indexed FROM messages_fts_cursor)"
 SQLITE = [
     f"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', {TOKENIZE})",
-    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-         INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END""",
-    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    "CREATE TABLE messages_fts_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), indexed INTEGER NOT NULL)",
+    "INSERT INTO messages_fts_cursor (id, indexed) SELECT 1, COALESCE(MAX(id), 0) FROM messages",
+    f"""CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN {INDEXED} BEGIN
          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
-    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+    f"""CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN {INDEXED} BEGIN
          INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
          INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END""",
     "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
@@ -47,8 +51,8 @@ SQLITE = [
          INSERT INTO handoffs_fts(rowid, reference, summary) VALUES (new.id, new.reference, new.summary); END""",
     "INSERT INTO handoffs_fts(handoffs_fts) VALUES ('rebuild')",
 ]
-SQLITE_DOWN = ["DROP TRIGGER messages_fts_insert", "DROP TRIGGER messages_fts_delete",
-               "DROP TRIGGER messages_fts_update", "DROP TABLE messages_fts", "DROP TRIGGER handoffs_fts_insert",
+SQLITE_DOWN = ["DROP TRIGGER messages_fts_delete", "DROP TRIGGER messages_fts_update", "DROP TABLE messages_fts",
+               "DROP TABLE messages_fts_cursor", "DROP TRIGGER handoffs_fts_insert",
                "DROP TRIGGER handoffs_fts_delete", "DROP TRIGGER handoffs_fts_update", "DROP TABLE handoffs_fts"]
 POSTGRES = [
     "CREATE INDEX ix_messages_text_fts ON messages USING gin (to_tsvector('french', text))",
