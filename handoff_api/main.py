@@ -25,17 +25,23 @@ from handoff_api.events import EventBus, bind_to_sessions
 from handoff_api.metrics import Metrics, StageTimingMiddleware
 from handoff_api.migrate import upgrade
 from handoff_api.opening_hours import OpeningHours
+from handoff_api.presence import PresenceRegistry
 from handoff_api.privacy.log_filter import install_log_redaction
 from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers import admin as admin_router
+from handoff_api.routers import admin_accounts as admin_accounts_router
 from handoff_api.routers import api_docs, demo, handoffs, health, internal, webchat, webchat_stream, x_webhook
+from handoff_api.routers import canned_replies as canned_router
 from handoff_api.routers import events as events_router
 from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
+from handoff_api.routers import me as me_router
 from handoff_api.routers import metrics as metrics_router
+from handoff_api.routers import presence as presence_router
 from handoff_api.routers import privacy as privacy_router
 from handoff_api.routers.stream_slots import StreamSlots
+from handoff_api.routing_task import routing_task
 from handoff_api.security import limit_hashing
 from handoff_api.security_headers import SecurityHeadersMiddleware
 from handoff_api.settings import Settings
@@ -88,10 +94,11 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     app.state.session_factory = factory
     app.state.hours = hours
     app.state.events = events
+    app.state.presence = PresenceRegistry()
     app.state.rasa = rasa_client
     app.state.knowledge_base = None
     app.state.knowledge_base_error = None
-    app.state.background_tasks = [retention_task]
+    app.state.background_tasks = [retention_task, routing_task]
     app.state.metrics = Metrics(session_factory=factory)
     app.add_middleware(StageTimingMiddleware, metrics=app.state.metrics)
     keys = settings.rate_limit_max_keys
@@ -112,6 +119,8 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     for module in (health, webchat, webchat_stream, handoffs, internal, x_webhook):
         app.include_router(module.router)
     for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
+        app.include_router(module.router)
+    for module in (canned_router, presence_router, me_router, admin_accounts_router):
         app.include_router(module.router)
     if not public_docs:
         app.include_router(api_docs.router)

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     holidays_subdiv: str | None = None
     first_response_hours: float = 8.0
     reopen_window_hours: float = 72.0
+    silent_assignment_minutes: float = Field(default=30.0, gt=0)
+    """Opening minutes an assigned handoff may wait for its agent's reply before going back to the queue."""
 
     max_message_chars: int = 5000
     webchat_messages_per_minute: int = 30

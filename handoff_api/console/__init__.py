@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from handoff_api.console import admin_accounts as admin_accounts_pages
 from handoff_api.console import (
     admin_pages,
     attachments,
@@ -18,6 +19,8 @@ from handoff_api.console import (
     login,
     queue,
 )
+from handoff_api.console import canned_pages as canned_reply_pages
+from handoff_api.console import self_service as self_service_pages
 from handoff_api.console.access import install_access_handlers
 from handoff_api.console.middleware import ConsoleSessionMiddleware
 from handoff_api.console.session import SessionCodec, session_secret
@@ -41,6 +44,8 @@ def install(app: FastAPI) -> None:
     app.add_middleware(ConsoleSessionMiddleware, codec=codec, session_factory=app.state.session_factory)
     install_access_handlers(app)
     for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_entry, admin_pages, attachments):
+        app.include_router(module.router)
+    for module in (canned_reply_pages, self_service_pages, admin_accounts_pages):
         app.include_router(module.router)
     load_stored(app.state.session_factory, app.state.hours)
     if not any(getattr(route, "path", None) == "/static" for route in app.routes):

@@ -19,6 +19,13 @@ class LoginRequired(Exception):
     """No session, or an expired one."""
 
 
+class PasswordChangeRequired(Exception):
+    """An admin reset the password: the agent must choose a new one before any other page."""
+
+
+PASSWORD_PATH = "/console/password"
+
+
 class PageForbidden(Exception):
     def __init__(self, role: str, allowed: list[str]) -> None:
         super().__init__(f"role {role!r} may not open this page; needs one of {allowed}")
@@ -33,6 +40,8 @@ def page_agent(*roles: Role) -> Callable[[Request], Agent]:
         agent: Agent | None = getattr(request.state, "console_agent", None)
         if agent is None:
             raise LoginRequired()
+        if agent.must_change_password and request.url.path != PASSWORD_PATH:
+            raise PasswordChangeRequired()
         if agent.role not in allowed:
             raise PageForbidden(agent.role, allowed)
         return agent
@@ -63,6 +72,12 @@ def install_access_handlers(app: FastAPI) -> None:
         if request.headers.get("hx-request"):
             return Response("session expirée", status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change(request: Request, _error: PasswordChangeRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response("mot de passe à changer", status_code=401, headers={"HX-Redirect": PASSWORD_PATH})
+        return RedirectResponse(PASSWORD_PATH, status_code=303)
 
     @app.exception_handler(PageForbidden)
     async def forbidden(request: Request, error: PageForbidden) -> Response:

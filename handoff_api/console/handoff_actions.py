@@ -22,6 +22,7 @@ from handoff_api.crud import handoffs as crud
 from handoff_api.crud.agents import audit
 from handoff_api.crud.conversations import NotFound
 from handoff_api.crud.kb_drafts import draft_from_reply
+from handoff_api.crud.unseen import UnseenMessage
 from handoff_api.deps import RowId, SessionDep
 from handoff_api.models import Agent
 from handoff_api.routers import handoffs as api
@@ -57,6 +58,10 @@ def run(request: Request, session: Session, handoff_id: int, action: str, step: 
     except (crud.Conflict, NotFound, HTTPException) as error:
         session.rollback()
         status = 409 if isinstance(error, crud.Conflict) else 404 if isinstance(error, NotFound) else error.status_code
+        if isinstance(error, UnseenMessage):
+            return handoff_page(request, session, handoff_id, status_code=409, draft_text=draft_text,
+                                confirm_unseen=True, error="L'usager a écrit un nouveau message depuis que vous avez "
+                                "commencé votre réponse : lisez-le, puis confirmez l'envoi ou modifiez la réponse.")
         detail = error.detail if isinstance(error, HTTPException) else str(error)
         return handoff_page(request, session, handoff_id, status_code=status, draft_text=draft_text,
                             error=f"Action impossible : {detail}")
@@ -71,9 +76,11 @@ def claim(handoff_id: RowId, request: Request, session: SessionDep, agent: Conso
 
 @router.post("/{handoff_id}/reply")
 def reply(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
-          text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
+          text: Annotated[str, Form(max_length=20_000)] = "", seen_message_id: Annotated[int | None, Form()] = None,
+          confirm: Annotated[str, Form()] = "") -> Response:
+    body = api.ReplyIn(text=text, seen_message_id=seen_message_id, confirm=confirm == "1")
     return run(request, session, handoff_id, "reply",
-               lambda: api.reply(handoff_id, api.AgentText(text=text), request, session, agent), draft_text=text)
+               lambda: api.reply(handoff_id, body, request, session, agent), draft_text=text)
 
 
 @router.post("/{handoff_id}/note")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.limits import LIMITS
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.queue import departments
+from handoff_api.console.reply_tools import reply_tools
 from handoff_api.console.templating import render
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
@@ -67,14 +68,16 @@ def handoff_context(request: Request, session: Session, handoff_id: int) -> dict
 
 
 def handoff_page(request: Request, session: Session, handoff_id: int, *, status_code: int = 200,
-                 error: str | None = None, done: str | None = None, draft_text: str = "") -> Response:
+                 error: str | None = None, done: str | None = None, draft_text: str = "",
+                 confirm_unseen: bool = False) -> Response:
     try:
         context = handoff_context(request, session, handoff_id)
     except NotFound:
         return render(request, "console/error.html", {"title": "Demande introuvable",
                                                       "message": f"La demande n° {handoff_id} n'existe pas."},
                       status_code=404)
-    context.update({"error": error, "done": DONE_MESSAGES.get(done or ""), "draft_text": draft_text})
+    context.update({"error": error, "done": DONE_MESSAGES.get(done or ""), "draft_text": draft_text,
+                    "confirm_unseen": confirm_unseen, **reply_tools(request, session, context["handoff"])})
     return render(request, "console/handoff.html", context, status_code=status_code)
 
 

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handoff_api.console.session import COOKIE_NAME, SessionCodec, SessionData
+from handoff_api.crud.agents import logout_key
 from handoff_api.models import Agent, KeyValue
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -31,8 +32,6 @@ MAX_FORM_BYTES = 1_000_000
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def logout_key(agent_id: int) -> str:
-    return f"console_logout:{agent_id}"
 
 
 def load_agent(factory: sessionmaker[Session], data: SessionData) -> Agent | None:

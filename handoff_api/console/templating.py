@@ -26,7 +26,8 @@ REASON_FR = {"question": "question", "report_problem": "signalement", "request_h
              "insult": "propos injurieux", "error": "panne de l'assistant", "unanswered": "sans réponse de la FAQ"}
 EVENT_FR = {"create": "création", "claim": "prise en charge", "transfer": "transfert", "resolve": "résolution",
             "return_to_bot": "rendue à l'assistant", "reopen": "réouverture",
-            "merge": "doublon fermé"}
+            "merge": "doublon fermé", "route": "confiée à son dernier agent",
+            "unassign": "revenue en file (pas de réponse de l'agent à temps)"}
 DAY_FR = {"mon": "Lundi", "tue": "Mardi", "wed": "Mercredi", "thu": "Jeudi", "fri": "Vendredi", "sat": "Samedi",
           "sun": "Dimanche"}
 

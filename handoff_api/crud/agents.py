@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
-from handoff_api.models import Agent, AuditEntry, Department, Role
+from handoff_api.models import Agent, AuditEntry, Department, KeyValue, Role, utcnow
 from handoff_api.security import hash_password, hash_token, new_token
 
 DEFAULT_DEPARTMENTS = {
@@ -22,8 +23,18 @@ DEFAULT_DEPARTMENTS = {
 }
 
 
+RETIRED_PREFIX = "department_retired:"
+"""A department merged into another is remembered under this key, so start-up does not create it again."""
+
+
+def retired_departments(session: Session) -> set[str]:
+    keys = session.scalars(select(KeyValue.key).where(KeyValue.key.startswith(RETIRED_PREFIX)))
+    return {key.removeprefix(RETIRED_PREFIX) for key in keys}
+
+
 def ensure_departments(session: Session) -> None:
     known = set(session.scalars(select(Department.slug)))
+    known |= retired_departments(session)
     for slug, name in DEFAULT_DEPARTMENTS.items():
         if slug not in known:
             session.add(Department(slug=slug, name=name))
@@ -53,6 +64,16 @@ def agent_by_token(session: Session, *, token: str) -> Agent | None:
 
 def agent_by_name(session: Session, *, name: str) -> Agent | None:
     return session.scalar(select(Agent).where(Agent.name == name, Agent.active.is_(True)))
+
+
+def logout_key(agent_id: int) -> str:
+    """The ``KeyValue`` holding when the agent's console sessions last ended: older sessions are refused."""
+    return f"console_logout:{agent_id}"
+
+
+def end_console_sessions(session: Session, *, agent_id: int) -> None:
+    """Every console session of the agent issued before now stops working (logout, password reset)."""
+    session.merge(KeyValue(key=logout_key(agent_id), value=time.time(), updated_at=utcnow()))
 
 
 def audit(session: Session, *, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from handoff_api.crud import routing
 from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
 from handoff_api.models.handoff import OPEN_CONDITION, OPEN_STATUSES
@@ -45,7 +46,7 @@ def open_handoff_of(session: Session, *, conversation_id: str) -> Handoff | None
 def department_or_default(session: Session, *, slug: str | None) -> str:
     if slug and session.get(Department, slug) is not None:
         return slug
-    return "accueil"
+    return routing.GENERAL
 
 
 def create_handoff(
@@ -67,9 +68,12 @@ def create_handoff(
     conversation.owner = Owner.QUEUE.value
     if recent is not None:
         previous = recent.status
+        if not routing.can_take(session, recent.agent_id):
+            recent.agent_id = None
         recent.status = HandoffStatus.WAITING.value if recent.agent_id is None else HandoffStatus.ASSIGNED.value
         if recent.agent_id is not None:
             conversation.owner = Owner.AGENT.value
+            recent.assigned_at = moment
         recent.resolved_at = None
         recent.updated_at = moment
         recent.first_response_due = hours.first_response_due(moment, first_response_hours)
@@ -77,6 +81,9 @@ def create_handoff(
         record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
                to_status=recent.status, detail={"reason": reason, "summary": summary})
         return recent, False
+    target = routing.last_target(session, conversation_id=conversation.id)
+    if target is not None and department_or_default(session, slug=department) == routing.GENERAL:
+        department = target.department  # the bot named no department of its own: the last one
     handoff_id = _insert_unless_one_is_open(session, values=dict(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
@@ -95,6 +102,8 @@ def create_handoff(
     handoff = get_handoff(session, handoff_id=handoff_id)
     record(session, handoff=handoff, actor=actor, action="create", from_status=None,
            to_status=HandoffStatus.WAITING.value, detail={"reason": reason, "department": handoff.department})
+    if target is not None and target.agent_id is not None:
+        routing.assign(session, handoff=handoff, agent_id=target.agent_id, actor=actor, now=moment)
     return handoff, True
 
 
@@ -149,7 +158,8 @@ def claim(session: Session, *, handoff_id: int, agent_id: int, actor: str) -> Ha
     result = session.execute(
         update(Handoff)
         .where(Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING.value)
-        .values(status=HandoffStatus.ASSIGNED.value, agent_id=agent_id, updated_at=moment)
+        .values(status=HandoffStatus.ASSIGNED.value, agent_id=agent_id, updated_at=moment, assigned_at=moment,
+                flag=None)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
@@ -218,6 +228,7 @@ def transfer(session: Session, *, handoff: Handoff, actor: str, department: str 
     handoff.agent_id = agent_id
     handoff.status = HandoffStatus.ASSIGNED.value if agent_id else HandoffStatus.WAITING.value
     handoff.updated_at = utcnow()
+    handoff.assigned_at = handoff.updated_at if agent_id else None
     conversation = session.get(Conversation, handoff.conversation_id)
     if conversation is not None:
         conversation.owner = Owner.AGENT.value if agent_id else Owner.QUEUE.value

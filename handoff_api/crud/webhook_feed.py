@@ -26,7 +26,8 @@ KINDS = ("event", "message")
 # longer than any transaction that writes a handoff event or an agent's reply stays open
 SETTLE = timedelta(minutes=5)
 EVENT_NAMES = {"create": "handoff.created", "reopen": "handoff.reopened", "claim": "handoff.claimed",
-               "transfer": "handoff.transferred", "resolve": "handoff.resolved", "return_to_bot": "handoff.resolved"}
+               "transfer": "handoff.transferred", "resolve": "handoff.resolved", "return_to_bot": "handoff.resolved",
+               "route": "handoff.routed", "unassign": "handoff.unassigned"}
 
 # (kind "event"|"message", row id, JSON body; None for a row with nothing to send, only to mark as done)
 Pending = tuple[str, int, dict[str, Any] | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from handoff_api.models.base import Base, StrEnum, utcnow
@@ -28,6 +28,9 @@ class Agent(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(ForeignKey("departments.slug"))
     active: Mapped[bool] = mapped_column(default=True)
+    available: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """An agent who set themselves away gets no conversation routed back to them."""
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -47,6 +47,9 @@ class Handoff(Base):
     first_response_due: Mapped[datetime]
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    flag: Mapped[str | None] = mapped_column(String(20))
+    """Why the queue should notice this handoff, e.g. ``silent``: its agent did not reply in time."""
 
     events: Mapped[list[HandoffEvent]] = relationship(
         back_populates="handoff", order_by="HandoffEvent.id", cascade="all, delete-orphan"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handoff_api.crud import accounts
 from handoff_api.crud import opening_hours_store as hours_store
+from handoff_api.crud.account_changes import ACCOUNT_ROLES
 from handoff_api.crud.agents import audit, create_agent
 from handoff_api.deps import AdminDep, RowId, SessionDep
 from handoff_api.error_schema import problem
@@ -18,7 +19,6 @@ from handoff_api.models import Agent, Role
 from handoff_api.opening_hours import OpeningHours
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
-ACCOUNT_ROLES = (Role.AGENT.value, Role.EDITOR.value, Role.ADMIN.value)
 
 
 class AgentOut(BaseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from bot.gateway import Gateway
@@ -14,6 +14,7 @@ from bot.limits import check_length
 from handoff_api.crud import agents as agent_crud
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
+from handoff_api.crud import search, unseen
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
 from handoff_api.events import publish_on_commit
 from handoff_api.models import Agent, Author, Handoff, OutboxItem, Role
@@ -35,11 +36,19 @@ class HandoffOut(BaseModel):
     first_response_due: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
+    flag: str | None = None
+    """``silent``: back in the queue because its agent did not reply in time (see ``crud.routing``)."""
     breached: bool
 
 
 class AgentText(BaseModel):
     text: str
+
+
+class ReplyIn(AgentText):
+    seen_message_id: int | None = None
+    """The newest message the agent saw; a newer citizen message makes the reply a 409 unless ``confirm``."""
+    confirm: bool = False
 
 
 class TransferIn(BaseModel):
@@ -53,12 +62,24 @@ def handoff_out(handoff: Handoff) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[HandoffOut])
-def list_handoffs(session: SessionDep, agent: AgentDep, status: str | None = None, department: str | None = None,
-                  channel: str | None = None, breached: bool | None = None) -> list[dict[str, Any]]:
-    if status is not None and status not in ("waiting", "assigned", "resolved"):
-        raise HTTPException(422, f"status: {status!r} is not one of waiting, assigned, resolved")
-    handoffs = crud.queue(session, status=status, department=department, channel=channel, breached=breached)
-    return [handoff_out(h) for h in handoffs]
+def list_handoffs(request: Request, response: Response, session: SessionDep, agent: AgentDep, q: str = "",
+                  status: str | None = None, department: str | None = None, channel: str | None = None,
+                  breached: bool | None = None, date_from: date | None = None, date_to: date | None = None,
+                  page: int = 1, per_page: int = 50) -> list[dict[str, Any]]:
+    """Open handoffs by deadline (``status=all`` for every status, newest first); ``q`` searches the text of
+    handoffs and their conversations. Paginated: ``X-Total-Count`` and ``Link`` headers give the rest."""
+    try:
+        query = search.HandoffQuery(q=q, status=status, department=department, channel=channel,
+                                    breached=breached, date_from=date_from, date_to=date_to)
+        found = search.find(session, query, zone=request.app.state.hours.zone, page=page, per_page=per_page)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
+    response.headers["X-Total-Count"] = str(found.total)
+    links = [f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+             for number, rel in ((page + 1, "next"), (page - 1, "prev")) if 1 <= number <= found.pages]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return [handoff_out(h) for h in found.handoffs]
 
 
 @router.get("/{handoff_id}")
@@ -83,13 +104,14 @@ def claim(handoff_id: RowId, session: SessionDep, agent: AgentDep) -> dict[str, 
 
 
 @router.post("/{handoff_id}/reply")
-def reply(handoff_id: RowId, body: AgentText, request: Request, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+def reply(handoff_id: RowId, body: ReplyIn, request: Request, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     handoff = crud.get_handoff(session, handoff_id=handoff_id)
     crud.require_holder(handoff, agent_id=agent.id, is_admin=agent.role == Role.ADMIN.value)
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "text: must not be empty or only spaces")
     check_length(handoff.channel, text)
+    unseen.check_seen(session, handoff=handoff, seen_message_id=body.seen_message_id, confirm=body.confirm)
     conversation = conv_crud.get_conversation(session, conversation_id=handoff.conversation_id)
     message = conv_crud.add_outgoing(session, conversation=conversation, author=Author.AGENT, text=text,
                                      kind="agent", agent_id=agent.id)

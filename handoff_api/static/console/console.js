@@ -68,8 +68,11 @@
     var status = document.getElementById("live-status");
     var form = document.querySelector("[data-queue-filters]");
     var timer = null;
+    var page = new URLSearchParams(window.location.search).get("page");  /* kept until a filter changes */
+    if (form) { form.addEventListener("change", function () { page = null; }); }
     function refresh(announce) {
       var params = form ? new URLSearchParams(new FormData(form)).toString() : "";
+      if (page) { params += "&page=" + encodeURIComponent(page); }
       fetch(rows.dataset.rowsUrl + "?" + params, {credentials: "same-origin", headers: {"HX-Request": "true"}})
         .then(function (response) {
           if (response.status === 401) { window.location = response.headers.get("HX-Redirect") || "/console/login"; }
@@ -102,6 +105,10 @@
       var data = {};
       try { data = JSON.parse(message.data); } catch (ignored) { return; }
       if (data.conversation_id === transcript.dataset.conversationId && notice) { notice.hidden = false; }
+    });
+    source.addEventListener("presence", function (message) {  /* shown by console-tools.js */
+      try { document.dispatchEvent(new CustomEvent("guichet:presence", {detail: JSON.parse(message.data)})); }
+      catch (ignored) { /* a malformed event changes nothing */ }
     });
     window.addEventListener("beforeunload", function () { source.close(); });
   }
