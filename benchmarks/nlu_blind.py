@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -99,7 +100,7 @@ def score(gold: list[str], parses: list[dict[str, Any]]) -> Scores:
                   confident_errors=confident)
 
 
-def render(set_path: Path, scores: Scores, latencies: list[float], model: Path, command: str) -> str:
+def render(set_path: Path, scores: Scores, parses: list[dict[str, Any]], model: Path, command: str) -> str:
     columns = sorted({guess for row in scores.confusion.values() for guess in row} | set(scores.labels))
     lines = [header(f"Blind set `{set_path.name}`", command).replace("## ", "### ", 1),
              f"Model: `{model.name}`. {sum(sum(r.values()) for r in scores.confusion.values())} messages; "
@@ -113,22 +114,24 @@ def render(set_path: Path, scores: Scores, latencies: list[float], model: Path, 
              "Confusion (rows: written intent, columns: predicted):\n",
              table(["written \\ predicted", *columns],
                    [(label, *(scores.confusion[label][c] or "." for c in columns)) for label in scores.labels])]
-    figures = summary(latencies)
-    lines.append(f"Parse latency in process (`Agent.parse_message`, one message at a time, {len(latencies)} "
-                 f"parses): p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-                 f"p99 {figures['p99']:.1f} ms.\n")
+    wall, cpu = summary([item["ms"] for item in parses]), summary([item["cpu_ms"] for item in parses])
+    lines.append(f"Parse latency in process (`Agent.parse_message`, one message at a time, {len(parses)} parses; "
+                 f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end): wall p50 "
+                 f"{wall['p50']:.1f} ms, p95 {wall['p95']:.1f} ms, p99 {wall['p99']:.1f} ms; CPU time p50 "
+                 f"{cpu['p50']:.1f} ms, p95 {cpu['p95']:.1f} ms, p99 {cpu['p99']:.1f} ms.\n")
     return "\n".join(lines)
 
 
-def write(set_path: Path, text: str) -> None:
-    """Replace this set's sub-section of the NLU section, keep the others, and regather benchmarks.md."""
+def write(text: str) -> None:
+    """Put ``text`` (one ### sub-section) in the NLU section in place of the sub-section of the same title."""
     from benchmarks.run_all import gather
 
     parts: dict[str, str] = {}
     if SECTION.exists():
-        for chunk in SECTION.read_text().split("\n### Blind set `")[1:]:
-            parts[chunk.split("`", 1)[0]] = "### Blind set `" + chunk.rstrip() + "\n"
-    parts[set_path.name] = text.rstrip() + "\n"
+        for chunk in SECTION.read_text().split("\n### ")[1:]:
+            parts[chunk.split("\n", 1)[0]] = "### " + chunk.rstrip() + "\n"
+    title = text.split("\n", 1)[0].removeprefix("### ")
+    parts[title] = text.rstrip() + "\n"
     SECTION.write_text(TITLE + "".join("\n" + parts[name] for name in sorted(parts)))
     gather()
 
@@ -136,22 +139,23 @@ def write(set_path: Path, text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", type=Path, default=PROJECT_ROOT / "tests" / "bot" / "nlu_blind_1.yml")
+    parser.add_argument("--model", type=Path, help="a trained model (default: the one for the current data)")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave docs/ unchanged")
     parser.add_argument("--dump", type=Path, help="also write every parse with its written intent (JSON)")
     args = parser.parse_args()
     settings = Settings(_env_file=None)
     pairs = load_set(args.set)
-    model = ensure_model(settings)
+    model = args.model or ensure_model(settings)
     parses = parse(model, [text for text, _ in pairs], settings)
     scores = score([intent for _, intent in pairs], parses)
-    text = render(args.set, scores, [item["ms"] for item in parses], model,
+    text = render(args.set, scores, parses, model,
                   f".venv/bin/python -m benchmarks.nlu_blind --set {args.set.name}")
     print(text)
     if args.dump:
-        args.dump.write_text(json.dumps([{**item, "written": intent} for item, (_, intent) in zip(parses, pairs)],
-                                        ensure_ascii=False, indent=1))
+        rows = [{**item, "written": intent} for item, (_, intent) in zip(parses, pairs, strict=True)]
+        args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     if not args.no_write:
-        write(args.set, text)
+        write(text)
 
 
 if __name__ == "__main__":
