@@ -11,6 +11,7 @@ intent goes to docs/benchmarks.md (NLU section, next to the intent figures of th
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -60,10 +61,10 @@ def outcome(replies: list[dict[str, Any]], smalltalk: dict[str, str]) -> tuple[s
     for reply in replies:
         text = reply.get("text", "")
         if reply.get("kind") == "form":
-            if text in STATUS_FORM:
+            # the status form asks for a G- reference; every other form question belongs to the report form
+            if text in STATUS_FORM or "G-" in text:
                 return "status lookup", None
-            if text in REPORT_FORM or text.startswith(texts.REPORT_DONE.split("{")[0]):
-                return "report form", None
+            return "report form", None
         if reply.get("kind") == "info" and "G-" in text:
             return "status lookup", None
     if "answer" in kinds:
@@ -78,12 +79,12 @@ def outcome(replies: list[dict[str, Any]], smalltalk: dict[str, str]) -> tuple[s
             return "insult reply", None
         if text in smalltalk:
             return f"smalltalk {smalltalk[text]}", None
-    return ("no reply" if not replies else "other: " + ",".join(str(kind) for kind in kinds)), None
+    return ("no reply" if not replies else "other " + ",".join(str(kind) for kind in kinds)), None
 
 
-def run(base: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
+def run(base: str, pairs: list[tuple[str, str]], replies: Path | None) -> list[tuple[str, str, str | None]]:
     smalltalk = smalltalk_texts()
-    results = []
+    results, raw = [], []
     with httpx.Client(base_url=base, timeout=60) as client:
         for text, intent in pairs:
             body = client.post("/api/webchat/conversations").json()
@@ -92,6 +93,9 @@ def run(base: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str, str | N
             response.raise_for_status()
             name, department = outcome(response.json()["replies"], smalltalk)
             results.append((intent, name, department))
+            raw.append({"text": text, "written": intent, "outcome": name, "replies": response.json()["replies"]})
+    if replies:
+        replies.write_text(json.dumps(raw, ensure_ascii=False, indent=1))
     return results
 
 
@@ -122,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", type=Path, default=PROJECT_ROOT / "tests" / "bot" / "nlu_blind_1.yml")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--replies", type=Path, help="also write every message with its replies (JSON)")
     args = parser.parse_args()
     pairs = load_set(args.set)
     with tempfile.TemporaryDirectory() as folder:
@@ -130,7 +135,7 @@ def main() -> None:
         try:
             stack.start()
             stack.wait_healthy(timeout=900)
-            results = run(settings.resolved_api_url, pairs)
+            results = run(settings.resolved_api_url, pairs, args.replies)
         finally:
             stack.stop()
     text = render(args.set, results, f".venv/bin/python -m benchmarks.nlu_outcomes --set {args.set.name}")

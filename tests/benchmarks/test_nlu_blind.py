@@ -47,3 +47,6 @@ def test_outcomes_are_read_from_the_replies() -> None:
         ("handoff", "voirie")
     assert outcome([{"kind": "clarify", "text": "…"}], smalltalk) == ("clarify", None)
     assert outcome([], smalltalk) == ("no reply", None)
+    assert outcome([{"kind": "form", "text": "Quel est le numéro ? Il commence par G-"}], smalltalk) == \
+        ("status lookup", None)
+    assert outcome([{"kind": "form", "text": "Où exactement ?"}], smalltalk) == ("report form", None)
