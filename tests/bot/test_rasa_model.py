@@ -13,8 +13,8 @@ from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executab
 from handoff_api.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.rasa
-BLIND_1_MACRO_F1_FLOOR = 0.95
-BLIND_1_INTENT_F1_FLOOR = 0.83
+BLIND_1_MACRO_F1_FLOOR = 0.955
+BLIND_1_INTENT_F1_FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,8 @@ def test_held_out_intents(rasa: list[str], model: Path, tmp_path: Path) -> None:
 def test_blind_set_1_intents(model: Path) -> None:
     """tests/bot/nlu_blind_1.yml, written without seeing the training data and frozen before any change to it.
 
-    Measured 0.890 macro F1 before the e5 features and the category-built examples, 0.961 (lowest intent
-    0.848) after (docs/nlu-blind.md); the floors guard that figure, a little below it.
+    Measured 0.890 macro F1 before the e5 features and the category-built examples, 0.967 (lowest intent
+    0.886) after (docs/nlu-blind.md); the floors guard that figure, a little below it.
     """
     pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_1.yml")
     scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
