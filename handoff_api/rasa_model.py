@@ -12,7 +12,9 @@ from pathlib import Path
 from handoff_api.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("guichet.rasa")
-MODEL_INPUTS = ("bot/config.yml", "bot/e5_featurizer.py", "bot/e5_intent_blender.py", "bot/domain.yml", "bot/domain", "data")
+# the model's inputs: its configuration, the project's own pipeline components, the domain and the data
+MODEL_INPUTS = ("bot/config.yml", "bot/e5_featurizer.py", "bot/e5_intent_blender.py", "bot/domain.yml", "bot/domain",
+                "data")
 
 
 class RasaSetupError(RuntimeError):
