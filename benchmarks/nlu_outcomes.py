@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -27,6 +28,7 @@ from handoff_api.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
 from tests.e2e.conftest import stack_settings
 
+DISCLOSURE = re.compile(r"^\([^)]*\) ")
 BENCH_LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,
                 "webchat_conversations_per_hour": 1_000_000}
 STATUS_FORM = {texts.ASK_REFERENCE, texts.STATUS_BAD_REFERENCE}
@@ -72,7 +74,8 @@ def outcome(replies: list[dict[str, Any]], smalltalk: dict[str, str]) -> tuple[s
     if "clarify" in kinds:
         return "clarify", None
     for reply in replies:
-        text = reply.get("text", "")
+        # the first bot message of a conversation says it is automatic: "(Assistant automatique) ..."
+        text = DISCLOSURE.sub("", reply.get("text", ""), count=1)
         if text == texts.PROMPT_REPHRASE:
             return "rephrase", None
         if text == texts.INSULT_FIRST:
