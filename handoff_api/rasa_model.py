@@ -12,7 +12,9 @@ from pathlib import Path
 from handoff_api.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("guichet.rasa")
-MODEL_INPUTS = ("bot/config.yml", "bot/domain.yml", "bot/domain", "data")
+# the model's inputs: its configuration, the project's own pipeline components, the domain and the data
+MODEL_INPUTS = ("bot/config.yml", "bot/e5_featurizer.py", "bot/e5_intent_blender.py", "bot/domain.yml", "bot/domain",
+                "data")
 
 
 class RasaSetupError(RuntimeError):
@@ -22,6 +24,8 @@ class RasaSetupError(RuntimeError):
 def rasa_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["RASA_TELEMETRY_ENABLED"] = "false"
+    # bot/config.yml names a component of this project (bot.e5_featurizer): importable from any script
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
