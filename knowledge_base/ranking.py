@@ -5,6 +5,11 @@ or variants (embedded as e5 "query: " texts: matching a question to a question i
 task) with the cosine to the whole entry (question, variants and answer as one "passage: ") and,
 at a lower weight, to its answer alone. Its lexical score is the normalised BM25 of its words.
 The fused score is ``dense + lexical_weight * lexical``. Weights were tuned on knowledge_base/eval.
+
+With a background of reference questions (``hubness``), each entry's dense score loses
+``hub_weight`` times how close its question and passages already are to ordinary citizen questions
+(centred on the mean of the indexed entries): generic entries stop winning the questions of specific
+ones. Weight and neighbours were chosen leaving one department out (benchmarks/kb_ranking.py).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge_base.dense import DenseIndex
+from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
@@ -31,6 +37,8 @@ class FusionConfig:
     lexical_weight: float = 0.04
     question_repeat: int = 2
     candidates: int = 10
+    hub_weight: float = 0.5
+    hub_neighbours: int = 3
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,12 @@ def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, in
             (entry.answer, 1), (" ".join(entry.tags).replace("-", " "), 1)]
 
 
+def title_fields(entry: EntryData) -> list[tuple[str, int]]:
+    """What the entry is about, without its answer: question and tags (variants are asked questions too)."""
+    return [(entry.question, 1), *((variant, 1) for variant in entry.variants),
+            (" ".join(entry.tags).replace("-", " "), 1)]
+
+
 def passage_weights(config: FusionConfig) -> tuple[float, ...]:
     if config.answer_weight > 0:
         return (config.document_weight, config.answer_weight)
@@ -64,31 +78,58 @@ def passage_weights(config: FusionConfig) -> tuple[float, ...]:
 
 
 class HybridIndex:
-    def __init__(self, dim: int, config: FusionConfig | None = None) -> None:
+    def __init__(self, dim: int, config: FusionConfig | None = None, *, background: Background | None = None) -> None:
         self.config = config or FusionConfig()
         self.dense = DenseIndex(dim, key_weight=self.config.key_weight, tau=self.config.tau,
                                 passage_weights=passage_weights(self.config))
         self.lexical = LexicalIndex()
         self.entries: dict[str, EntryData] = {}
+        self.background = background if self.config.hub_weight > 0 else None
+        self.closeness: dict[str, float] = {}  # hubness of each entry, before weighting and centring
+        self._closeness_sum = 0.0
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    def _closeness(self, entry: EntryData, keys: npt.NDArray[np.float32],
+                   passages: npt.NDArray[np.float32]) -> float:
+        """How close the entry's question and passages are to ordinary questions, blended like its score."""
+        if self.background is None or len(self.background) == 0:
+            return 0.0
+        own = key_texts(entry)
+        key = float(self.background.closeness(keys[:1], own_texts=own)[0])
+        per_passage = self.background.closeness(passages, own_texts=own)
+        weights = passage_weights(self.config)
+        total = self.config.key_weight + sum(weights)
+        return (self.config.key_weight * key + float(np.dot(weights, per_passage))) / total
+
+    def _forget(self, entry_id: str) -> None:
+        self._closeness_sum -= self.closeness.pop(entry_id, 0.0)
+
+    def _recentre(self) -> None:
+        self.dense.shift = self.config.hub_weight * self._closeness_sum / len(self.closeness) if self.closeness else 0.0
+
     def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
-        self.dense.put(entry.id, keys, passages)
-        self.lexical.put(entry.id, lexical_fields(entry, self.config))
-        self.entries[entry.id] = entry
+        self.put_many([(entry, keys, passages)])
 
     def put_many(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> None:
-        self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items])
-        for entry, _keys, _passages in items:
+        closeness = [self._closeness(entry, keys, passages) for entry, keys, passages in items]
+        self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
+                            offsets=[self.config.hub_weight * c for c in closeness])
+        for (entry, _keys, _passages), close in zip(items, closeness, strict=True):
             self.lexical.put(entry.id, lexical_fields(entry, self.config))
             self.entries[entry.id] = entry
+            self._forget(entry.id)
+            self.closeness[entry.id] = close
+            self._closeness_sum += close
+        self._recentre()
 
     def remove(self, entry_id: str) -> None:
         self.dense.remove(entry_id)
         self.lexical.remove(entry_id)
         self.entries.pop(entry_id, None)
+        self._forget(entry_id)
+        self._recentre()
 
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
         """The best entries for a query text and its vector, best first.
