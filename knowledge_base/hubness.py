@@ -71,16 +71,25 @@ class Background:
 
     def closeness(self, vectors: Vectors, *, own_texts: Iterable[str] = ()) -> npt.NDArray[np.float64]:
         """For each row of ``vectors``: the mean cosine of its nearest reference questions (0 with none)."""
-        if len(self.vectors) == 0:
+        own = list(own_texts)
+        return self.closeness_rows(vectors, [own] * len(vectors))
+
+    def closeness_rows(self, vectors: Vectors, own_texts: list[list[str]]) -> npt.NDArray[np.float64]:
+        """The same for many rows at once (one matrix product), each with its own texts left out."""
+        if len(self.vectors) == 0 or len(vectors) == 0:
             return np.zeros(len(vectors))
         similarity = vectors @ self.vectors.T
-        own = [row for text in own_texts for row in self._rows.get(text, ())]
-        if own:
-            similarity[:, own] = -np.inf
-        available = similarity.shape[1] - len(set(own))
-        k = min(self.neighbours, available)
-        if k <= 0:
-            return np.zeros(len(vectors))
+        available = np.full(len(vectors), similarity.shape[1])
+        for row, texts in enumerate(own_texts):
+            own = sorted({index for text in texts for index in self._rows.get(text, ())})
+            if own:
+                similarity[row, own] = -np.inf
+                available[row] -= len(own)
+        k = min(self.neighbours, similarity.shape[1])
         nearest = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
-        result: npt.NDArray[np.float64] = nearest.mean(axis=1).astype(np.float64)
+        result = np.zeros(len(vectors))
+        for row in range(len(vectors)):
+            use = min(k, int(available[row]))
+            if use > 0:
+                result[row] = float(np.sort(nearest[row])[-use:].mean())
         return result

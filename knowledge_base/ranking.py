@@ -91,17 +91,19 @@ class HybridIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _closeness(self, entry: EntryData, keys: npt.NDArray[np.float32],
-                   passages: npt.NDArray[np.float32]) -> float:
-        """How close the entry's question and passages are to ordinary questions, blended like its score."""
-        if self.background is None or len(self.background) == 0:
-            return 0.0
-        own = key_texts(entry)
-        key = float(self.background.closeness(keys[:1], own_texts=own)[0])
-        per_passage = self.background.closeness(passages, own_texts=own)
+    def _closeness(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> list[float]:
+        """How close each entry's question and passages are to ordinary questions, blended like its score."""
+        if self.background is None or len(self.background) == 0 or not items:
+            return [0.0] * len(items)
+        own = [key_texts(entry) for entry, _keys, _passages in items]
+        key = self.background.closeness_rows(np.stack([keys[0] for _e, keys, _p in items]), own)
         weights = passage_weights(self.config)
+        blended = self.config.key_weight * key
+        for position, weight in enumerate(weights):
+            rows = np.stack([passages[position] for _e, _k, passages in items])
+            blended = blended + weight * self.background.closeness_rows(rows, own)
         total = self.config.key_weight + sum(weights)
-        return (self.config.key_weight * key + float(np.dot(weights, per_passage))) / total
+        return [float(value) / total for value in blended]
 
     def _forget(self, entry_id: str) -> None:
         self._closeness_sum -= self.closeness.pop(entry_id, 0.0)
@@ -113,7 +115,7 @@ class HybridIndex:
         self.put_many([(entry, keys, passages)])
 
     def put_many(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> None:
-        closeness = [self._closeness(entry, keys, passages) for entry, keys, passages in items]
+        closeness = self._closeness(items)
         self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
                             offsets=[self.config.hub_weight * c for c in closeness])
         for (entry, _keys, _passages), close in zip(items, closeness, strict=True):

@@ -52,10 +52,12 @@ def leave_one_department_out(config: FusionConfig) -> dict[str, float]:
     vectors = dict(zip([q.text for q in questions], encoder.encode_queries([q.text for q in questions]), strict=True))
     keys = encoder.encode_queries([key_texts(e)[0] for e in entries])
     passages = encoder.encode_passages([passage_texts(e, config)[0] for e in entries])
+    every = reference_texts()
+    reference = dict(zip(every, encoder.encode_queries(every), strict=True))
     ranks = []
     for held in sorted(set(department.values())):
         texts = reference_texts(exclude_departments=[held])
-        background = Background(texts, encoder.encode_queries(texts), neighbours=config.hub_neighbours)
+        background = Background(texts, np.stack([reference[t] for t in texts]), neighbours=config.hub_neighbours)
         index = HybridIndex(encoder.dim, config, background=background)
         index.put_many([(e, keys[i:i + 1], passages[i:i + 1]) for i, e in enumerate(entries)])
         for question in (q for q in questions if department[str(q.expected)] == held):
