@@ -36,9 +36,9 @@ from benchmarks.ranking_data import (  # noqa: E402
     without_variants,
 )
 from benchmarks.ranking_features import SIGNALS, FeatureIndex, QueryCandidates  # noqa: E402
+from benchmarks.ranking_fusion import TODAY, fit_weights  # noqa: E402
 from knowledge_base.abbreviations import expand  # noqa: E402
 from knowledge_base.evaluation import Question  # noqa: E402
-from knowledge_base.fusion import TODAY, fit_weights  # noqa: E402
 from knowledge_base.hubness import Background, reference_texts  # noqa: E402
 from knowledge_base.ranking import POOL, FusionConfig, HybridIndex, key_texts, passage_texts  # noqa: E402
 from knowledge_base.text import has_content  # noqa: E402

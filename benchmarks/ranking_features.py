@@ -18,11 +18,17 @@ import numpy.typing as npt
 from benchmarks.ranking_data import VectorCache
 from knowledge_base.evaluation import Question
 from knowledge_base.lexical import LexicalIndex
-from knowledge_base.ranking import POOL, FusionConfig, key_texts, lexical_fields, title_fields
+from knowledge_base.ranking import POOL, FusionConfig, key_texts, lexical_fields
 from knowledge_base.text import has_content
 from knowledge_base.validation import EntryData
 
 SIGNALS = ("key", "document", "answer", "lexical", "title")
+
+
+def title_fields(entry: EntryData) -> list[tuple[str, int]]:
+    """What the entry is about, without its answer: question and tags (variants are asked questions too)."""
+    return [(entry.question, 1), *((variant, 1) for variant in entry.variants),
+            (" ".join(entry.tags).replace("-", " "), 1)]
 
 
 @dataclass

@@ -24,6 +24,7 @@ from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
+Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its key and passage vectors
 MAX_QUERY_CHARS = 2000  # about the model's 512 tokens; the encoder truncates to exactly 512
 POOL = 50
 
@@ -65,12 +66,6 @@ def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, in
             (entry.answer, 1), (" ".join(entry.tags).replace("-", " "), 1)]
 
 
-def title_fields(entry: EntryData) -> list[tuple[str, int]]:
-    """What the entry is about, without its answer: question and tags (variants are asked questions too)."""
-    return [(entry.question, 1), *((variant, 1) for variant in entry.variants),
-            (" ".join(entry.tags).replace("-", " "), 1)]
-
-
 def passage_weights(config: FusionConfig) -> tuple[float, ...]:
     if config.answer_weight > 0:
         return (config.document_weight, config.answer_weight)
@@ -91,7 +86,7 @@ class HybridIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _closeness(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> list[float]:
+    def _closeness(self, items: list[Item]) -> list[float]:
         """How close each entry's question and passages are to ordinary questions, blended like its score."""
         if self.background is None or len(self.background) == 0 or not items:
             return [0.0] * len(items)
@@ -114,7 +109,7 @@ class HybridIndex:
     def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
         self.put_many([(entry, keys, passages)])
 
-    def put_many(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> None:
+    def put_many(self, items: list[Item]) -> None:
         closeness = self._closeness(items)
         self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
                             offsets=[self.config.hub_weight * c for c in closeness])

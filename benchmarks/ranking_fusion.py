@@ -1,4 +1,5 @@
-"""A linear fusion of the ranking signals, fitted on labelled questions.
+"""A linear fusion of the ranking signals, fitted on labelled questions (a candidate measured by
+benchmarks/kb_ranking.py; not adopted: see docs/benchmarks-kb.md).
 
 An entry's score is ``w · (key, document, answer, lexical, title)``: the soft maximum of the cosines
 to its question and variants, the cosine to the whole entry, to its answer, the normalised BM25 of
