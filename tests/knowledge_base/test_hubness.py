@@ -109,3 +109,34 @@ def test_one_entry_keeps_its_plain_score() -> None:
     vector = unit(1, 0, 0)
     index.put(entry("only", "q"), np.stack([vector]), np.stack([vector]))
     assert index.rank("x", vector)[0].score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_service_penalises_entries_against_the_reference_questions(tmp_path: Path) -> None:
+    from handoff_api.db import make_engine, make_session_factory
+    from handoff_api.migrate import upgrade
+    from handoff_api.settings import Settings
+    from knowledge_base.hashing_encoder import HashingEncoder
+    from knowledge_base.service import KnowledgeBase
+    from knowledge_base.yaml_files import import_path
+
+    from .conftest import SAMPLE
+
+    engine = make_engine(Settings(var_dir=tmp_path, embedding_model="hashing"))
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    (tmp_path / "sample.yml").write_text(SAMPLE, encoding="utf-8")
+    assert import_path(factory, tmp_path / "sample.yml", actor="test").ok
+    encoder = HashingEncoder(64)
+    references = ["horaires de la piscine municipale", "carte d'identité perdue", "bruit des voisins la nuit"]
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=64, sync_seconds=-1,
+                                   background_texts=references)
+    knowledge_base.load()
+    index = knowledge_base._index
+    assert index.background is not None and len(index.background) == 3
+    assert set(index.closeness) == {"piscines-horaires", "piscines-tarifs", "papiers-carte-identite"}
+    assert index.dense.shift == pytest.approx(0.5 * float(np.mean(list(index.closeness.values()))))
+    plain = KnowledgeBase(encoder=encoder, session_factory=factory, dim=64, sync_seconds=-1,
+                          config=FusionConfig(hub_weight=0.0))
+    plain.load()
+    assert plain._index.background is None and plain._index.dense.shift == 0.0
+    engine.dispose()
