@@ -30,7 +30,7 @@ class Labelled(Protocol):
     def label(self) -> npt.NDArray[np.bool_]: ...
 
 
-def fit_weights(items: Sequence[Labelled], *, l2: float = 1e-3, temperature_init: float = 30.0) -> Matrix:
+def fit_weights(items: Sequence[Labelled], *, l2: float = 0.0, temperature_init: float = 30.0) -> Matrix:
     """Weights over ``SIGNALS`` fitted on questions whose right entry is among their candidates."""
     from scipy.optimize import minimize
 
