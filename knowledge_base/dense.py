@@ -52,7 +52,8 @@ class DenseIndex:
     def __contains__(self, entry_id: str) -> bool:
         return entry_id in self._slots
 
-    def _check(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
+    def check(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
+        """Refuse vectors of the wrong shape, naming the entry."""
         expected = (len(self.passage_weights), self.dim)
         if keys.ndim != 2 or keys.shape[1] != self.dim or len(keys) == 0 or passages.shape != expected:
             raise ValueError(f"entry {entry_id!r}: vectors of shape {keys.shape} and {passages.shape}, "
@@ -75,7 +76,7 @@ class DenseIndex:
         if offsets is not None and len(offsets) != len(items):
             raise ValueError(f"{len(items)} entries but {len(offsets)} offsets")
         for entry_id, keys, passages in items:
-            self._check(entry_id, keys, passages)
+            self.check(entry_id, keys, passages)
         for entry_id, _keys, _passages in items:
             self.remove(entry_id)
         if not items:

@@ -110,6 +110,8 @@ class HybridIndex:
         self.put_many([(entry, keys, passages)])
 
     def put_many(self, items: list[Item]) -> None:
+        for entry, keys, passages in items:
+            self.dense.check(entry.id, keys, passages)
         closeness = self._closeness(items)
         self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
                             offsets=[self.config.hub_weight * c for c in closeness])

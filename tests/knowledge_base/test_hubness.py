@@ -140,3 +140,13 @@ def test_the_service_penalises_entries_against_the_reference_questions(tmp_path:
     plain.load()
     assert plain._index.background is None and plain._index.dense.shift == 0.0
     engine.dispose()
+
+
+def test_vectors_of_the_wrong_shape_are_refused_before_anything_is_indexed() -> None:
+    background = Background(["a"], np.stack([unit(1, 0, 0)]), neighbours=1)
+    index = HybridIndex(3, FusionConfig(), background=background)
+    good = (entry("good", "q"), np.stack([unit(1, 0, 0)]), np.stack([unit(1, 0, 0)]))
+    bad = (entry("bad", "q"), np.zeros((0, 3), dtype=np.float32), np.stack([unit(1, 0, 0)]))
+    with pytest.raises(ValueError, match="entry 'bad'"):
+        index.put_many([good, bad])
+    assert len(index) == 0 and index.closeness == {}
