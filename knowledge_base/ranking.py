@@ -5,6 +5,11 @@ or variants (embedded as e5 "query: " texts: matching a question to a question i
 task) with the cosine to the whole entry (question, variants and answer as one "passage: ") and,
 at a lower weight, to its answer alone. Its lexical score is the normalised BM25 of its words.
 The fused score is ``dense + lexical_weight * lexical``. Weights were tuned on knowledge_base/eval.
+
+With a background of reference questions (``hubness``), each entry's dense score loses
+``hub_weight`` times how close its question and passages already are to ordinary citizen questions
+(centred on the mean of the indexed entries): generic entries stop winning the questions of specific
+ones. Weight and neighbours were chosen leaving one department out (benchmarks/kb_ranking.py).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge_base.dense import DenseIndex
+from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
+Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its key and passage vectors
 MAX_QUERY_CHARS = 2000  # about the model's 512 tokens; the encoder truncates to exactly 512
 POOL = 50
 
@@ -31,6 +38,8 @@ class FusionConfig:
     lexical_weight: float = 0.04
     question_repeat: int = 2
     candidates: int = 10
+    hub_weight: float = 0.5
+    hub_neighbours: int = 3
 
 
 @dataclass(frozen=True)
@@ -64,31 +73,62 @@ def passage_weights(config: FusionConfig) -> tuple[float, ...]:
 
 
 class HybridIndex:
-    def __init__(self, dim: int, config: FusionConfig | None = None) -> None:
+    def __init__(self, dim: int, config: FusionConfig | None = None, *, background: Background | None = None) -> None:
         self.config = config or FusionConfig()
         self.dense = DenseIndex(dim, key_weight=self.config.key_weight, tau=self.config.tau,
                                 passage_weights=passage_weights(self.config))
         self.lexical = LexicalIndex()
         self.entries: dict[str, EntryData] = {}
+        self.background = background if self.config.hub_weight > 0 else None
+        self.closeness: dict[str, float] = {}  # hubness of each entry, before weighting and centring
+        self._closeness_sum = 0.0
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
-        self.dense.put(entry.id, keys, passages)
-        self.lexical.put(entry.id, lexical_fields(entry, self.config))
-        self.entries[entry.id] = entry
+    def _closeness(self, items: list[Item]) -> list[float]:
+        """How close each entry's question and passages are to ordinary questions, blended like its score."""
+        if self.background is None or len(self.background) == 0 or not items:
+            return [0.0] * len(items)
+        own = [key_texts(entry) for entry, _keys, _passages in items]
+        key = self.background.closeness_rows(np.stack([keys[0] for _e, keys, _p in items]), own)
+        weights = passage_weights(self.config)
+        blended = self.config.key_weight * key
+        for position, weight in enumerate(weights):
+            rows = np.stack([passages[position] for _e, _k, passages in items])
+            blended = blended + weight * self.background.closeness_rows(rows, own)
+        total = self.config.key_weight + sum(weights)
+        return [float(value) / total for value in blended]
 
-    def put_many(self, items: list[tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]]) -> None:
-        self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items])
-        for entry, _keys, _passages in items:
+    def _forget(self, entry_id: str) -> None:
+        self._closeness_sum -= self.closeness.pop(entry_id, 0.0)
+
+    def _recentre(self) -> None:
+        self.dense.shift = self.config.hub_weight * self._closeness_sum / len(self.closeness) if self.closeness else 0.0
+
+    def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
+        self.put_many([(entry, keys, passages)])
+
+    def put_many(self, items: list[Item]) -> None:
+        for entry, keys, passages in items:
+            self.dense.check(entry.id, keys, passages)
+        closeness = self._closeness(items)
+        self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
+                            offsets=[self.config.hub_weight * c for c in closeness])
+        for (entry, _keys, _passages), close in zip(items, closeness, strict=True):
             self.lexical.put(entry.id, lexical_fields(entry, self.config))
             self.entries[entry.id] = entry
+            self._forget(entry.id)
+            self.closeness[entry.id] = close
+            self._closeness_sum += close
+        self._recentre()
 
     def remove(self, entry_id: str) -> None:
         self.dense.remove(entry_id)
         self.lexical.remove(entry_id)
         self.entries.pop(entry_id, None)
+        self._forget(entry_id)
+        self._recentre()
 
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
         """The best entries for a query text and its vector, best first.

@@ -26,6 +26,7 @@ from knowledge_base.calibration_store import latest_thresholds
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
+from knowledge_base.hubness import Background
 from knowledge_base.off_topic import OffTopic
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
@@ -58,13 +59,14 @@ def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData
 class KnowledgeBase:
     def __init__(self, *, encoder: Encoder, session_factory: sessionmaker[Session], dim: int,
                  config: FusionConfig | None = None, thresholds: Thresholds | None = None,
-                 sync_seconds: float = 1.0) -> None:
+                 sync_seconds: float = 1.0, background_texts: list[str] | None = None) -> None:
         self.encoder = encoder
         self.factory = session_factory
         self.config = config or FusionConfig()
         self.fixed_thresholds = thresholds
         self.thresholds = thresholds or DEFAULT_THRESHOLDS
         self.sync_seconds = sync_seconds
+        self.background_texts = background_texts  # None: hubness.reference_texts()
         limit_blas_threads()
         self._index = HybridIndex(dim, self.config)
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
@@ -89,7 +91,9 @@ class KnowledgeBase:
             vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
             thresholds = self._thresholds(session)
             off_topic = OffTopic.load(session, encoder=self.encoder)
-        index = HybridIndex(self._index.dense.dim, self.config)
+            background = (Background.load(session, encoder=self.encoder, neighbours=self.config.hub_neighbours,
+                                          texts=self.background_texts) if self.config.hub_weight > 0 else None)
+        index = HybridIndex(self._index.dense.dim, self.config, background=background)
         index.put_many(vectors)
         with self._lock:
             self._index, self.thresholds, self._watermark = index, thresholds, watermark

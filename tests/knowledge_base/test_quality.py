@@ -46,7 +46,9 @@ def figures(outcomes: list[evaluation.Outcome]) -> dict[str, float]:
 
 
 # What this model, FAQ and eval set reach today (see docs/benchmarks-kb.md): regressions fail.
-FLOORS = {"top1": 0.92, "top3": 0.98, "mrr": 0.95, "answer_precision_in_scope": 0.98, "answered_correct": 0.70,
+# With the hubness penalty the refitted thresholds answer more (76.1% vs 73.3%) at 96.0% precision overall
+# (97.3% before), 97.8% on in-scope questions (99.2% before); cross-validated: 76.4% at 94.7% (72.4% at 94.4%).
+FLOORS = {"top1": 0.92, "top3": 0.98, "mrr": 0.95, "answer_precision_in_scope": 0.97, "answered_correct": 0.75,
           "answered_or_offered": 0.90}
 # The issue's targets: met with the shipped thresholds; cross-validated, not all (xfail below, strict=False).
 TARGETS = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.70),
@@ -67,15 +69,15 @@ def test_no_regression_with_the_shipped_thresholds(outcomes: list[evaluation.Out
 def test_no_regression_cross_validated(outcomes: list[evaluation.Outcome]) -> None:
     found = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=5))
     print("\n".join(evaluation.report_lines(found, "5-fold cross-validation")))
-    assert found["answered_correct"] >= FLOORS["answered_correct"] and found["answer_precision"] >= 0.92
+    assert found["answered_correct"] >= 0.74 and found["answer_precision"] >= 0.93
 
 
 def test_issue_targets_shipped_thresholds(outcomes: list[evaluation.Outcome]) -> None:
     assert missed(figures(outcomes)) == []
 
 
-@pytest.mark.xfail(reason="thresholds fitted without the question: precision 94.7% and out-of-scope answered 8.0% "
-                          "miss 95% and 5% (measured 2026-11-30)", strict=False)
+@pytest.mark.xfail(reason="thresholds fitted without the question: precision 94.7% and out-of-scope answered 7.1% "
+                          "miss 95% and 5% (measured 2026-12-05)", strict=False)
 def test_issue_targets_cross_validated(outcomes: list[evaluation.Outcome]) -> None:
     assert missed(evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=5))) == []
 
