@@ -15,6 +15,7 @@ from bot.channels.install import install_channels
 from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
 from handoff_api import webhooks
+from handoff_api.city_facts import CityContacts
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
 from handoff_api.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
@@ -57,6 +58,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         with session_scope(factory) as session:
             ensure_departments(session)
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
+    CityContacts.from_settings(settings)  # a bad GUICHET_CITY_* stops the start here, naming the variable
     events = EventBus()
     bind_to_sessions(events, factory)
     rasa_client = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
