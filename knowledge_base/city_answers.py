@@ -25,8 +25,12 @@ def _unknown(what: str) -> str:
 
 
 def _fitted(parts: list[str]) -> str:
-    """The first part, then each next one while the whole fits in a tweet."""
+    """The first part (its last « ; » items cut if too long), then each next one while the whole fits a tweet."""
     text = parts[0]
+    while weighted_length(text) > TWEET_LIMIT and " ; " in text:
+        text = text.rsplit(" ; ", 1)[0].rstrip("…") + "…"
+    while weighted_length(text) > TWEET_LIMIT:
+        text = text[:-2] + "…"
     for part in parts[1:]:
         if weighted_length(f"{text} {part}") <= TWEET_LIMIT:
             text = f"{text} {part}"
