@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import api_client, texts
 from .choices import NONE_FITS, parse_choice
-from .conversation import latest_intent, latest_text
+from .conversation import conversation_id, latest_intent, latest_text
 from .handoff import apology_payload, hand_over
 from .payloads import MAX_WEIGHTED, fits, make_payload, truncate, weighted_length
 from .text_utils import (
@@ -143,7 +143,7 @@ class ActionAnswerQuestion(Action):
             return events
 
         try:
-            result = await api_client.get_api().search(query)
+            result = await api_client.get_api().search(query, conversation_id=conversation_id(tracker))
         except api_client.ApiError:
             dispatcher.utter_message(json_message=apology_payload("error", None))
             return events

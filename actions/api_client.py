@@ -72,9 +72,14 @@ class GuichetApi:
             raise ApiError(f"unexpected body from {response.request.url}")
         return data
 
-    async def search(self, text: str, top_k: int = 3) -> dict[str, Any]:
-        """POST /api/kb/search -> {"query", "decision", "hits": [...]}."""
-        response = await self._request("POST", "/api/kb/search", json={"text": text, "top_k": top_k})
+    async def search(self, text: str, *, conversation_id: str, top_k: int = 3) -> dict[str, Any]:
+        """POST /api/kb/search -> {"query", "decision", "hits": [...]}.
+
+        ``conversation_id`` ties the search-log row to the citizen's conversation: their data export and
+        erasure find it, and the Journal counts a question that was also handed over once.
+        """
+        body = {"text": text, "top_k": top_k, "conversation_id": conversation_id}
+        response = await self._request("POST", "/api/kb/search", json=body)
         if response.status_code != 200:
             raise ApiError(f"kb search: HTTP {response.status_code}")
         data = self._json(response)
@@ -108,9 +113,11 @@ class GuichetApi:
             raise ApiError("create handoff: no reference in the answer")
         return data
 
-    async def get_request(self, reference: str) -> dict[str, Any] | None:
-        """GET /api/internal/requests/{reference}; None when the reference is unknown (404)."""
-        response = await self._request("GET", f"/api/internal/requests/{reference}")
+    async def get_request(self, reference: str, *, conversation_id: str) -> dict[str, Any] | None:
+        """GET /api/internal/requests/{reference}?conversation_id=...; None when the reference is unknown or
+        not the asking citizen's (404, the same answer for both)."""
+        response = await self._request("GET", f"/api/internal/requests/{reference}",
+                                       params={"conversation_id": conversation_id})
         if response.status_code == 404:
             return None
         if response.status_code != 200:

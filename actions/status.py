@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import api_client, texts
+from .conversation import conversation_id
 from .departments import department_label
 from .handoff import apology_payload, clear_pending_choice
 from .payloads import fits, make_payload
@@ -85,7 +86,7 @@ class ActionCheckStatus(Action):
             dispatcher.utter_message(json_message=make_payload(texts.STATUS_BAD_REFERENCE, "form"))
             return events
         try:
-            request = await api_client.get_api().get_request(reference)
+            request = await api_client.get_api().get_request(reference, conversation_id=conversation_id(tracker))
         except api_client.ApiError:
             dispatcher.utter_message(json_message=apology_payload("error", None))
             return events

@@ -41,6 +41,7 @@ class Outcome:
 class Recovery:
     found: int
     handled: int
+    given_up: int = 0  # tried ``inbound_max_attempts`` times: marked failed and handed to a person
 
 
 class Gateway:
@@ -200,15 +201,56 @@ class Gateway:
         await self._tracker_event(conversation_id, "resume")
 
     async def recover(self, *, older_than: timedelta = timedelta(seconds=30)) -> Recovery:
-        """Process inbound messages a crash left pending; a message another worker holds stays pending."""
+        """Process inbound messages a crash left pending; a message another worker holds stays pending.
+
+        A message that fails is released for the next round; one already taken up ``inbound_max_attempts``
+        times is given up instead (marked failed, handed to a person, listed in the console).
+        """
         def pending(ids: list[int] | None = None) -> list[int]:
             with session_scope(self.session_factory) as session:
                 found = conv_crud.pending_inbound(session, older_than=utcnow() - older_than)
                 return [m.id for m in found if ids is None or m.id in ids]
 
+        given_up = await to_thread.run_sync(self._give_up, older_than)
         ids = await to_thread.run_sync(pending)
         for message_id in ids:
-            await self.process(message_id)
+            try:
+                await self.process(message_id)
+            except Exception:
+                log.exception("inbound message %s failed; it will be tried again", message_id)
+                await to_thread.run_sync(self._release, message_id)
         left = await to_thread.run_sync(pending, ids) if ids else []
-        return Recovery(found=len(ids), handled=len(ids) - len(left))
+        return Recovery(found=len(ids), handled=len(ids) - len(left), given_up=given_up)
+
+    def _release(self, message_id: int) -> None:
+        with session_scope(self.session_factory) as session:
+            conv_crud.release_inbound(session, message_id=message_id)
+
+    def _give_up(self, older_than: timedelta) -> int:
+        with session_scope(self.session_factory) as session:
+            exhausted = conv_crud.give_up_exhausted(session, max_attempts=self.settings.inbound_max_attempts,
+                                                    older_than=utcnow() - older_than)
+            ids = [(m.id, m.attempts) for m in exhausted]
+        for message_id, attempts in ids:
+            log.error("inbound message %s given up after %d attempts: handed to a person", message_id, attempts)
+            try:
+                self._hand_over_failed(message_id, attempts)
+            except Exception:
+                log.exception("could not open a handoff for given-up message %s (the console lists it)", message_id)
+        return len(ids)
+
+    def _hand_over_failed(self, message_id: int, attempts: int) -> None:
+        with session_scope(self.session_factory) as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            conversation = message.conversation
+            summary = f"Message non traité par l'assistant après {attempts} tentatives : « {message.text} »"
+            handoff, _ = handoff_crud.create_handoff(
+                session, conversation=conversation, department=None, reason="error", summary=summary[:500],
+                hours=self.hours, first_response_hours=self.settings.first_response_hours,
+                reopen_window=timedelta(hours=self.settings.reopen_window_hours), actor="gateway",
+            )
+            handoff_id, conversation_id = handoff.id, conversation.id
+        self.events.publish("handoffs", {"type": "handoff", "handoff_id": handoff_id,
+                                         "conversation_id": conversation_id})
 

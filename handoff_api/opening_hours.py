@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+
+log = logging.getLogger(__name__)
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -68,13 +71,23 @@ class OpeningHours:
                 remaining -= end - begin
         raise OpeningHoursError("opening_hours: no opening time in the next 400 days")
 
+    def first_response_due(self, moment: datetime, hours: float) -> datetime:
+        """``add_open_hours``; with no opening time ahead at all (every day closed), ``hours`` of clock time, so
+        that a handoff still opens (and shows as overdue if nobody answers) rather than failing."""
+        try:
+            return self.add_open_hours(moment, hours)
+        except OpeningHoursError:
+            log.warning("opening_hours: no opening time ahead (every day closed?): deadline in %s clock hours",
+                        hours)
+            return moment + timedelta(hours=hours)
+
     def expectation(self, moment: datetime) -> str:
         """A short French sentence telling a citizen when a person will answer."""
         if self.is_open(moment):
             return "Une personne de l'équipe vous répond dans la journée."
         opening = self.next_opening(moment)
         if opening is None:
-            return "Une personne de l'équipe vous répondra dès la réouverture du service."
+            return "Le service est fermé pour le moment : une personne vous répondra dès sa réouverture."
         local = moment.astimezone(self.zone)
         when = opening.strftime("%Hh%M").replace("h00", "h")
         if opening.date() == local.date():

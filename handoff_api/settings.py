@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     x_timeout_seconds: float = 10.0
 
     outbox_max_attempts: int = 8
+    # an inbound message whose processing failed this many times is given up: recovery stops retrying it,
+    # a handoff is opened for it if possible, and the console's queue page lists it
+    inbound_max_attempts: int = Field(default=5, ge=1)
     bot_retention_days: int = 30
     retention_days: int = 365
 

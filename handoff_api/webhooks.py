@@ -1,8 +1,9 @@
 """The city's ticketing tool hears about handoffs: a signed POST to ``GUICHET_WEBHOOK_URL`` per event.
 
 Events: ``handoff.created``, ``.reopened``, ``.claimed``, ``.transferred``, ``.replied`` (an agent's reply)
-and ``.resolved`` (resolved or returned to the bot). They are read from the database after a cursor
-(``crud.webhook_feed``), so none is lost across a restart and they go out in order. The ``handoffs``
+and ``.resolved`` (resolved or returned to the bot). They are read from the database (``crud.webhook_feed``:
+the rows not sent yet, which a transaction committing late cannot make it skip), so none is lost across a
+restart and they go out in order of time. The ``handoffs``
 topic of the event bus wakes the sender up; it also looks every ``POLL_SECONDS`` (for changes made
 through the JSON API, which does not publish). One instance sends at a time (a database lease).
 
@@ -55,6 +56,11 @@ class WebhookSender:
             feed.advance_cursor(session, kind=kind, row_id=row_id)
             session.commit()
 
+    def settle(self) -> None:
+        with self.factory() as session:
+            feed.settle_cursor(session)
+            session.commit()
+
     def pending(self) -> list[feed.Pending]:
         with self.factory() as session:
             return feed.pending_deliveries(session)
@@ -87,9 +93,10 @@ class WebhookSender:
         if not held:
             return True
         for kind, row_id, body in await to_thread.run_sync(self.pending):
-            if not await self.deliver(body):
+            if body is not None and not await self.deliver(body):
                 return False
             await to_thread.run_sync(self.advance, kind, row_id)
+        await to_thread.run_sync(self.settle)
         return True
 
 

@@ -32,9 +32,10 @@ def install_channels(app: FastAPI) -> None:
         while True:
             try:
                 recovery = await gateway.recover()
-                if recovery.found:
-                    log.info("recovery: %d unprocessed inbound message(s) found, %d handled, %d still held",
-                             recovery.found, recovery.handled, recovery.found - recovery.handled)
+                if recovery.found or recovery.given_up:
+                    log.info("recovery: %d unprocessed inbound message(s) found, %d handled, %d still pending, "
+                             "%d given up", recovery.found, recovery.handled, recovery.found - recovery.handled,
+                             recovery.given_up)
             except Exception:
                 log.exception("recovery round failed")
             await asyncio.sleep(15)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,11 +14,14 @@ from sqlalchemy.orm import Session
 
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.templating import CHANNEL_FR, STATUS_FR, render
+from handoff_api.crud import conversations as conv_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.deps import SessionDep
-from handoff_api.models import Agent, Department
+from handoff_api.models import Agent, Department, Handoff, utcnow
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
+
+GIVEN_UP_SHOWN = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,23 @@ def departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.name)))
 
 
+def given_up(session: Session) -> list[dict[str, Any]]:
+    """Citizen messages the assistant gave up on (recovery's attempts exhausted) in the last days, each with
+    its conversation's latest handoff if one was opened."""
+    rows = []
+    for message in conv_crud.failed_inbound(session, since=utcnow() - GIVEN_UP_SHOWN):
+        handoff = session.scalar(select(Handoff).where(Handoff.conversation_id == message.conversation_id)
+                                 .order_by(Handoff.id.desc()).limit(1))
+        rows.append({"message": message, "handoff": handoff})
+    return rows
+
+
 @router.get("")
 def queue_page(request: Request, session: SessionDep, agent: ConsoleAgent, department: str | None = None,
                status: str | None = None, channel: str | None = None, breached: str | None = None) -> Response:
     filters = QueueFilters.read(department, status, channel, breached)
-    context = {**queue_context(session, filters), "departments": departments(session), "title": "File d'attente"}
+    context = {**queue_context(session, filters), "departments": departments(session), "title": "File d'attente",
+               "given_up": given_up(session)}
     return render(request, "console/queue.html", context)
 
 

@@ -102,9 +102,48 @@ def claim_inbound(session: Session, *, message_id: int, lease: timedelta, now: d
             Message.inbound_state == InboundState.PENDING.value,
             (Message.processing_until.is_(None)) | (Message.processing_until < moment),
         )
-        .values(processing_until=moment + lease)
+        .values(processing_until=moment + lease, attempts=Message.attempts + 1)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def release_inbound(session: Session, *, message_id: int) -> None:
+    """After a failed attempt: the message may be taken up again at once (it stays pending)."""
+    session.execute(update(Message).where(Message.id == message_id,
+                                          Message.inbound_state == InboundState.PENDING.value)
+                    .values(processing_until=None))
+
+
+def give_up_exhausted(session: Session, *, max_attempts: int, older_than: datetime,
+                      now: datetime | None = None) -> list[Message]:
+    """Pending messages already taken up ``max_attempts`` times and held by nobody: marked failed, returned.
+
+    A conditional update per message: of two instances recovering at once, one gives each message up.
+    """
+    moment = now or utcnow()
+    candidates = session.scalars(
+        select(Message.id).where(Message.inbound_state == InboundState.PENDING.value, Message.created_at < older_than,
+                                 Message.attempts >= max_attempts,
+                                 (Message.processing_until.is_(None)) | (Message.processing_until < moment))
+    ).all()
+    given_up = []
+    for message_id in candidates:
+        result = session.execute(update(Message).where(Message.id == message_id,
+                                                        Message.inbound_state == InboundState.PENDING.value)
+                                 .values(inbound_state=InboundState.FAILED.value, processing_until=None))
+        if getattr(result, "rowcount", 0) == 1:
+            message = session.get(Message, message_id)
+            assert message is not None
+            given_up.append(message)
+    return given_up
+
+
+def failed_inbound(session: Session, *, since: datetime, limit: int = 50) -> list[Message]:
+    """Messages given up since ``since``, newest first (the console lists them for agents)."""
+    return list(session.scalars(
+        select(Message).where(Message.inbound_state == InboundState.FAILED.value, Message.created_at >= since)
+        .order_by(Message.id.desc()).limit(limit)
+    ))
 
 
 def mark_handled(session: Session, *, message: Message) -> None:

@@ -72,7 +72,7 @@ def create_handoff(
             conversation.owner = Owner.AGENT.value
         recent.resolved_at = None
         recent.updated_at = moment
-        recent.first_response_due = hours.add_open_hours(moment, first_response_hours)
+        recent.first_response_due = hours.first_response_due(moment, first_response_hours)
         recent.first_response_at = None
         record(session, handoff=recent, actor=actor, action="reopen", from_status=previous,
                to_status=recent.status, detail={"reason": reason, "summary": summary})
@@ -81,7 +81,7 @@ def create_handoff(
         reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
         details=details, channel=conversation.channel, created_at=moment, updated_at=moment,
-        first_response_due=hours.add_open_hours(moment, first_response_hours),
+        first_response_due=hours.first_response_due(moment, first_response_hours),
     ))
     if handoff_id is None:
         opened_meanwhile = open_handoff_of(session, conversation_id=conversation.id)
@@ -116,10 +116,29 @@ def get_handoff(session: Session, *, handoff_id: int) -> Handoff:
     return handoff
 
 
-def by_reference(session: Session, *, reference: str) -> Handoff:
+# channels where a citizen is one account (the conversation's external_ref): X mentions and X DMs
+SAME_ACCOUNT_CHANNELS = frozenset({"x_dm", "x_mention"})
+
+
+def same_citizen(asking: Conversation, owner: Conversation) -> bool:
+    """The same conversation, or the same X account whether it wrote in public or in private."""
+    if asking.id == owner.id:
+        return True
+    return (asking.external_ref is not None and asking.external_ref == owner.external_ref
+            and {asking.channel, owner.channel} <= SAME_ACCOUNT_CHANNELS)
+
+
+def request_of(session: Session, *, reference: str, conversation_id: str) -> Handoff:
+    """The request ``reference`` if it belongs to the citizen of ``conversation_id``.
+
+    NotFound, with the same words, whether the reference does not exist or is someone else's: a citizen
+    cannot learn anything about another's request by guessing references.
+    """
     handoff = session.scalar(select(Handoff).where(Handoff.reference == reference.upper()))
-    if handoff is None:
-        raise NotFound(f"request {reference!r} does not exist")
+    asking = session.get(Conversation, conversation_id)
+    owner = session.get(Conversation, handoff.conversation_id) if handoff is not None else None
+    if handoff is None or owner is None or asking is None or not same_citizen(asking, owner):
+        raise NotFound(f"request {reference!r}: no such request in conversation {conversation_id!r}")
     return handoff
 
 
@@ -154,6 +173,14 @@ def require_holder(handoff: Handoff, *, agent_id: int, is_admin: bool = False) -
         raise Conflict(f"handoff {handoff.id} is waiting: claim it first")
     if handoff.agent_id != agent_id and not is_admin:
         raise Conflict(f"handoff {handoff.id} is held by agent {handoff.agent_id}")
+
+
+def require_may_close(handoff: Handoff, *, action: str, agent_id: int, is_admin: bool = False) -> None:
+    """Resolving needs the holder; returning to the bot needs the holder once an agent has claimed it
+    (a waiting handoff may be returned by any agent)."""
+    if action == "return_to_bot" and handoff.status == HandoffStatus.WAITING.value:
+        return
+    require_holder(handoff, agent_id=agent_id, is_admin=is_admin)
 
 
 def note_first_response(handoff: Handoff, *, now: datetime | None = None) -> None:

@@ -36,6 +36,10 @@ def save_weekly(session: Session, *, target: OpeningHours, weekly: dict[str, lis
     if unknown:
         raise OpeningHoursError(f"opening_hours: unknown day {unknown[0]!r}; use one of {', '.join(DAY_KEYS)}")
     complete = {day: [span.strip() for span in weekly.get(day, []) if span.strip()] for day in DAY_KEYS}
+    if not any(complete.values()):
+        raise OpeningHoursError(
+            "opening_hours: every day is closed; a handoff's first-response deadline needs at least one opening "
+            "span in the week (for a closure, keep the hours of a day on which someone reads the queue)")
     parsed = OpeningHours.parse(complete, target.zone.key, target.subdiv)
     normalised = weekly_text(parsed)
     stored = session.get(KeyValue, KEY)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from handoff_api.journal.activity import bot_answers, in_week
 from handoff_api.journal.records import HandoffRow, MessageRow, SearchRow
@@ -45,11 +46,18 @@ def top_answers(week: Week, messages: list[MessageRow], questions: dict[str, str
 
 def unanswered(week: Week, messages: list[MessageRow], searches: list[SearchRow],
                handoffs: list[HandoffRow]) -> list[Unanswered]:
-    """The week's unanswered questions, one per asking (a search and its message count once)."""
+    """The week's unanswered questions, one per asking (a search and its message count once).
+
+    A handed-over message is the same asking as a search of its conversation made while the bot handled
+    it (between the message and the bot's reply), even when the search was cleaned of @mentions or links.
+    """
     department = {h.conversation_id: h.department for h in handoffs}
     found: list[Unanswered] = []
     seen: set[tuple[str | None, str]] = set()
+    searched: dict[str, list[datetime]] = {}
     for search in searches:
+        if search.conversation_id is not None:
+            searched.setdefault(search.conversation_id, []).append(search.created_at)
         if not in_week(week, search.created_at):
             continue
         text = redact(search.text).strip()
@@ -68,6 +76,8 @@ def unanswered(week: Week, messages: list[MessageRow], searches: list[SearchRow]
             continue
         text = redact(asked.text).strip()
         if not text or (asked.conversation_id, key(text)) in seen:
+            continue
+        if any(asked.created_at <= moment <= reply.created_at for moment in searched.get(asked.conversation_id, ())):
             continue
         seen.add((asked.conversation_id, key(text)))
         found.append(Unanswered(text, asked.conversation_id, "handoff", department.get(asked.conversation_id)))

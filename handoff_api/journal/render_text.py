@@ -76,12 +76,25 @@ def markdown(report: WeeklyReport) -> str:
     return "\n".join(lines)
 
 
+# a spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula gets a leading ``'``; numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def csv_text(report: WeeklyReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for row in csv_rows(report):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 

@@ -27,6 +27,7 @@ class Author(StrEnum):
 class InboundState(StrEnum):
     PENDING = "pending"
     HANDLED = "handled"
+    FAILED = "failed"  # given up after ``inbound_max_attempts`` (shown to agents in the console)
 
 
 class Conversation(Base):
@@ -68,6 +69,7 @@ class Message(Base):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     inbound_state: Mapped[str | None] = mapped_column(String(10))
     processing_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # times an inbound one was taken up
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

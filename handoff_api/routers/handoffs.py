@@ -137,8 +137,7 @@ async def _close(handoff_id: int, request: Request, agent_name: str, agent_id: i
     factory = request.app.state.session_factory
     with factory.begin() as session:
         handoff = crud.get_handoff(session, handoff_id=handoff_id)
-        if action == "resolve":
-            crud.require_holder(handoff, agent_id=agent_id, is_admin=is_admin)
+        crud.require_may_close(handoff, action=action, agent_id=agent_id, is_admin=is_admin)
         crud.resolve(session, handoff=handoff, actor=agent_name, action=action)
         agent_crud.audit(session, actor=agent_name, action=f"handoff.{action}", target=f"handoff:{handoff_id}")
         publish_on_commit(session, "handoffs", {"type": action, "handoff_id": handoff_id})

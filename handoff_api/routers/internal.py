@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from handoff_api.crud import conversations as conv_crud
@@ -59,7 +59,10 @@ def create_handoff(body: HandoffRequest, request: Request, response: Response, s
 
 
 @router.get("/requests/{reference}")
-def request_status(reference: str, session: SessionDep, _service: ServiceDep) -> dict[str, Any]:
-    handoff = crud.by_reference(session, reference=reference)
+def request_status(reference: str, session: SessionDep, _service: ServiceDep,
+                   conversation_id: str = Query(min_length=1, max_length=32)) -> dict[str, Any]:
+    """A request of the asking citizen (their conversation, or their X account); 404 alike for unknown
+    references and for other citizens' requests."""
+    handoff = crud.request_of(session, reference=reference, conversation_id=conversation_id)
     return {"reference": handoff.reference, "status": handoff.status, "department": handoff.department,
             "created_at": handoff.created_at, "updated_at": handoff.updated_at, "summary": handoff.summary}

@@ -30,7 +30,7 @@ def test_answer_appends_the_link_and_sets_the_topic(app: FakeApp) -> None:
     assert slot_events(events) == {"last_faq_id": "piscines-horaires", "topic_department": "sports"}
     request = app.requests[0]
     assert request.headers["Authorization"] == "Bearer service-token"
-    assert app.bodies(SEARCH) == [{"text": "horaires piscine dimanche ?", "top_k": 3}]
+    assert app.bodies(SEARCH) == [{"text": "horaires piscine dimanche ?", "top_k": 3, "conversation_id": "conv-42"}]
 
 
 def test_answer_does_not_repeat_a_link_already_in_the_text(app: FakeApp) -> None:

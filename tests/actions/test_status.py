@@ -92,6 +92,7 @@ def test_status_found(app: FakeApp, status: str, text: str) -> None:
     assert payloads == [{"text": text, "kind": "info", "faq_id": None, "suggestions": [], "handoff": None}]
     assert slot_events(events) == {"reference": None}
     assert app.requests[0].headers["Authorization"] == "Bearer service-token"
+    assert app.requests[0].url.params["conversation_id"] == "conv-42"  # only the asking citizen's requests
 
 
 def test_status_unknown(app: FakeApp) -> None:

@@ -59,7 +59,7 @@ def test_messages_decisions_and_latencies(client: TestClient, citizen) -> None: 
 
 def test_action_api_latency_breaches_and_outbox_backlog(client: TestClient) -> None:
     service = {"Authorization": "Bearer service-test-token"}
-    assert client.get("/api/internal/requests/G-NOPE2", headers=service).status_code == 404
+    assert client.get("/api/internal/requests/G-NOPE2?conversation_id=nope", headers=service).status_code == 404
     now = utcnow()
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         conversations = [Conversation(id=uuid.uuid4().hex, channel="x_dm") for _ in range(3)]
