@@ -91,6 +91,10 @@ entries:
     question: "Quel est le numéro de téléphone de la mairie ?"
     answer: "Numéro de téléphone de la mairie (standard, accueil)."
     variants: ["appeler la mairie", "téléphone de l'hôtel de ville"]
+  - id: mairie-horaires
+    question: "Quels sont les horaires d'ouverture de la mairie ?"
+    answer: "Horaires d'ouverture de la mairie, jour par jour."
+    variants: ["la mairie est-elle ouverte le samedi", "heures d'ouverture de l'hôtel de ville"]
   - id: piscines-horaires
     question: "Quels sont les horaires des piscines ?"
     answer: "Les piscines ouvrent de 7h à 20h."
@@ -110,8 +114,9 @@ def test_the_search_answers_from_the_facts_as_they_stand(tmp_path: Path, setting
     assert hit.id == "mairie-telephone" and "01 23 45 67 89" in hit.answer
     with session_scope(factory) as session:  # an admin's change is the next answer, without a reload
         city_facts_store.save_contacts(session, values={"phone": "09 87 65 43 21"})
-        opening_hours_store.save_weekly(session, target=HOURS, weekly={})
+        opening_hours_store.save_weekly(session, target=HOURS, weekly={"sat": ["09:00-11:00"]})
     assert "09 87 65 43 21" in knowledge_base.search("numéro de téléphone de la mairie").hits[0].answer
+    assert "samedi : 9h–11h" in knowledge_base.search("horaires d'ouverture de la mairie le samedi").hits[0].answer
     piscine = knowledge_base.search("horaires des piscines").hits
     assert piscine[0].answer == "Les piscines ouvrent de 7h à 20h.", "other entries are left as written"
 
