@@ -16,6 +16,7 @@ from bot.gateway import Gateway
 from bot.rasa_client import RasaClient
 from handoff_api import error_schema, webhooks
 from handoff_api.body_limit import BodySizeLimit
+from handoff_api.city_facts import CityContacts
 from handoff_api.client_address import TrustedProxies
 from handoff_api.console import install as install_console
 from handoff_api.crud.agents import ensure_departments
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         with session_scope(factory) as session:
             ensure_departments(session)
     hours = OpeningHours.parse(settings.opening_hours, settings.timezone, settings.holidays_subdiv)
+    CityContacts.from_settings(settings)  # a bad GUICHET_CITY_* stops the start here, naming the variable
     events = EventBus()
     bind_to_sessions(events, factory)
     rasa_token = settings.rasa_token.get_secret_value() if settings.rasa_token else None

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GUICHET_", env_file=".env", extra="ignore")
 
     city_name: str = "la Ville"
+    # the town hall's own contacts, answered by the built-in FAQ entries (an admin's saved values win);
+    # unset means unknown: the bot then says so and offers a person
+    city_address: str | None = None
+    city_phone: str | None = None
+    city_email: str | None = None
+    city_website: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     var_dir: Path = PROJECT_ROOT / "var"

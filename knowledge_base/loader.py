@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff_api.crud import city_facts_store
 from handoff_api.db import one_instance_at_a_time, session_scope
 from handoff_api.settings import Settings
 from knowledge_base import store
@@ -65,6 +67,7 @@ def seed_if_empty(settings: Settings, factory: sessionmaker[Session], *,
 def load_knowledge_base(settings: Settings, session_factory: sessionmaker[Session]) -> KnowledgeBase:
     encoder, dim = load_encoder(settings)
     seed_if_empty(settings, session_factory, encoder=encoder)
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=dim)
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=dim,
+                                   facts=partial(city_facts_store.current, settings=settings))
     knowledge_base.load()
     return knowledge_base

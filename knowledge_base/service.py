@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff_api.crud.city_facts_store import CityFacts
 from handoff_api.db import session_scope
 from handoff_api.models import Calibration, KBEntry
-from knowledge_base import store
+from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
 from knowledge_base.calibration_store import latest_thresholds
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
@@ -28,6 +31,7 @@ from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.hubness import Background
 from knowledge_base.off_topic import OffTopic
+from knowledge_base.placeholders import withhold_unfilled
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
 from knowledge_base.text import has_content
@@ -38,6 +42,7 @@ log = logging.getLogger("guichet.kb")
 
 MAX_QUERY_CHARS = 4000  # the encoder keeps 512 tokens (about 2,000 characters); no need to tokenise more
 MAX_TOP_K = 20
+UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 
 
@@ -59,8 +64,12 @@ def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData
 class KnowledgeBase:
     def __init__(self, *, encoder: Encoder, session_factory: sessionmaker[Session], dim: int,
                  config: FusionConfig | None = None, thresholds: Thresholds | None = None,
-                 sync_seconds: float = 1.0, background_texts: list[str] | None = None) -> None:
+                 sync_seconds: float = 1.0, background_texts: list[str] | None = None,
+                 facts: Callable[[Session], CityFacts] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.encoder = encoder
+        self.facts = facts  # the town hall's facts, for the built-in entries' answers
+        self.clock = clock
         self.factory = session_factory
         self.config = config or FusionConfig()
         self.fixed_thresholds = thresholds
@@ -175,12 +184,25 @@ class KnowledgeBase:
         if not has_content(query):  # emoji, punctuation or a bare link: nothing to look up
             return SearchResult(query=query, decision="handoff", hits=[], signals={})
         self._maybe_sync()
-        ranked, found = self.analyse(query, limit=max(top_k, 3))
+        ranked, found = self.analyse(query, limit=max(top_k, 3) + UNFILLED_SPARE)
         with self._lock:
             decision = decide(found, self.thresholds)
             entries = self._index.entries
             hits = [Hit(id=r.id, score=round(r.score, 4), question=entries[r.id].question,
                         answer=entries[r.id].answer, department=entries[r.id].department, url=entries[r.id].url)
-                    for r in ranked[:top_k] if r.id in entries]
-        return SearchResult(query=query, decision=decision, hits=hits,
+                    for r in ranked if r.id in entries]
+        decision, hits = withhold_unfilled(decision, hits, top_k=top_k)
+        return SearchResult(query=query, decision=decision, hits=self._with_city_facts(hits, query),
                             signals=found.as_dict() if found is not None else {})
+
+    def _with_city_facts(self, hits: list[Hit], query: str) -> list[Hit]:
+        """Built-in entries answered from the town hall's facts as they stand (``city_answers``)."""
+        if not any(city_answers.is_builtin(hit.id) for hit in hits):
+            return hits
+        if self.facts is None:
+            raise RuntimeError("knowledge base: built-in entries need the town hall's facts (facts=...)")
+        with session_scope(self.factory) as session:
+            facts = self.facts(session)
+        now = self.clock()
+        return [replace(hit, answer=city_answers.render(hit.id, facts=facts, query=query, now=now))
+                if city_answers.is_builtin(hit.id) else hit for hit in hits]

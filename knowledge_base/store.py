@@ -11,6 +11,7 @@ from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
 from handoff_api.crud.conversations import NotFound
 from handoff_api.crud.handoffs import Conflict
 from handoff_api.models import Department, EntryStatus, KBEntry, KBRevision, utcnow
+from knowledge_base.placeholders import is_unfilled
 from knowledge_base.validation import EntryData
 
 CONTENT_FIELDS = ("question", "answer", "department", "url", "tags", "variants", "status", "source", "attribution")
@@ -35,6 +36,13 @@ def get_entry(session: Session, *, entry_id: str, include_deleted: bool = True) 
     if entry is None or (not include_deleted and entry.status == EntryStatus.DELETED.value):
         raise NotFound(f"knowledge-base entry {entry_id!r} does not exist")
     return entry
+
+
+def unfilled_entry_ids(session: Session) -> list[str]:
+    """Entries (published or draft) whose answer still holds a ``{{à compléter : ...}}`` placeholder."""
+    rows = session.execute(select(KBEntry.id, KBEntry.answer).where(
+        KBEntry.status != EntryStatus.DELETED.value, KBEntry.answer.contains("{{")).order_by(KBEntry.id))
+    return [entry_id for entry_id, answer in rows if is_unfilled(answer)]
 
 
 def count_entries(session: Session) -> int:

@@ -1,4 +1,4 @@
-"""``/console/admin``: accounts (create, deactivate, new token shown once), departments and opening hours."""
+"""``/console/admin``: accounts (create, deactivate, new token shown once), departments, opening hours, contacts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from handoff_api.city_facts import FIELDS, LABELS, MAX_CHARS
 from handoff_api.console.access import ConsoleAdmin
 from handoff_api.console.templating import render
-from handoff_api.crud import accounts
+from handoff_api.crud import accounts, city_facts_store
 from handoff_api.crud import opening_hours_store as hours_store
 from handoff_api.crud.agents import audit
 from handoff_api.deps import RowId, SessionDep
@@ -19,18 +20,22 @@ from handoff_api.opening_hours import DAY_KEYS
 from handoff_api.routers.admin import NewAgent, new_account
 
 router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False)
-DONE = {"deactivated": "Compte désactivé.", "department": "Service ajouté.", "hours": "Horaires enregistrés."}
+DONE = {"deactivated": "Compte désactivé.", "department": "Service ajouté.", "hours": "Horaires enregistrés.",
+        "contacts": "Coordonnées enregistrées."}
 
 
 def admin_page(request: Request, session: Session, *, error: str | None = None, ok: str = "",
                token_for: Agent | None = None, token: str | None = None, status_code: int = 200,
-               hours_form: dict[str, str] | None = None) -> Response:
+               hours_form: dict[str, str] | None = None, contacts_form: dict[str, str] | None = None) -> Response:
     weekly = hours_store.weekly_text(request.app.state.hours)
+    settings = request.app.state.settings
+    contacts = contacts_form or city_facts_store.current_contacts(session, settings=settings).as_dict()
     context = {
         "title": "Administration", "agents": accounts.list_agents(session),
         "departments": accounts.list_departments(session), "error": error, "done": DONE.get(ok),
         "token_for": token_for, "token": token, "days": DAY_KEYS,
         "hours": hours_form or {day: ", ".join(spans) for day, spans in weekly.items()},
+        "contacts": contacts, "contact_fields": FIELDS, "contact_labels": LABELS, "contact_max": MAX_CHARS,
     }
     return render(request, "console/admin.html", context, status_code=status_code)
 
@@ -111,3 +116,21 @@ def opening_hours(request: Request, session: SessionDep, admin: ConsoleAdmin, da
     session.commit()
     hours_store.apply(hours, saved)
     return RedirectResponse("/console/admin?ok=hours", status_code=303)
+
+
+ContactField = Annotated[str, Form(max_length=300)]
+
+
+@router.post("/city-contacts")
+def city_contacts(request: Request, session: SessionDep, admin: ConsoleAdmin, address: ContactField = "",
+                  phone: ContactField = "", email: ContactField = "", website: ContactField = "") -> Response:
+    """The town hall's address and access, phone, e-mail and website; an empty field means unknown."""
+    form = {"address": address, "phone": phone, "email": email, "website": website}
+    try:
+        saved = city_facts_store.save_contacts(session, values=dict(form))
+    except ValueError as error:
+        session.rollback()
+        return admin_page(request, session, error=str(error), status_code=422, contacts_form=form)
+    audit(session, actor=admin.name, action="admin.city_contacts", target="city_contacts", detail=saved.as_dict())
+    session.commit()
+    return RedirectResponse("/console/admin?ok=contacts", status_code=303)

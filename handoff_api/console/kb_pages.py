@@ -13,7 +13,7 @@ from handoff_api.console.queue import departments
 from handoff_api.console.templating import ENTRY_STATUS_FR, render
 from handoff_api.deps import SessionDep
 from handoff_api.models import EntryStatus
-from knowledge_base.store import list_entries
+from knowledge_base.store import list_entries, unfilled_entry_ids
 from knowledge_base.types import SearchService
 
 router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False)
@@ -63,6 +63,7 @@ def kb_list(request: Request, session: SessionDep, editor: ConsoleEditor, q: str
         "title": "Base de connaissances", "entries": entries, "total": total, "offset": max(0, offset),
         "page_size": PAGE_SIZE, "q": q, "department": department, "status": status, "drafts": drafts,
         "departments": departments(session), "test": test_question(request, test), "ok": ok,
+        "unfilled": unfilled_entry_ids(session),
     }
     return render(request, "console/kb_list.html", context)
 

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from handoff_api.models import utcnow
+from knowledge_base.city_answers import is_builtin
+from knowledge_base.placeholders import placeholders
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -67,7 +69,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "city_name": settings.city_name,
         "status_fr": STATUS_FR, "channel_fr": CHANNEL_FR, "role_fr": ROLE_FR, "author_fr": AUTHOR_FR,
         "decision_fr": DECISION_FR, "entry_status_fr": ENTRY_STATUS_FR, "day_fr": DAY_FR,
-        "reason_fr": REASON_FR, "event_fr": EVENT_FR,
+        "reason_fr": REASON_FR, "event_fr": EVENT_FR, "placeholders": placeholders, "is_builtin": is_builtin,
         "due_in": due_in, "when": lambda moment: local_time(request, moment),
         "now": utcnow(),
         **(context or {}),

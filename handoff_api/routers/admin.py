@@ -1,4 +1,4 @@
-"""The admins' JSON API: accounts, departments and opening hours (the console's admin page does the same)."""
+"""The admins' JSON API: accounts, departments, opening hours and the town hall's contacts (as the admin page)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from handoff_api.crud import accounts
+from handoff_api.crud import accounts, city_facts_store
 from handoff_api.crud import opening_hours_store as hours_store
 from handoff_api.crud.account_changes import ACCOUNT_ROLES
 from handoff_api.crud.agents import audit, create_agent
@@ -40,6 +40,13 @@ class NewAgent(BaseModel):
 
 class NewAgentOut(AgentOut):
     token: str
+
+
+class CityContactsIn(BaseModel):
+    address: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=300)
+    email: str | None = Field(default=None, max_length=300)
+    website: str | None = Field(default=None, max_length=300)
 
 
 class NewDepartment(BaseModel):
@@ -129,3 +136,21 @@ def set_opening_hours(body: dict[str, list[str]], request: Request, session: Ses
     session.commit()
     hours_store.apply(hours, weekly)
     return weekly
+
+
+@router.get("/city-contacts")
+def city_contacts(request: Request, session: SessionDep, admin: AdminDep) -> dict[str, str | None]:
+    """As the bot gives them: saved by an admin, else from the settings; ``null`` means unknown."""
+    return city_facts_store.current_contacts(session, settings=request.app.state.settings).as_dict()
+
+
+@router.put("/city-contacts")
+def set_city_contacts(body: CityContactsIn, session: SessionDep, admin: AdminDep) -> dict[str, str | None]:
+    """All four at once; a missing or empty one is unknown (the bot says so and offers a person)."""
+    try:
+        saved = city_facts_store.save_contacts(session, values=body.model_dump())
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
+    audit(session, actor=admin.name, action="admin.city_contacts", target="city_contacts", detail=saved.as_dict())
+    session.commit()
+    return saved.as_dict()

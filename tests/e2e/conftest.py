@@ -34,13 +34,13 @@ def stack_settings(var: Path, **overrides: Any) -> Settings:
 
 
 @contextmanager
-def running_stack(settings: Settings, logs: Path) -> Iterator[Stack]:
+def running_stack(settings: Settings, logs: Path, *, timeout: float = 600) -> Iterator[Stack]:
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
         unavailable("the Rasa environment is not installed (make install)")
     running = Stack(settings, logs=logs)
     try:
         running.start()
-        running.wait_healthy(timeout=600)
+        running.wait_healthy(timeout=timeout)
         yield running
     finally:
         running.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -125,3 +126,47 @@ def test_the_admin_page(client: TestClient) -> None:
     assert department.status_code == 303 and "Jeunesse" in client.get("/console/admin").text
     actions = {action for _, action, _ in audit_rows(client)}
     assert {"admin.agent_create", "admin.agent_deactivate", "admin.opening_hours", "admin.department_add"} <= actions
+
+
+def test_city_contacts_through_the_api_win_over_the_environment(settings: Settings,
+                                                                knowledge_base: KeywordKnowledgeBase) -> None:
+    configured = settings.model_copy(update={"city_phone": "01 23 45 67 89", "city_email": "env@ville.fr"})
+    app = create_app(configured, knowledge_base_loader=lambda _s, _f: knowledge_base,
+                     rasa=RasaClient("http://rasa.test", transport=fake_rasa_transport(knowledge_base)))
+    with TestClient(app) as client:
+        admin = make_account(client, "root", Role.ADMIN)
+        assert client.get("/api/admin/city-contacts", headers=admin).json() == {
+            "address": None, "phone": "01 23 45 67 89", "email": "env@ville.fr", "website": None}
+        saved = client.put("/api/admin/city-contacts", headers=admin,
+                           json={"address": "2 rue de la Paix", "phone": "09 87 65 43 21"})
+        assert saved.status_code == 200 and saved.json()["email"] is None, "the saved set wins whole"
+        assert client.get("/api/admin/city-contacts", headers=admin).json() == saved.json()
+        bad = client.put("/api/admin/city-contacts", headers=admin, json={"phone": "joignable le matin"})
+        assert bad.status_code == 422 and "'joignable le matin'" in bad.json()["detail"]
+        assert client.get("/api/admin/city-contacts", headers=admin).json() == saved.json()
+        agent = make_account(client, "bob", Role.AGENT)
+        assert client.put("/api/admin/city-contacts", headers=agent, json={}).status_code == 403
+        assert ("root", "admin.city_contacts", "city_contacts") in audit_rows(client)
+
+
+def test_a_bad_contact_in_the_environment_stops_the_start_naming_it(settings: Settings) -> None:
+    with pytest.raises(ValueError, match=re.escape("GUICHET_CITY_EMAIL: 'mairie'")):
+        create_app(settings.model_copy(update={"city_email": "mairie"}))
+
+
+def test_city_contacts_on_the_admin_page(client: TestClient) -> None:
+    account(client, "root", Role.ADMIN)
+    token = login(client, "root")
+    assert "Coordonnées de la mairie" in client.get("/console/admin").text
+    saved = client.post("/console/admin/city-contacts", follow_redirects=False,
+                        data={"csrf_token": token, "address": "1 place de la Mairie", "phone": "05 56 10 20 30",
+                              "email": "", "website": "https://www.ville.fr"})
+    assert saved.status_code == 303
+    page = client.get("/console/admin?ok=contacts").text
+    assert "Coordonnées enregistrées." in page and 'value="05 56 10 20 30"' in page
+    bad = client.post("/console/admin/city-contacts", data={"csrf_token": token, "website": "ville point fr",
+                                                            "phone": "05 56 10 20 30"})
+    assert bad.status_code == 422 and "ville point fr" in bad.text and 'value="05 56 10 20 30"' in bad.text
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        stored = session.get(KeyValue, "city_contacts")
+        assert stored is not None and stored.value["website"] == "https://www.ville.fr"

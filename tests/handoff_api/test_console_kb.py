@@ -129,3 +129,25 @@ def test_try_a_question(client: TestClient) -> None:
     assert "transmettre à une personne" in page.text
     client.app.state.knowledge_base = None  # type: ignore[attr-defined]
     assert "Recherche indisponible" in client.get("/console/kb/test?test=piscine").text
+
+
+def test_unfilled_and_built_in_entries_are_flagged(client: TestClient) -> None:
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        create_entry(session, data=EntryData(id="accueil-marche", question="Quand a lieu le marché ?",
+                                             answer="Le marché a lieu {{à compléter : jours et lieu du marché}}.",
+                                             department="accueil"), actor="import")
+        create_entry(session, data=EntryData(id="mairie-telephone", question="Téléphone de la mairie ?",
+                                             answer="Numéro de téléphone de la mairie.", department="accueil"),
+                     actor="import")
+    seed(client)
+    account(client, "eve", Role.EDITOR)
+    login(client, "eve")
+    listed = client.get("/console/kb").text
+    assert "1 entrée à compléter" in listed and '<a href="/console/kb/entries/accueil-marche">' in listed
+    row = listed.split('href="/console/kb/entries/accueil-marche">accueil-marche</a></td>')[1].split("</tr>")[0]
+    assert "À compléter" in row
+    assert "À compléter" not in listed.split('entries/piscines-horaires">piscines-horaires</a>')[1].split("</tr>")[0]
+    entry = client.get("/console/kb/entries/accueil-marche").text
+    assert "« jours et lieu du marché »" in entry and "ne donne pas cette réponse" in entry
+    assert "Entrée intégrée" in client.get("/console/kb/entries/mairie-telephone").text
+    assert "à compléter" not in client.get("/console/kb/entries/piscines-horaires").text.lower()
