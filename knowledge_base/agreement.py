@@ -34,6 +34,7 @@ def entry_terms(entry: EntryData) -> frozenset[str]:
 class KeyTerms:
     def __init__(self) -> None:
         self._terms: dict[str, frozenset[str]] = {}
+        self._subjects: dict[str, frozenset[str]] = {}
         self._frequency: Counter[str] = Counter()
 
     def __len__(self) -> int:
@@ -43,10 +44,12 @@ class KeyTerms:
         self.remove(entry.id)
         terms = entry_terms(entry)
         self._terms[entry.id] = terms
+        self._subjects[entry.id] = frozenset(tokens(entry.question))
         self._frequency.update(terms)
 
     def remove(self, entry_id: str) -> None:
         terms = self._terms.pop(entry_id, None)
+        self._subjects.pop(entry_id, None)
         if terms is not None:
             self._frequency.subtract(terms)
             for term in terms:
@@ -67,3 +70,19 @@ class KeyTerms:
         missing = max((weight for term, weight in weights.items() if term not in terms), default=0.0)
         ceiling = math.log(1.0 + len(self._terms)) or 1.0
         return Agreement(coverage=covered / total if total > 0 else 1.0, missing=missing / ceiling, known=len(known))
+
+    def conflict(self, text: str, ranked: list[str], *, rarest: int = 2) -> str | None:
+        """A word of the message that another candidate's question is about and the first entry never
+        mentions ("mairie" asked, the libraries' hours first, the town hall's hours further down): the
+        message may be about that other entry, so the first must not be answered without asking."""
+        if not ranked:
+            return None
+        first = self._terms.get(ranked[0], frozenset())
+        asked = [term for term in dict.fromkeys(tokens(text))
+                 if term not in first and 0 < self._frequency.get(term, 0) <= rarest]
+        for other in ranked[1:]:
+            subjects = self._subjects.get(other, frozenset())
+            for term in asked:
+                if term in subjects:
+                    return term
+        return None

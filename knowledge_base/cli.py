@@ -20,7 +20,7 @@ from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.settings import PROJECT_ROOT, Settings
-from knowledge_base import calibration, evaluation, foreign_faq, protocols
+from knowledge_base import adaptive, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
@@ -105,18 +105,27 @@ def _outcomes(settings: Settings, eval_path: Path) -> tuple[KnowledgeBase, list[
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Fit the rule on the labelled questions (and, absolute, the old thresholds with --absolute); saved
+    only when its cross-validated precision reaches the target."""
     knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
     fit = {"target_precision": args.target_precision, "max_oos_answered": args.max_oos_answered}
-    thresholds = calibration.fit_thresholds(outcomes, **fit)
+    case = adaptive.Case(outcomes, knowledge_base.profile)
+    rule = adaptive.fit_rule([case], **fit)
+    thresholds = knowledge_base.profile.thresholds(rule) or knowledge_base.thresholds
     fitted = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, thresholds))
-    crossed = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=args.folds, **fit))
-    with session_scope(knowledge_base.factory) as session:
-        saved = save_calibration(session, model=knowledge_base.encoder.name, thresholds=thresholds,
-                                 metrics={"fitted": fitted, "cross_validated": crossed, **fit})
-        saved_id = saved.id
-    print(f"calibration {saved_id} for {knowledge_base.encoder.name}: {json.dumps(thresholds.as_dict())}")
+    crossed = evaluation.metrics(outcomes, adaptive.cross_validate_rule([case], k=args.folds, **fit)[0])
     print("\n".join(evaluation.report_lines(fitted, "on the questions it was fitted on (optimistic)")))
     print("\n".join(evaluation.report_lines(crossed, f"{args.folds}-fold cross-validation (honest)")))
+    adopted = crossed["answer_precision"] >= args.target_precision
+    if not adopted:
+        print(f"not adopted: cross-validated precision {crossed['answer_precision']:.1%} is under the target "
+              f"{args.target_precision:.0%}; the decision keeps {knowledge_base.policy_source}")
+        return 1
+    with session_scope(knowledge_base.factory) as session:
+        saved = save_calibration(session, model=knowledge_base.encoder.name, thresholds=rule,
+                                 metrics={"fitted": fitted, "cross_validated": crossed, **fit})
+        saved_id = saved.id
+    print(f"calibration {saved_id} for {knowledge_base.encoder.name}: rule {json.dumps(rule.as_dict())}")
     return 0
 
 
@@ -158,11 +167,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_eval_protocol(args, settings)
     knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
     figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
+    policy = {"source": knowledge_base.policy_source, "rule": knowledge_base.rule.as_dict(),
+              "thresholds": knowledge_base.thresholds.as_dict()}
     if args.json:
-        print(json.dumps({"model": knowledge_base.encoder.name, "thresholds": knowledge_base.thresholds.as_dict(),
-                          "metrics": figures}, ensure_ascii=False))
+        print(json.dumps({"model": knowledge_base.encoder.name, **policy, "metrics": figures}, ensure_ascii=False))
     else:
-        print(f"model {knowledge_base.encoder.name}, thresholds {json.dumps(knowledge_base.thresholds.as_dict())}")
+        print(f"model {knowledge_base.encoder.name}, decision from {policy['source']}: rule "
+              f"{json.dumps(policy['rule'])}, thresholds here {json.dumps(policy['thresholds'])}")
         print("\n".join(evaluation.report_lines(figures, "evaluation")))
     return 0
 

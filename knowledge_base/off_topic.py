@@ -42,8 +42,11 @@ def off_topic_texts(path: Path = OFF_TOPIC_PATH) -> list[str]:
 
 
 def current_off_topic_texts(session: Session) -> list[str]:
-    """The examples in use: the database's list."""
-    return off_topic_texts()
+    """The examples in use: the database's list, seeded from the shipped file the first time."""
+    from knowledge_base.off_topic_store import live_texts, seed_off_topic
+
+    seed_off_topic(session)
+    return live_texts(session)
 
 
 class OffTopic:

@@ -32,6 +32,7 @@ from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, dec
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic_store import watermark as off_topic_watermark
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
 from knowledge_base.text import has_content
@@ -43,6 +44,7 @@ log = logging.getLogger("guichet.kb")
 MAX_QUERY_CHARS = 4000  # the encoder keeps 512 tokens (about 2,000 characters); no need to tokenise more
 MAX_TOP_K = 20
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
+Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
 
 
 def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData],
@@ -87,7 +89,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._ready = False
         self._checked_at = 0.0
-        self._watermark: tuple[int, datetime | None, int | None] = (0, None, None)
+        self._watermark: Watermark = (0, None, None, None)
 
     @property
     def ready(self) -> bool:
@@ -126,6 +128,9 @@ class KnowledgeBase:
         if entry_ids is None:
             self.load()
             return
+        if not entry_ids:
+            self.schedule_profile()
+            return
         with session_scope(self.factory) as session:
             entries = [store.entry_data(entry) for entry in store.published_entries(session, entry_ids=entry_ids)]
             vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
@@ -140,6 +145,14 @@ class KnowledgeBase:
                 self._index.put(entry, keys, passages)
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
+        self.schedule_profile()
+
+    def refresh_off_topic(self) -> None:
+        """Re-read the off-topic examples (an editor changed them), then recompute the profile."""
+        with session_scope(self.factory) as session:
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
+        with self._lock:
+            self._off_topic = off_topic
         self.schedule_profile()
 
     def index_vectors(self, vectors: list[EntryVectors]) -> None:
@@ -216,10 +229,10 @@ class KnowledgeBase:
         if thread is not None:
             thread.join(timeout)
 
-    def _current_watermark(self, session: Session) -> tuple[int, datetime | None, int | None]:
+    def _current_watermark(self, session: Session) -> Watermark:
         count, latest = session.execute(select(func.count(), func.max(KBEntry.updated_at))).one()
         calibration = session.scalar(select(func.max(Calibration.id)).where(Calibration.model == self.encoder.name))
-        return int(count), latest, calibration
+        return int(count), latest, calibration, off_topic_watermark(session)
 
     def sync(self) -> None:
         """Pick up what another process changed since the last look (entries, calibration)."""
@@ -231,8 +244,12 @@ class KnowledgeBase:
             query = select(KBEntry.id)
             changed = list(session.scalars(query.where(KBEntry.updated_at >= since) if since else query))
             policy = self._policy(session)
+            off_topic = (OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
+                         if watermark[3] != self._watermark[3] else None)
         with self._lock:
             self._set_policy(policy)
+            if off_topic is not None:
+                self._off_topic = off_topic
         self.refresh(changed)
         with self._lock:
             self._watermark = watermark
