@@ -20,6 +20,9 @@ from knowledge_base.text import has_content
 from knowledge_base.types import Decision
 
 
+NOT_IN_THE_FAQ = ("none", "")  # ``expected: none``: no entry answers it
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -47,6 +50,7 @@ def load_questions(path: Path, *, expected_of: Callable[[str], str] | None = Non
                 if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
                     raise ValueError(f"{file}: {name}[{index}]: needs a non-empty 'text'")
                 expected = item.get("expected") if name != "out_of_scope" else None
+                expected = None if expected in NOT_IN_THE_FAQ else expected
                 if expected is not None and (not isinstance(expected, str) or not expected.strip()):
                     raise ValueError(f"{file}: {name}[{index}]: expected {expected!r} must be an entry id")
                 if name == "in_scope" and expected is None:
