@@ -19,7 +19,6 @@ from knowledge_base.ranking import Ranked
 from knowledge_base.text import has_content
 from knowledge_base.types import Decision
 
-
 NOT_IN_THE_FAQ = ("none", "")  # ``expected: none``: no entry answers it
 
 
@@ -107,6 +106,7 @@ def metrics(outcomes: list[Outcome], decided: list[Decision]) -> dict[str, float
         "answered_or_offered": (len(correct) + len(offered)) / n_in,
         "clarified_in_scope": sum(decisions[id(o)] == "clarify" for o in inside) / n_in,
         "oos_answered": answered_out / n_out,
+        "wrong_answered": (answered - len(correct)) / max(1, len(outcomes)),
         "oos_clarified": sum(decisions[id(o)] == "clarify" for o in outside) / n_out,
         "oos_handoff": sum(decisions[id(o)] == "handoff" for o in outside) / n_out,
     }
@@ -122,6 +122,7 @@ LABELS = {
     "answer_precision_in_scope": "precision of automatic answers (in scope only)",
     "answered_or_offered": "in scope answered or correctly offered in the top 3",
     "clarified_in_scope": "in scope sent to clarify", "oos_answered": "out of scope answered automatically",
+    "wrong_answered": "wrong automatic answers (of all questions)",
     "oos_clarified": "out of scope sent to clarify", "oos_handoff": "out of scope handed off",
 }
 

@@ -29,8 +29,10 @@ def department_slug(subject: str) -> str:
     return slug or DEFAULT_DEPARTMENT
 
 
-def entry_id_of(fiche_id: str) -> str:
-    return f"sp-{fiche_id.strip().lower()}"
+def entry_id_of(label: str) -> str:
+    """A fiche id (``F1357``) as the entry id the import gives it (``sp-f1357``); other labels as they are."""
+    label = label.strip()
+    return f"sp-{label.lower()}" if re.fullmatch(r"[A-Z]+\d+", label) else label
 
 
 def read_ids(path: Path) -> list[str]:

@@ -17,6 +17,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
@@ -28,12 +31,13 @@ from knowledge_base.loader import CacheWarmer, load_encoder
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.types import Decision
 from knowledge_base.validation import EntryData
-from knowledge_base.yaml_files import dump, import_path, read_entries
+from knowledge_base.yaml_files import dump, import_path, read_entries, yaml_files
 
 FIGURES = ("top1", "answered_correct", "answer_precision", "answered_or_offered", "oos_answered")
 TITLES = {"top1": "top-1", "answered_correct": "answered automatically and right",
           "answer_precision": "precision of automatic answers", "answered_or_offered": "answered or offered (top 3)",
-          "oos_answered": "out-of-scope answered"}
+          "oos_answered": "out-of-scope answered", "top3": "top-3",
+          "wrong_answered": "wrong automatic answers (of all)"}
 
 
 @dataclass
@@ -46,8 +50,8 @@ class Comparison:
         counts = f"{int(self.adaptive['in_scope'])} in scope, {int(self.adaptive['out_of_scope'])} out of scope"
         out = [f"{self.title}: {counts}",
                f"  {'':38} {'today':>8} {'adaptive':>9}"]
-        for name in (*FIGURES, "top3"):
-            label = TITLES.get(name, "top-3")
+        for name in (*FIGURES, "top3", "wrong_answered"):
+            label = TITLES.get(name, name)
             out.append(f"  {label:38} {self.today[name] * 100:7.1f}% {self.adaptive[name] * 100:8.1f}%")
         return out
 
@@ -56,27 +60,36 @@ def departments_of(entries: list[EntryData]) -> set[str]:
     return {entry.department for entry in entries}
 
 
-def fresh_knowledge_base(settings: Settings, faq: Path, *, folder: Path,
-                         **options: object) -> KnowledgeBase:
-    """A new database in ``folder`` with ``faq`` imported as ``guichet kb import`` does (its departments
-    created first), and the knowledge base loaded on it as the application loads it."""
+def fresh_database(settings: Settings, faq: Path, *, folder: Path) -> sessionmaker[Session]:
+    """A new database in ``folder`` with ``faq`` (a file or a folder) imported as ``guichet kb import`` does,
+    its departments created first, the entries' embeddings cached as the import caches them."""
     engine = make_engine(Settings(**{**settings.model_dump(), "var_dir": folder, "database_url": "",
                                      "seed_faq_on_start": False}))
     upgrade(engine)
     factory = make_session_factory(engine)
-    entries = read_entries(faq, departments=None or _any_department(faq))
+    entries = [entry for file in yaml_files(Path(faq))
+               for entry in read_entries(file, departments=_any_department(file))]
     with session_scope(factory) as session:
         known = store.known_departments(session)
         for slug in sorted(departments_of(entries) - known):
             session.add(Department(slug=slug, name=slug))
-    encoder, dim = load_encoder(settings)
+    encoder, _dim = load_encoder(settings)
     report = import_path(factory, faq, actor="protocol", on_changed=CacheWarmer(encoder))
     if not report.ok:
         raise ValueError(f"{faq}: the import failed: {'; '.join(report.lines())}")
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=dim, sync_seconds=-1,
-                                   **options)  # type: ignore[arg-type]
+    return factory
+
+
+def knowledge_base_on(settings: Settings, factory: sessionmaker[Session], **options: Any) -> KnowledgeBase:
+    """The knowledge base loaded on ``factory`` as the application loads it (nothing calibrated by hand)."""
+    encoder, dim = load_encoder(settings)
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=dim, sync_seconds=-1, **options)
     knowledge_base.load()
     return knowledge_base
+
+
+def fresh_knowledge_base(settings: Settings, faq: Path, *, folder: Path, **options: Any) -> KnowledgeBase:
+    return knowledge_base_on(settings, fresh_database(settings, faq, folder=folder), **options)
 
 
 def _any_department(faq: Path) -> set[str]:
@@ -92,16 +105,14 @@ def foreign(settings: Settings, *, faq: Path, questions: list[evaluation.Questio
             title: str = "foreign FAQ") -> Comparison:
     """Today's and the adaptive decision on a FAQ imported into a fresh database."""
     with tempfile.TemporaryDirectory(prefix="guichet-foreign-") as folder:
-        today = fresh_knowledge_base(settings, faq, folder=Path(folder), thresholds=DEFAULT_THRESHOLDS,
-                                     relative_off_topic=False)
-        today_outcomes = evaluation.run_questions(today.analyse, questions)
-        today_figures = evaluation.metrics(today_outcomes, evaluation.decisions_for(today_outcomes, DEFAULT_THRESHOLDS))
-        today.factory.kw["bind"].dispose()
-    with tempfile.TemporaryDirectory(prefix="guichet-foreign-") as folder:
-        knowledge_base = fresh_knowledge_base(settings, faq, folder=Path(folder))
+        factory = fresh_database(settings, faq, folder=Path(folder))
+        today = knowledge_base_on(settings, factory, thresholds=DEFAULT_THRESHOLDS, relative_off_topic=False)
+        outcomes = evaluation.run_questions(today.analyse, questions)
+        today_figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, DEFAULT_THRESHOLDS))
+        knowledge_base = knowledge_base_on(settings, factory)
         outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
         figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
-        knowledge_base.factory.kw["bind"].dispose()
+        factory.kw["bind"].dispose()
     return Comparison(title, today_figures, figures)
 
 

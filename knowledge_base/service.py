@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +26,9 @@ from handoff_api.db import session_scope
 from handoff_api.models import Calibration, KBEntry
 from knowledge_base import store
 from knowledge_base.abbreviations import expand
-from knowledge_base.adaptive import DEFAULT_RULE, Profile, Rule
+from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule
 from knowledge_base.agreement import KeyTerms
-from knowledge_base.calibration_store import latest_policy
+from knowledge_base.calibration_store import latest_calibration, latest_policy
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
@@ -146,6 +147,26 @@ class KnowledgeBase:
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
         self.schedule_profile()
+
+    def decision_status(self) -> dict[str, Any]:
+        """For the console: where the decision comes from, what it is estimated to reach, the off-topic list."""
+        with self._lock:
+            off_topic = self._off_topic
+            status: dict[str, Any] = {
+                "source": self.policy_source, "rule": self.rule.as_dict(), "thresholds": self.thresholds.as_dict(),
+                "entries": len(self._index), "off_topic_examples": len(off_topic.texts),
+                "off_topic_ignored": len(off_topic.ignored), "profile_size": len(self.profile)}
+        estimates = list(DEFAULT_ESTIMATES)
+        if self.policy_source.startswith("calibration"):
+            with session_scope(self.factory) as session:
+                calibration = latest_calibration(session, model=self.encoder.name)
+                crossed = ((calibration.metrics or {}).get("cross_validated") if calibration is not None else None)
+            if crossed:
+                estimates = [{"what": "questions étiquetées de cette base (validation croisée)",
+                              "precision": crossed["answer_precision"], "coverage": crossed["answered_correct"],
+                              "offered": crossed["answered_or_offered"]}]
+        status["estimates"] = estimates
+        return status
 
     def refresh_off_topic(self) -> None:
         """Re-read the off-topic examples (an editor changed them), then recompute the profile."""
