@@ -44,6 +44,8 @@ log = logging.getLogger("guichet.kb")
 
 MAX_QUERY_CHARS = 4000  # the encoder keeps 512 tokens (about 2,000 characters); no need to tokenise more
 MAX_TOP_K = 20
+CONFLICT_CANDIDATES = 3  # the other entries the decision would offer
+CONFLICT_RAREST = 1  # a word only that other entry uses (docs/benchmarks-kb.md: what rarer bounds cost)
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
 
@@ -292,7 +294,16 @@ class KnowledgeBase:
         with self._lock:
             ranked = self._index.rank(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)
-        return ranked, signals(ranked, off_topic=off_topic)
+            conflict = self._conflict(expanded, ranked)
+        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict)
+
+    def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
+        """Key-term disagreement, read only when the first entry has variants: an entry with its question and a
+        short answer alone says too little for "it never mentions that word" to mean anything."""
+        first = self._index.entries.get(ranked[0].id) if ranked else None
+        if first is None or not first.variants:
+            return None
+        return self.key_terms.conflict(text, [r.id for r in ranked[:CONFLICT_CANDIDATES]], rarest=CONFLICT_RAREST)
 
     def search(self, text: str, *, top_k: int = 3) -> SearchResult:
         if not isinstance(text, str) or not text.strip():
