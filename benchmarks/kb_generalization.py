@@ -50,7 +50,7 @@ def shipped(settings: Settings) -> protocols.Comparison:
         crossed = adaptive.cross_validate_rule([adaptive.Case(outcomes, knowledge_base.profile)], k=5)[0]
         factory.kw["bind"].dispose()
     return protocols.Comparison("shipped FAQ, 5-fold cross-validation", today,
-                                evaluation.metrics(outcomes, crossed))  # type: ignore[arg-type]
+                                evaluation.metrics(outcomes, crossed))
 
 
 def lodo(settings: Settings) -> protocols.Comparison:

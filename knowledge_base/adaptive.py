@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from knowledge_base.decision import Thresholds
 from knowledge_base.evaluation import Outcome, decisions_for
+from knowledge_base.types import Decision
 
 QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98)
 MARGINS = (0.0, 0.005, 0.01, 0.013, 0.016, 0.02, 0.025, 0.03, 0.04)
@@ -158,16 +159,16 @@ def fit_rule(cases: list[Case], *, target_precision: float = 0.955, max_oos_answ
     return cheapest[1] if cheapest is not None else answer
 
 
-def decide_case(case: Case, rule: Rule, fallback: Thresholds) -> list[str]:
+def decide_case(case: Case, rule: Rule, fallback: Thresholds) -> list[Decision]:
     return list(decisions_for(case.outcomes, case.profile.thresholds(rule) or fallback))
 
 
 def cross_validate_rule(cases: list[Case], *, k: int = 5, seed: int = 7,
-                        **fit: float) -> list[list[str]]:
+                        **fit: float) -> list[list[Decision]]:
     """Each question of each case decided by a rule fitted without it (k folds over every case's questions)."""
     from knowledge_base.calibration import folds
 
-    decided: list[list[str]] = [["handoff"] * len(case.outcomes) for case in cases]
+    decided: list[list[Decision]] = [["handoff"] * len(case.outcomes) for case in cases]
     splits = [folds(len(case.outcomes), k, seed=seed) for case in cases]
     for f in range(k):
         train = [Case([o for i, o in enumerate(case.outcomes) if i not in set(split[f])], case.profile)

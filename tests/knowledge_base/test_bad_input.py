@@ -74,7 +74,8 @@ def test_an_off_topic_example_that_is_an_entry_question_stops_counting(
 
 
 def test_an_import_of_2000_fiches(factory: sessionmaker[Session], encoder: HashingEncoder, tmp_path: Path) -> None:
-    entries = [{"id": f"sp-f{n}", "question": f"Question numéro {n} sur la démarche {n % 97} ?",
+    entries: list[dict[str, object]] = [
+        {"id": f"sp-f{n}", "question": f"Question numéro {n} sur la démarche {n % 97} ?",
                 "answer": f"Réponse {n}.", "url": f"https://www.service-public.fr/particuliers/vosdroits/F{n}",
                 "tags": ["service-public"]} for n in range(2000)]
     report = import_path(factory, write(tmp_path / "many.yml", entries), actor="t")
