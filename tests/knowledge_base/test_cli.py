@@ -120,3 +120,24 @@ def test_real_process_on_database_url(tmp_path: Path, sample_file: Path) -> None
     found = subprocess.run([*run, "search", "--json", "horaires piscine"], env=env, capture_output=True, text=True,
                            timeout=120)
     assert json.loads(found.stdout)["hits"][0]["id"] == "piscines-horaires"
+
+
+def test_eval_a_foreign_faq_from_fiches(cli_settings: Settings, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "package" / "data" / "particuliers"
+    package.mkdir(parents=True)
+    fixtures = Path(__file__).parent / "fixtures" / "fiches" / "json"
+    for name in ("F1357.json", "F2468.json"):
+        (package / name).write_bytes((fixtures / name).read_bytes())
+    ids = tmp_path / "ids.json"
+    ids.write_text(json.dumps(["F1357", "F2468"]))
+    questions = tmp_path / "questions.yml"
+    questions.write_text(yaml.safe_dump({
+        "in_scope": [{"text": "photo du passeport au guichet ?", "expected": "F1357"}],
+        "out_of_scope": [{"text": "quel temps fera-t-il demain ?", "category": "chitchat"}]}), encoding="utf-8")
+    assert main(["kb", "eval", "--fiches", str(tmp_path / "package"), "--fiche-ids", str(ids),
+                 "--questions", str(questions), "--json"], cli_settings) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["adaptive"]["in_scope"] == 1 and report["adaptive"]["out_of_scope"] == 1
+    assert set(report["today"]) == set(report["adaptive"]) and "answered_or_offered" in report["adaptive"]
+    assert main(["kb", "eval", "--questions", str(questions)], cli_settings) == 2  # no FAQ named
