@@ -22,7 +22,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from handoff_api.db import one_instance_at_a_time, session_scope
 from handoff_api.models import Calibration, KBEntry
 from knowledge_base import store
 from knowledge_base.abbreviations import expand
@@ -33,6 +33,7 @@ from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, dec
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic_store import seed_off_topic
 from knowledge_base.off_topic_store import watermark as off_topic_watermark
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
@@ -103,6 +104,8 @@ class KnowledgeBase:
 
     def load(self) -> None:
         """(Re)build the whole index from the published entries."""
+        with one_instance_at_a_time(self.factory, "guichet:off-topic-seed"), session_scope(self.factory) as session:
+            seed_off_topic(session)  # instances sharing a database seed the list once
         with session_scope(self.factory) as session:
             watermark = self._current_watermark(session)
             entries = [store.entry_data(entry) for entry in store.published_entries(session)]
