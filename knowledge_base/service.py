@@ -210,9 +210,9 @@ class KnowledgeBase:
         with self._lock:
             keys = list(self._keys.values())
             off_topic = self._off_topic
-        if self.relative_off_topic:
-            dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
-            off_topic.relative_to(np.concatenate(keys) if keys else np.zeros((0, dim), dtype=np.float32))
+        dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
+        off_topic.relative_to(np.concatenate(keys) if keys and self.relative_off_topic
+                              else np.zeros((0, dim), dtype=np.float32))  # no keys: every example counts
         texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
         nearest = off_topic.nearest_others()
         tops, gaps = [], []
