@@ -12,6 +12,7 @@ from benchmarks.report import DOCS
 
 STEPS = [
     ("kb", ["benchmarks.kb_search"]),
+    ("kb-generalization", ["benchmarks.kb_generalization"]),
     ("rasa-faq", ["benchmarks.rasa_faq_baseline"]),
     ("stack", ["benchmarks.stack_bench"]),
     ("faults", ["benchmarks.faults"]),

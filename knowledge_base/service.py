@@ -4,6 +4,9 @@ It indexes the published entries of the database, answers searches with a decisi
 changes without retraining: ``refresh([id])`` re-embeds and re-indexes one entry (the editors' API
 calls it after each change), and every search first checks, at most once a second, whether another
 process (``guichet kb import`` next to the running app) changed entries or calibrated thresholds.
+Whenever entries change, the decision follows with no manual step: the off-topic list is re-checked
+against the entries and the thresholds are recomputed from the rule (``adaptive``) on this knowledge
+base's own profile (in a background thread after an edit, so that the edit stays fast).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,16 +25,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.crud.city_facts_store import CityFacts
-from handoff_api.db import session_scope
+from handoff_api.db import one_instance_at_a_time, session_scope
 from handoff_api.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
-from knowledge_base.calibration_store import latest_thresholds
+from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule
+from knowledge_base.agreement import KeyTerms
+from knowledge_base.calibration_store import latest_calibration, latest_policy
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.hubness import Background
-from knowledge_base.off_topic import OffTopic
+from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic_store import seed_off_topic
+from knowledge_base.off_topic_store import watermark as off_topic_watermark
 from knowledge_base.placeholders import withhold_unfilled
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
@@ -43,7 +51,10 @@ log = logging.getLogger("guichet.kb")
 MAX_QUERY_CHARS = 4000  # the encoder keeps 512 tokens (about 2,000 characters); no need to tokenise more
 MAX_TOP_K = 20
 UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
+CONFLICT_CANDIDATES = 3  # the other entries the decision would offer
+CONFLICT_RAREST = 1  # a word only that other entry uses (docs/benchmarks-kb.md: what rarer bounds cost)
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
+Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
 
 
 def entry_vectors(session: Session, *, encoder: Encoder, entries: list[EntryData],
@@ -66,7 +77,8 @@ class KnowledgeBase:
                  config: FusionConfig | None = None, thresholds: Thresholds | None = None,
                  sync_seconds: float = 1.0, background_texts: list[str] | None = None,
                  facts: Callable[[Session], CityFacts] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 relative_off_topic: bool = True) -> None:
         self.encoder = encoder
         self.facts = facts  # the town hall's facts, for the built-in entries' answers
         self.clock = clock
@@ -74,16 +86,26 @@ class KnowledgeBase:
         self.config = config or FusionConfig()
         self.fixed_thresholds = thresholds
         self.thresholds = thresholds or DEFAULT_THRESHOLDS
+        self.rule: Rule = DEFAULT_RULE
+        self.policy_source = "default"  # or "calibration <id>", or "fixed"
+        self._absolute = thresholds is not None  # thresholds given as numbers do not follow the profile
+        self.profile = Profile(np.zeros(0), np.zeros(0))
         self.sync_seconds = sync_seconds
         self.background_texts = background_texts  # None: hubness.reference_texts()
+        self.relative_off_topic = relative_off_topic
         limit_blas_threads()
         self._index = HybridIndex(dim, self.config)
+        self._keys: dict[str, npt.NDArray[np.float32]] = {}
+        self.key_terms = KeyTerms()
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
+        self._profile_lock = threading.Lock()
+        self._profile_thread: threading.Thread | None = None
+        self._profile_wanted = False
         self.recent_queries = RecentQueries(encoder.encode_queries)
         self._lock = threading.RLock()
         self._ready = False
         self._checked_at = 0.0
-        self._watermark: tuple[int, datetime | None, int | None] = (0, None, None)
+        self._watermark: Watermark = (0, None, None, None)
 
     @property
     def ready(self) -> bool:
@@ -94,20 +116,30 @@ class KnowledgeBase:
 
     def load(self) -> None:
         """(Re)build the whole index from the published entries."""
+        with one_instance_at_a_time(self.factory, "guichet:off-topic-seed"), session_scope(self.factory) as session:
+            seed_off_topic(session)  # instances sharing a database seed the list once
         with session_scope(self.factory) as session:
             watermark = self._current_watermark(session)
             entries = [store.entry_data(entry) for entry in store.published_entries(session)]
             vectors = entry_vectors(session, encoder=self.encoder, entries=entries, config=self.config)
-            thresholds = self._thresholds(session)
-            off_topic = OffTopic.load(session, encoder=self.encoder)
+            policy = self._policy(session)
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
             background = (Background.load(session, encoder=self.encoder, neighbours=self.config.hub_neighbours,
                                           texts=self.background_texts) if self.config.hub_weight > 0 else None)
         index = HybridIndex(self._index.dense.dim, self.config, background=background)
         index.put_many(vectors)
+        key_terms = KeyTerms()
+        for entry, _keys, _passages in vectors:
+            key_terms.put(entry)
         with self._lock:
-            self._index, self.thresholds, self._watermark = index, thresholds, watermark
+            self._index, self._watermark = index, watermark
+            self._keys = {entry.id: keys for entry, keys, _passages in vectors}
+            self.key_terms = key_terms
             self._off_topic = off_topic
+            self._set_policy(policy)
             self._checked_at = time.monotonic()
+        self.update_profile()
+        with self._lock:
             self._ready = True
         log.info("knowledge base indexed %d published entries", len(index))
 
@@ -115,6 +147,9 @@ class KnowledgeBase:
         """Re-read entries from the database: published ones are (re)indexed, the others removed."""
         if entry_ids is None:
             self.load()
+            return
+        if not entry_ids:
+            self.schedule_profile()
             return
         with session_scope(self.factory) as session:
             entries = [store.entry_data(entry) for entry in store.published_entries(session, entry_ids=entry_ids)]
@@ -124,23 +159,120 @@ class KnowledgeBase:
             for entry_id in entry_ids:
                 if entry_id not in published:
                     self._index.remove(entry_id)
+                    self._keys.pop(entry_id, None)
+                    self.key_terms.remove(entry_id)
             for entry, keys, passages in vectors:
                 self._index.put(entry, keys, passages)
+                self._keys[entry.id] = keys
+                self.key_terms.put(entry)
+        self.schedule_profile()
+
+    def decision_status(self) -> dict[str, Any]:
+        """For the console: where the decision comes from, what it is estimated to reach, the off-topic list."""
+        with self._lock:
+            off_topic = self._off_topic
+            status: dict[str, Any] = {
+                "source": self.policy_source, "rule": self.rule.as_dict(), "thresholds": self.thresholds.as_dict(),
+                "entries": len(self._index), "off_topic_examples": len(off_topic.texts),
+                "off_topic_ignored": len(off_topic.ignored), "profile_size": len(self.profile)}
+        estimates = list(DEFAULT_ESTIMATES)
+        if self.policy_source.startswith("calibration"):
+            with session_scope(self.factory) as session:
+                calibration = latest_calibration(session, model=self.encoder.name)
+                crossed = ((calibration.metrics or {}).get("cross_validated") if calibration is not None else None)
+            if crossed:
+                estimates = [{"what": "questions étiquetées de cette base (validation croisée)",
+                              "precision": crossed["answer_precision"], "coverage": crossed["answered_correct"],
+                              "offered": crossed["answered_or_offered"]}]
+        status["estimates"] = estimates
+        return status
+
+    def refresh_off_topic(self) -> None:
+        """Re-read the off-topic examples (an editor changed them), then recompute the profile."""
+        with session_scope(self.factory) as session:
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
+        with self._lock:
+            self._off_topic = off_topic
+        self.schedule_profile()
 
     def index_vectors(self, vectors: list[EntryVectors]) -> None:
         """Index entries whose vectors are already computed (the benchmark's synthetic entries)."""
         with self._lock:
             self._index.put_many(vectors)
+            for entry, keys, _passages in vectors:
+                self._keys[entry.id] = keys
+                self.key_terms.put(entry)
 
-    def _thresholds(self, session: Session) -> Thresholds:
+    def _policy(self, session: Session) -> tuple[str, Rule | Thresholds]:
         if self.fixed_thresholds is not None:
-            return self.fixed_thresholds
-        return latest_thresholds(session, model=self.encoder.name) or DEFAULT_THRESHOLDS
+            return "fixed", self.fixed_thresholds
+        return latest_policy(session, model=self.encoder.name) or ("default", DEFAULT_RULE)
 
-    def _current_watermark(self, session: Session) -> tuple[int, datetime | None, int | None]:
+    def _set_policy(self, policy: tuple[str, Rule | Thresholds]) -> None:
+        """Called with the lock held."""
+        self.policy_source, chosen = policy
+        self._absolute = isinstance(chosen, Thresholds)
+        if isinstance(chosen, Thresholds):
+            self.thresholds = chosen
+        else:
+            self.rule = chosen
+            self.thresholds = self.profile.thresholds(chosen) or DEFAULT_THRESHOLDS
+
+    def update_profile(self) -> None:
+        """Re-check the off-topic list against the entries, measure what its examples score on this knowledge
+        base, and recompute the thresholds from the rule (kept as they are when fixed or calibrated as such)."""
+        with self._lock:
+            keys = list(self._keys.values())
+            off_topic = self._off_topic
+        dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
+        off_topic.relative_to(np.concatenate(keys) if keys and self.relative_off_topic
+                              else np.zeros((0, dim), dtype=np.float32))  # no keys: every example counts
+        texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
+        nearest = off_topic.nearest_others()
+        tops, gaps = [], []
+        for text, vector, other in zip(texts, off_topic.vectors, nearest, strict=True):
+            with self._lock:
+                ranked = self._index.rank(expand(text), vector, limit=3)
+            if ranked:
+                tops.append(ranked[0].score)
+                gaps.append(ranked[0].score - other)
+        profile = Profile(np.array(tops), np.array(gaps))
+        with self._lock:
+            self.profile = profile
+            if not self._absolute:
+                self.thresholds = profile.thresholds(self.rule) or DEFAULT_THRESHOLDS
+
+    def schedule_profile(self) -> None:
+        """``update_profile`` in a background thread; changes arriving meanwhile are folded into one more run."""
+        with self._profile_lock:
+            self._profile_wanted = True
+            if self._profile_thread is not None and self._profile_thread.is_alive():
+                return
+            self._profile_thread = threading.Thread(target=self._profile_loop, name="kb-profile", daemon=True)
+            self._profile_thread.start()
+
+    def _profile_loop(self) -> None:
+        while True:
+            with self._profile_lock:
+                if not self._profile_wanted:
+                    self._profile_thread = None
+                    return
+                self._profile_wanted = False
+            try:
+                self.update_profile()
+            except Exception:  # the previous thresholds stay; the next change tries again
+                log.exception("knowledge base: recomputing the decision's profile failed")
+
+    def wait_profile(self, timeout: float = 30.0) -> None:
+        """Wait for a scheduled profile update (tests, the CLI)."""
+        thread = self._profile_thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _current_watermark(self, session: Session) -> Watermark:
         count, latest = session.execute(select(func.count(), func.max(KBEntry.updated_at))).one()
         calibration = session.scalar(select(func.max(Calibration.id)).where(Calibration.model == self.encoder.name))
-        return int(count), latest, calibration
+        return int(count), latest, calibration, off_topic_watermark(session)
 
     def sync(self) -> None:
         """Pick up what another process changed since the last look (entries, calibration)."""
@@ -151,10 +283,16 @@ class KnowledgeBase:
             since = self._watermark[1]
             query = select(KBEntry.id)
             changed = list(session.scalars(query.where(KBEntry.updated_at >= since) if since else query))
-            thresholds = self._thresholds(session)
+            policy = self._policy(session)
+            off_topic = (OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
+                         if watermark[3] != self._watermark[3] else None)
+        with self._lock:
+            self._set_policy(policy)
+            if off_topic is not None:
+                self._off_topic = off_topic
         self.refresh(changed)
         with self._lock:
-            self.thresholds, self._watermark = thresholds, watermark
+            self._watermark = watermark
 
     def _maybe_sync(self) -> None:
         now = time.monotonic()
@@ -173,7 +311,16 @@ class KnowledgeBase:
         with self._lock:
             ranked = self._index.rank(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)
-        return ranked, signals(ranked, off_topic=off_topic)
+            conflict = self._conflict(expanded, ranked)
+        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict)
+
+    def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
+        """Key-term disagreement, read only when the first entry has variants: an entry with its question and a
+        short answer alone says too little for "it never mentions that word" to mean anything."""
+        first = self._index.entries.get(ranked[0].id) if ranked else None
+        if first is None or not first.variants:
+            return None
+        return self.key_terms.conflict(text, [r.id for r in ranked[:CONFLICT_CANDIDATES]], rarest=CONFLICT_RAREST)
 
     def search(self, text: str, *, top_k: int = 3) -> SearchResult:
         if not isinstance(text, str) or not text.strip():

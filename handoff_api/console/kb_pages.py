@@ -52,6 +52,20 @@ def test_question(request: Request, question: str) -> dict[str, Any]:
         return {"question": question, "result": None, "unavailable": True}
 
 
+def decision_status(request: Request) -> dict[str, Any] | None:
+    """Where the decision comes from and its estimated precision and coverage (None while loading)."""
+    knowledge_base = knowledge_base_of(request)
+    status = getattr(knowledge_base, "decision_status", None)
+    if status is None:
+        return None
+    try:
+        found: dict[str, Any] = status()
+    except Exception:
+        log.exception("knowledge base: decision status failed")
+        return None
+    return found
+
+
 @router.get("")
 def kb_list(request: Request, session: SessionDep, editor: ConsoleEditor, q: str = "", department: str = "",
             status: str = "", offset: int = 0, test: str = "", ok: str = "") -> Response:
@@ -64,6 +78,7 @@ def kb_list(request: Request, session: SessionDep, editor: ConsoleEditor, q: str
         "page_size": PAGE_SIZE, "q": q, "department": department, "status": status, "drafts": drafts,
         "departments": departments(session), "test": test_question(request, test), "ok": ok,
         "unfilled": unfilled_entry_ids(session),
+        "decision": decision_status(request),
     }
     return render(request, "console/kb_list.html", context)
 

@@ -80,3 +80,31 @@ class SearchLog(Base):
     top_id: Mapped[str | None] = mapped_column(String(120))
     top_score: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OffTopicExample(Base):
+    """A message the FAQ must not answer ("questions we do not handle here"), edited in the console."""
+
+    __tablename__ = "kb_off_topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default=EntryStatus.PUBLISHED.value)  # published or deleted
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OffTopicRevision(Base):
+    __tablename__ = "kb_off_topic_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("kb_off_topic.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_kb_off_topic_revisions_example", "example_id", "id"),)

@@ -74,13 +74,33 @@ def test_calibrate_then_eval_uses_the_calibration(cli_settings: Settings, sample
     assert main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2"], cli_settings) == 0
     out = capsys.readouterr().out
     assert "calibration 1 for hashing:256" in out and "2-fold cross-validation" in out
-    thresholds = json.loads(out.splitlines()[0].split(": ", 1)[1])
+    rule = json.loads(out.splitlines()[-1].split("rule ", 1)[1])
     assert main(["kb", "eval", "--json", "--eval-path", str(eval_dir)], cli_settings) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["thresholds"] == thresholds
+    assert report["source"] == "calibration 1" and report["rule"] == rule
     assert report["metrics"]["in_scope"] == 3 and report["metrics"]["out_of_scope"] == 2
     assert {"top1", "top3", "mrr", "answered_correct", "answer_precision", "answered_or_offered",
             "oos_answered"} <= set(report["metrics"])
+
+
+def test_calibrate_refuses_a_rule_under_the_target_precision(cli_settings: Settings, sample_file: Path,
+                                                             tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    main(["kb", "import", str(sample_file)], cli_settings)
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    # labels that contradict each other: no rule answers both right, cross-validated precision < 100%
+    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+        {"text": "horaires de la piscine", "expected": "piscines-horaires"},
+        {"text": "horaires de la piscine", "expected": "piscines-tarifs"},
+        {"text": "horaires piscine", "expected": "piscines-tarifs"},
+        {"text": "horaires piscine", "expected": "piscines-horaires"}]}), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2", "--target-precision", "1.0"],
+                cli_settings) == 1
+    assert "not adopted" in capsys.readouterr().out
+    assert main(["kb", "eval", "--json", "--eval-path", str(eval_dir)], cli_settings) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == "default"
 
 
 def test_import_fiches(cli_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,3 +120,24 @@ def test_real_process_on_database_url(tmp_path: Path, sample_file: Path) -> None
     found = subprocess.run([*run, "search", "--json", "horaires piscine"], env=env, capture_output=True, text=True,
                            timeout=120)
     assert json.loads(found.stdout)["hits"][0]["id"] == "piscines-horaires"
+
+
+def test_eval_a_foreign_faq_from_fiches(cli_settings: Settings, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "package" / "data" / "particuliers"
+    package.mkdir(parents=True)
+    fixtures = Path(__file__).parent / "fixtures" / "fiches" / "json"
+    for name in ("F1357.json", "F2468.json"):
+        (package / name).write_bytes((fixtures / name).read_bytes())
+    ids = tmp_path / "ids.json"
+    ids.write_text(json.dumps(["F1357", "F2468"]))
+    questions = tmp_path / "questions.yml"
+    questions.write_text(yaml.safe_dump({
+        "in_scope": [{"text": "photo du passeport au guichet ?", "expected": "F1357"}],
+        "out_of_scope": [{"text": "quel temps fera-t-il demain ?", "category": "chitchat"}]}), encoding="utf-8")
+    assert main(["kb", "eval", "--fiches", str(tmp_path / "package"), "--fiche-ids", str(ids),
+                 "--questions", str(questions), "--json"], cli_settings) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["adaptive"]["in_scope"] == 1 and report["adaptive"]["out_of_scope"] == 1
+    assert set(report["today"]) == set(report["adaptive"]) and "answered_or_offered" in report["adaptive"]
+    assert main(["kb", "eval", "--questions", str(questions)], cli_settings) == 2  # no FAQ named

@@ -1,0 +1,94 @@
+"""How the decision holds beyond the FAQ it was fitted on, today's decision beside the adaptive one.
+
+    .venv/bin/python -m benchmarks.kb_generalization [--only shipped,lodo,foreign,dayone]
+
+- shipped: the shipped FAQ and knowledge_base/eval, 5-fold cross-validated (today: absolute thresholds
+  refitted per fold; adaptive: the rule refitted per fold on the knowledge base's own profile).
+- lodo: each department's entries indexed without variants, the rule fitted on the other departments.
+- foreign: the frozen foreign FAQ (knowledge_base/eval/foreign: 174 fiches imported as a city imports
+  them, no variants) in a fresh database, with only what the import does by itself.
+- dayone: the shipped FAQ and the frozen day-one questions (knowledge_base/eval/dayone).
+Writes docs/benchmarks-kb-generalization.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.report import DOCS, header
+from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
+from handoff_api.settings import PROJECT_ROOT, Settings
+from knowledge_base import adaptive, calibration, evaluation, protocols
+from knowledge_base.foreign_faq import entry_id_of
+from knowledge_base.yaml_files import read_entries
+
+EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
+FAQ = PROJECT_ROOT / "knowledge_base" / "faq"
+ROWS = (("top1", "top-1"), ("top3", "top-3"), ("answered_correct", "answered automatically and right"),
+        ("answer_precision", "precision of automatic answers"), ("answered_or_offered", "answered or offered (top 3)"),
+        ("oos_answered", "out-of-scope answered"), ("wrong_answered", "wrong automatic answers, of all questions"))
+
+
+def table(comparison: protocols.Comparison) -> list[str]:
+    counts = f"{int(comparison.adaptive['in_scope'])} in scope, {int(comparison.adaptive['out_of_scope'])} out of scope"
+    lines = [f"### {comparison.title} ({counts})", "", "| | today | adaptive |", "|---|---:|---:|"]
+    for name, label in ROWS:
+        lines.append(f"| {label} | {comparison.today[name]:.1%} | {comparison.adaptive[name]:.1%} |")
+    return [*lines, ""]
+
+
+def shipped(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL)
+    with tempfile.TemporaryDirectory(prefix="bench-shipped-") as folder:
+        factory = protocols.fresh_database(settings, FAQ, folder=Path(folder))
+        knowledge_base = protocols.knowledge_base_on(settings, factory)
+        outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
+        today = evaluation.metrics(outcomes, calibration.cross_validate(outcomes, k=5))
+        crossed = adaptive.cross_validate_rule([adaptive.Case(outcomes, knowledge_base.profile)], k=5)[0]
+        factory.kw["bind"].dispose()
+    return protocols.Comparison("shipped FAQ, 5-fold cross-validation", today,
+                                evaluation.metrics(outcomes, crossed))
+
+
+def lodo(settings: Settings) -> protocols.Comparison:
+    faq = [entry for file in sorted(FAQ.glob("*.yml"))
+           for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+    return protocols.leave_one_department_out(settings, faq=faq, questions=evaluation.load_questions(EVAL))
+
+
+def foreign(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "foreign" / "questions.yml", expected_of=entry_id_of)
+    return protocols.foreign(settings, faq=EVAL / "foreign" / "faq.yml", questions=questions,
+                             title="foreign FAQ (174 fiches, no variants, fresh database)")
+
+
+def dayone(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "dayone" / "questions.yml")
+    return protocols.foreign(settings, faq=FAQ, questions=questions, title="day-one questions on the shipped FAQ")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default="shipped,lodo,foreign,dayone")
+    parser.add_argument("--out", default=str(DOCS / "benchmarks-kb-generalization.md"))
+    args = parser.parse_args()
+    settings = Settings()
+    lines = [header("Knowledge base: generalization of the decision",
+                    f"python -m benchmarks.kb_generalization {' '.join(sys.argv[1:])}".strip()), ""]
+    lines.append("today: the shipped absolute thresholds and the whole off-topic list; adaptive: the rule on the "
+                 "knowledge base's own profile, the off-topic list relative to its entries, key-term agreement.")
+    lines.append("")
+    for name in args.only.split(","):
+        comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "dayone": dayone}[name](settings)
+        lines += table(comparison)
+        print("\n".join(table(comparison)), flush=True)
+    text = "\n".join(lines) + "\n"
+    Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

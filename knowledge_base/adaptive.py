@@ -1,0 +1,184 @@
+"""Thresholds that follow the knowledge base they run on, with no manual step.
+
+The scores of a knowledge base depend on it: entries with a dozen variants score higher than
+fiches imported with only their question, and a denser FAQ gives smaller leads over the off-topic
+examples. Absolute thresholds fitted on one FAQ therefore answer too little (or too much) on
+another. A ``Rule`` states the thresholds relative to the knowledge base in use: the top score must
+reach a quantile of the top scores its own off-topic examples get (``Profile``, recomputed whenever
+entries or examples change), the lead over the closest off-topic example a quantile of the leads
+those examples get over one another, and the lead over the second entry a fixed margin (it is
+about the same on every FAQ measured). ``fit_rule`` picks the quantiles on labelled questions asked
+of several knowledge bases at once (the shipped FAQ with and without its variants), so that each
+keeps the target precision; ``DEFAULT_RULE`` is that fit (docs/benchmarks-kb.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge_base.decision import Thresholds
+from knowledge_base.evaluation import Outcome, decisions_for
+from knowledge_base.types import Decision
+
+QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98)
+MARGINS = (0.0, 0.005, 0.01, 0.013, 0.016, 0.02, 0.025, 0.03, 0.04)
+OFFERED_SLACK = 0.03  # clarify must offer the right entry to all in-scope questions whose top 3 holds it, but 3 points
+
+
+@dataclass(frozen=True)
+class Rule:
+    answer_top_quantile: float
+    answer_gap_quantile: float
+    answer_margin: float
+    clarify_top_quantile: float
+    clarify_gap_quantile: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rule:
+        try:
+            values = {name: float(data[name]) for name in cls.__dataclass_fields__}
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"rule {data!r}: needs the numbers {', '.join(cls.__dataclass_fields__)}") from error
+        for name, value in values.items():
+            if name.endswith("quantile") and not 0.0 <= value <= 1.0:
+                raise ValueError(f"rule {name}: {value} is not a quantile in [0, 1]")
+        return cls(**values)
+
+
+# fitted by ``fit_rule`` on knowledge_base/eval asked of the shipped FAQ with and without its variants
+# (target precision 0.955, at most 5% of out-of-scope answered), multilingual-e5-small+q128+bf16.
+DEFAULT_RULE = Rule(answer_top_quantile=0.75, answer_gap_quantile=0.8, answer_margin=0.02,
+                    clarify_top_quantile=0.2, clarify_gap_quantile=0.4)
+
+
+# What the default rule was measured to reach, for the console while no calibration has been made here
+# (docs/benchmarks-kb.md): a FAQ of fiches without variants, and the shipped FAQ (cross-validated).
+DEFAULT_ESTIMATES = (
+    {"what": "FAQ importée sans variantes (174 fiches Service-public.fr, 454 messages)", "precision": 0.979,
+     "coverage": 0.661, "offered": 0.952},
+    {"what": "FAQ livrée avec ses variantes (validation croisée, 460 messages)", "precision": 0.967,
+     "coverage": 0.664, "offered": 0.951},
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the knowledge base's own off-topic examples score on it: their top scores, and each one's
+    top score minus its closest other example (the lead a message like it gets over the list)."""
+
+    tops: npt.NDArray[np.float64]
+    gaps: npt.NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.tops)
+
+    def thresholds(self, rule: Rule) -> Thresholds | None:
+        """The rule's thresholds on this knowledge base (None: too few examples to tell)."""
+        if len(self.tops) < MIN_EXAMPLES:
+            return None
+        return Thresholds(answer_score=float(np.quantile(self.tops, rule.answer_top_quantile)),
+                          answer_margin=rule.answer_margin,
+                          answer_gap=float(np.quantile(self.gaps, rule.answer_gap_quantile)),
+                          clarify_score=float(np.quantile(self.tops, rule.clarify_top_quantile)),
+                          clarify_gap=float(np.quantile(self.gaps, rule.clarify_gap_quantile)))
+
+
+MIN_EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class Case:
+    """Labelled questions asked of one knowledge base, and that knowledge base's profile."""
+
+    outcomes: list[Outcome]
+    profile: Profile
+
+
+def _arrays(outcomes: list[Outcome]) -> dict[str, npt.NDArray[Any]]:
+    def signal(name: str) -> npt.NDArray[np.float64]:
+        return np.array([getattr(o.signals, name) if o.signals else -np.inf for o in outcomes])
+
+    inside = np.array([o.question.expected is not None for o in outcomes])
+    first = np.array([bool(o.ranked) and o.ranked[0] == o.question.expected for o in outcomes])
+    top3 = np.array([o.question.expected in o.ranked[:3] for o in outcomes])
+    return {"top": signal("top"), "margin": signal("margin"), "gap": signal("gap"), "inside": inside,
+            "first": first & inside, "top3": top3 & inside}
+
+
+def _answer_figures(a: dict[str, npt.NDArray[Any]], t: Thresholds) -> tuple[float, float, float, npt.NDArray[Any]]:
+    answered = (a["top"] >= t.answer_score) & (a["margin"] >= t.answer_margin) & (a["gap"] >= t.answer_gap)
+    n_in, n_out = max(1, int(a["inside"].sum())), max(1, int((~a["inside"]).sum()))
+    right = int((answered & a["first"]).sum())
+    precision = right / int(answered.sum()) if answered.any() else 1.0
+    return right / n_in, precision, float((answered & ~a["inside"]).sum() / n_out), answered
+
+
+def fit_rule(cases: list[Case], *, target_precision: float = 0.955, max_oos_answered: float = 0.05) -> Rule:
+    """The quantiles and margin that answer the most in-scope questions right over all cases while every case
+    keeps ``target_precision`` and ``max_oos_answered``; then the clarify quantiles that offer the right entry
+    whenever the top 3 holds it (but ``OFFERED_SLACK``) while offering the fewest out-of-scope questions."""
+    arrays = [_arrays(case.outcomes) for case in cases]
+    best: tuple[float, Rule] | None = None
+    for top_q, gap_q, margin in itertools.product(QUANTILES, QUANTILES, MARGINS):
+        rule = Rule(top_q, gap_q, margin, 0.0, 0.0)
+        covered, feasible = 0.0, True
+        for case, a in zip(cases, arrays, strict=True):
+            thresholds = case.profile.thresholds(rule)
+            if thresholds is None:
+                continue
+            coverage, precision, oos, _ = _answer_figures(a, thresholds)
+            feasible = feasible and precision >= target_precision and oos <= max_oos_answered
+            covered += coverage
+        if feasible and (best is None or covered >= best[0] - 1e-12):  # ties: the more conservative
+            best = (covered, rule)
+    answer = best[1] if best is not None else Rule(1.0, 1.0, 1.0, 0.0, 0.0)
+    cheapest: tuple[float, Rule] | None = None
+    for top_q, gap_q in itertools.product(QUANTILES, QUANTILES):
+        rule = Rule(answer.answer_top_quantile, answer.answer_gap_quantile, answer.answer_margin, top_q, gap_q)
+        cost, feasible = 0.0, True
+        for case, a in zip(cases, arrays, strict=True):
+            thresholds = case.profile.thresholds(rule)
+            if thresholds is None:
+                continue
+            _, _, _, answered = _answer_figures(a, thresholds)
+            clarify = ~answered & (a["top"] >= thresholds.clarify_score) & (a["gap"] >= thresholds.clarify_gap)
+            n_in, n_out = max(1, int(a["inside"].sum())), max(1, int((~a["inside"]).sum()))
+            offered = ((answered & a["first"]).sum() + (clarify & a["top3"]).sum()) / n_in
+            feasible = feasible and offered >= a["top3"].sum() / n_in - OFFERED_SLACK
+            cost += float((clarify & ~a["inside"]).sum() / n_out)
+        if feasible and (cheapest is None or cost <= cheapest[0] + 1e-12):  # ties: the higher floors
+            cheapest = (cost, rule)
+    return cheapest[1] if cheapest is not None else answer
+
+
+def decide_case(case: Case, rule: Rule, fallback: Thresholds) -> list[Decision]:
+    return list(decisions_for(case.outcomes, case.profile.thresholds(rule) or fallback))
+
+
+def cross_validate_rule(cases: list[Case], *, k: int = 5, seed: int = 7,
+                        **fit: float) -> list[list[Decision]]:
+    """Each question of each case decided by a rule fitted without it (k folds over every case's questions)."""
+    from knowledge_base.calibration import folds
+
+    decided: list[list[Decision]] = [["handoff"] * len(case.outcomes) for case in cases]
+    splits = [folds(len(case.outcomes), k, seed=seed) for case in cases]
+    for f in range(k):
+        train = [Case([o for i, o in enumerate(case.outcomes) if i not in set(split[f])], case.profile)
+                 for case, split in zip(cases, splits, strict=True)]
+        rule = fit_rule(train, **fit)
+        for c, (case, split) in enumerate(zip(cases, splits, strict=True)):
+            held = [case.outcomes[i] for i in split[f]]
+            thresholds = case.profile.thresholds(rule)
+            if thresholds is None:
+                continue
+            for i, decision in zip(split[f], decisions_for(held, thresholds), strict=True):
+                decided[c][i] = decision
+    return decided

@@ -1,0 +1,81 @@
+"""The decision beyond the FAQ it was fitted on, with the real model (``pytest -m model``).
+
+The foreign FAQ (knowledge_base/eval/foreign, frozen before tuning) goes into a fresh database through
+the import alone; the shipped FAQ is cross-validated with the rule refitted per fold; the day-one
+questions run on the shipped FAQ. Floors are what was measured (docs/benchmarks-kb-generalization.md):
+a regression fails. The issue's targets not reached yet are expected failures saying the figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handoff_api.settings import PROJECT_ROOT, Settings
+from knowledge_base import adaptive, evaluation, protocols
+from knowledge_base.foreign_faq import entry_id_of
+
+pytestmark = pytest.mark.model
+MODEL = Path(Settings().resolved_embedding_model)
+EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
+
+
+def settings() -> Settings:
+    if not (MODEL / "modules.json").is_file():
+        pytest.fail(f"no embedding model at {MODEL}: run `make install`")
+    return Settings(embedding_model=str(MODEL))
+
+
+@pytest.fixture(scope="module")
+def foreign() -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "foreign" / "questions.yml", expected_of=entry_id_of)
+    return protocols.foreign(settings(), faq=EVAL / "foreign" / "faq.yml", questions=questions)
+
+
+def test_foreign_faq_with_only_the_import(foreign: protocols.Comparison) -> None:
+    found = foreign.adaptive
+    print("\n".join(foreign.lines()))
+    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.64
+    assert found["answered_or_offered"] >= 0.92 and found["oos_answered"] <= 0.05
+    assert found["answered_correct"] > foreign.today["answered_correct"] + 0.15  # today: 41%
+
+
+@pytest.mark.xfail(reason="top-1 89.3% on the foreign FAQ with today's ranking (target 92%: the ranking's work); "
+                          "automatic answers 66.1% right (target 65% met)", strict=False)
+def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) -> None:
+    found = foreign.adaptive
+    assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[evaluation.Outcome], adaptive.Profile]:
+    folder = tmp_path_factory.mktemp("shipped")
+    knowledge_base = protocols.fresh_knowledge_base(settings(), PROJECT_ROOT / "knowledge_base" / "faq",
+                                                    folder=folder)
+    outcomes = evaluation.run_questions(knowledge_base.analyse, evaluation.load_questions(EVAL))
+    return outcomes, knowledge_base.profile
+
+
+def test_shipped_faq_cross_validated(shipped: tuple[list[evaluation.Outcome], adaptive.Profile]) -> None:
+    outcomes, profile = shipped
+    found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
+    print("\n".join(evaluation.report_lines(found, "5-fold cross-validation of the rule")))
+    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.64
+    assert found["answered_or_offered"] >= 0.93
+
+
+@pytest.mark.xfail(reason="cross-validated coverage 66% at 97% precision (target 72% at 95%): the three signals "
+                          "and today's ranking do not separate more", strict=False)
+def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Outcome], adaptive.Profile]) -> None:
+    outcomes, profile = shipped
+    found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
+    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.72
+
+
+@pytest.mark.xfail(reason="needs the town hall's entries of the day-one FAQ; measured on that FAQ: 2.9% wrong "
+                          "automatic answers (target 1%), 97.7% answered or offered", strict=False)
+def test_day_one_questions() -> None:
+    questions = evaluation.load_questions(EVAL / "dayone" / "questions.yml")
+    found = protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+    assert found["wrong_answered"] <= 0.01 and found["answered_or_offered"] >= 0.90
