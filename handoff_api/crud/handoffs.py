@@ -26,8 +26,20 @@ class Conflict(RuntimeError):
     pass
 
 
+REFERENCE_TRIES = 20  # 32^5 references: past a few thousand handoffs a drawn one may already be taken
+
+
 def new_reference() -> str:
     return "G-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+
+
+def unused_reference(session: Session) -> str:
+    """A reference no handoff has yet (drawn again on a collision, which the unique column would refuse)."""
+    for _ in range(REFERENCE_TRIES):
+        reference = new_reference()
+        if session.scalar(select(Handoff.id).where(Handoff.reference == reference)) is None:
+            return reference
+    raise RuntimeError(f"no unused handoff reference after {REFERENCE_TRIES} draws")
 
 
 def record(session: Session, *, handoff: Handoff, actor: str, action: str, from_status: str | None,
@@ -85,7 +97,7 @@ def create_handoff(
     if target is not None and department_or_default(session, slug=department) == routing.GENERAL:
         department = target.department  # the bot named no department of its own: the last one
     handoff_id = _insert_unless_one_is_open(session, values=dict(
-        reference=new_reference(), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
+        reference=unused_reference(session), conversation_id=conversation.id, status=HandoffStatus.WAITING.value,
         department=department_or_default(session, slug=department), reason=reason, summary=summary[:2000],
         details=details, channel=conversation.channel, created_at=moment, updated_at=moment,
         first_response_due=hours.first_response_due(moment, first_response_hours),
