@@ -135,13 +135,13 @@ def leave_one_department_out(settings: Settings, *, faq: list[EntryData], questi
     with tempfile.TemporaryDirectory(prefix="guichet-lodo-") as folder:
         knowledge_base = fresh_knowledge_base(settings, write_faq(faq, Path(folder)), folder=Path(folder))
         full = adaptive.Case(evaluation.run_questions(knowledge_base.analyse, questions), knowledge_base.profile)
-        _reindex(knowledge_base, [replace(e, variants=[]) for e in faq])
+        reindex(knowledge_base, [replace(e, variants=[]) for e in faq])
         bare = adaptive.Case(evaluation.run_questions(knowledge_base.analyse, questions), knowledge_base.profile)
         for number, department in enumerate(departments):
             held = [q for q in inside if department_of.get(q.expected or "") == department]
             held += outside[number::len(departments)]
             rule = adaptive.fit_rule([_without(full, held), _without(bare, held)])
-            _reindex(knowledge_base, [replace(e, variants=[]) if e.department == department else e for e in faq])
+            reindex(knowledge_base, [replace(e, variants=[]) if e.department == department else e for e in faq])
             outcomes = evaluation.run_questions(knowledge_base.analyse, held)
             adapted += zip(outcomes, evaluation.decisions_for(outcomes, knowledge_base.profile.thresholds(rule)
                                                                or DEFAULT_THRESHOLDS), strict=True)
@@ -164,7 +164,7 @@ def _without(case: adaptive.Case, held: list[evaluation.Question]) -> adaptive.C
     return adaptive.Case(keep, case.profile)
 
 
-def _reindex(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:
+def reindex(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:
     """Put ``entries`` (vectors from the cache) in place of the same ids, then recompute the profile."""
     from knowledge_base.service import entry_vectors
 

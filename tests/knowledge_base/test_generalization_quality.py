@@ -36,13 +36,13 @@ def foreign() -> protocols.Comparison:
 def test_foreign_faq_with_only_the_import(foreign: protocols.Comparison) -> None:
     found = foreign.adaptive
     print("\n".join(foreign.lines()))
-    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.64
-    assert found["answered_or_offered"] >= 0.92 and found["oos_answered"] <= 0.05
-    assert found["answered_correct"] > foreign.today["answered_correct"] + 0.15  # today: 41%
+    assert found["answer_precision"] >= 0.98 and found["answered_correct"] >= 0.50
+    assert found["answered_or_offered"] >= 0.95 and found["oos_answered"] <= 0.02
+    assert found["answered_correct"] > foreign.today["answered_correct"] + 0.15  # today's decision: 29.7%
 
 
-@pytest.mark.xfail(reason="top-1 89.3% on the foreign FAQ with today's ranking (target 92%: the ranking's work); "
-                          "automatic answers 66.1% right (target 65% met)", strict=False)
+@pytest.mark.xfail(reason="top-1 91.2% on the foreign FAQ (target 92%); automatic answers 52.8% right "
+                          "(target 65%) at 99.5% precision", strict=True)
 def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) -> None:
     found = foreign.adaptive
     assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
@@ -61,21 +61,30 @@ def test_shipped_faq_cross_validated(shipped: tuple[list[evaluation.Outcome], ad
     outcomes, profile = shipped
     found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
     print("\n".join(evaluation.report_lines(found, "5-fold cross-validation of the rule")))
-    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.64
+    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.46
     assert found["answered_or_offered"] >= 0.93
 
 
-@pytest.mark.xfail(reason="cross-validated coverage 66% at 97% precision (target 72% at 95%): the three signals "
-                          "and today's ranking do not separate more", strict=False)
+@pytest.mark.xfail(reason="cross-validated coverage 48% at 96% precision (target 72% at 95%): the three signals "
+                          "and today's ranking do not separate more", strict=True)
 def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Outcome], adaptive.Profile]) -> None:
     outcomes, profile = shipped
     found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
     assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.72
 
 
-@pytest.mark.xfail(reason="needs the town hall's entries of the day-one FAQ; measured on that FAQ: 2.9% wrong "
-                          "automatic answers (target 1%), 97.7% answered or offered", strict=False)
-def test_day_one_questions() -> None:
+@pytest.fixture(scope="module")
+def day_one() -> dict[str, float]:
     questions = evaluation.load_questions(EVAL / "dayone" / "questions.yml")
-    found = protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
-    assert found["wrong_answered"] <= 0.01 and found["answered_or_offered"] >= 0.90
+    return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+def test_day_one_questions_floor(day_one: dict[str, float]) -> None:
+    assert day_one["wrong_answered"] <= 0.015 and day_one["answered_or_offered"] >= 0.95
+    assert day_one["oos_answered"] <= 0.05
+
+
+@pytest.mark.xfail(reason="1.1% wrong automatic answers of all day-one questions (target 1%); 98.5% answered "
+                          "or offered (target 90% met)", strict=True)
+def test_day_one_questions_reach_the_issue_targets(day_one: dict[str, float]) -> None:
+    assert day_one["wrong_answered"] <= 0.01 and day_one["answered_or_offered"] >= 0.90
