@@ -41,17 +41,22 @@ def compiled_action_result_check() -> Any:
     return validate_action_result
 
 
-def main() -> None:
+def prepare() -> None:
+    """Rasa's imports found without this directory, every log record masked, action results checked once."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [entry for entry in sys.path if entry and Path(entry).resolve() != Path(here)]
     sys.path.append(str(Path(here).parent))  # after Rasa's own packages: only handoff_api is wanted
     from handoff_api.privacy.log_filter import install_record_redaction
-
-    install_record_redaction()
-    from rasa.__main__ import main as rasa_main
     from rasa.core.actions.action import RemoteAction
 
+    install_record_redaction()
     RemoteAction._validate_action_result = compiled_action_result_check()
+
+
+def main() -> None:
+    prepare()
+    from rasa.__main__ import main as rasa_main
+
     rasa_main()
 
 

@@ -11,6 +11,8 @@ application's models or migrations, and is absent until Rasa has started once.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import (
     Column,
     Connection,
@@ -52,6 +54,9 @@ class RasaTrackers:
             return 0
         if self.same_database:
             return self._apply(session.connection(), sender_ids, remove=remove)
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            return 0  # Rasa never started here: nothing of it to delete (and no empty file to create)
         engine: Engine = create_engine(self.url)
         try:
             with engine.begin() as connection:
