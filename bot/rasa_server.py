@@ -46,8 +46,9 @@ def prepare() -> None:
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [entry for entry in sys.path if entry and Path(entry).resolve() != Path(here)]
     sys.path.append(str(Path(here).parent))  # after Rasa's own packages: only handoff_api is wanted
-    from handoff_api.privacy.log_filter import install_record_redaction
     from rasa.core.actions.action import RemoteAction
+
+    from handoff_api.privacy.log_filter import install_record_redaction
 
     install_record_redaction()
     RemoteAction._validate_action_result = compiled_action_result_check()
