@@ -41,7 +41,7 @@ async def health(request: Request) -> JSONResponse:
     components["database"] = await to_thread.run_sync(database_ready, state.engine)
     rasa: RasaClient = state.rasa
     components["rasa"] = "ok" if await rasa.is_ready() else "unavailable"
-    actions_url = f"http://127.0.0.1:{state.settings.actions_port}"
+    actions_url = state.settings.resolved_actions_url.removesuffix("/webhook")
     components["actions"] = "ok" if await actions_ready(actions_url) else "unavailable"
     knowledge_base = state.knowledge_base
     load_error = state.knowledge_base_error
@@ -52,3 +52,15 @@ async def health(request: Request) -> JSONResponse:
     missing = sorted(name for name, value in components.items() if value != "ok")
     body = {"status": "ok" if not missing else "unavailable", "components": components, "missing": missing}
     return JSONResponse(body, status_code=200 if not missing else 503)
+
+
+@router.get("/api/health/instance")
+async def instance_health(request: Request) -> JSONResponse:
+    """This instance alone ready to serve (database and model), whatever Rasa and the actions do: what a load
+    balancer checks, so that a Rasa outage does not take every application instance out of its pool."""
+    state = request.app.state
+    components = {"database": await to_thread.run_sync(database_ready, state.engine),
+                  "model": "ok" if state.knowledge_base is not None and state.knowledge_base.ready else "loading"}
+    missing = sorted(name for name, value in components.items() if value != "ok")
+    return JSONResponse({"status": "ok" if not missing else "unavailable", "components": components,
+                         "missing": missing}, status_code=200 if not missing else 503)
