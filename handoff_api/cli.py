@@ -81,6 +81,34 @@ def wait_for_stop(stack: Stack, stopping: Callable[[], bool]) -> int:
     return 0
 
 
+def cmd_topology(args: argparse.Namespace, settings: Settings) -> int:
+    """The production layout on this machine (handoff_api.topology), until Ctrl-C."""
+    from handoff_api.topology import Topology, TopologyError
+
+    topology = Topology(settings, root=settings.var_dir / "topology",
+                        counts={"app": args.apps, "rasa": args.rasas, "actions": args.actions})
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        topology.start()
+        topology.wait_ready(timeout=args.timeout)
+        print(f"Guichet is ready behind HAProxy: {topology.app_url}/ (logs in {topology.root}/). "
+              "Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            time.sleep(0.5)
+    except TopologyError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        topology.stop()
+    return 0
+
+
 def cmd_agents_create(args: argparse.Namespace, settings: Settings) -> int:
     factory = migrated_session_factory(settings)
     with session_scope(factory) as session:
@@ -121,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run one role on this host (several hosts behind a load balancer: docs/deployment.md)")
     run.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for every part to be ready")
     run.set_defaults(func=cmd_run)
+
+    topology = commands.add_parser("topology", help="several instances of every process behind HAProxy, "
+                                   "with Redis, on GUICHET_DATABASE_URL (PostgreSQL): docs/deployment.md")
+    for role, default in (("apps", 2), ("rasas", 2), ("actions", 2)):
+        topology.add_argument(f"--{role}", type=int, default=default, help=f"how many {role} instances")
+    topology.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for every instance")
+    topology.set_defaults(func=cmd_topology)
 
     agents = commands.add_parser("agents", help="accounts of agents, editors and admins")
     agent_commands = agents.add_subparsers(dest="agents_command", required=True)
