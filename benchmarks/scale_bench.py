@@ -58,7 +58,7 @@ def measure(url: str, folder: Path, count: int, *, seconds: float, concurrency: 
                     database_url=make_url(url).set(database=name).render_as_string(hide_password=False),
                     rasa_models_dir=PROJECT_ROOT / "var" / "rasa-models",
                     embedding_model=str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
-                    faq_path=PROJECT_ROOT / "knowledge_base" / "faq", service_token="bench-token",
+                    faq_path=PROJECT_ROOT / "knowledge_base" / "faq" / "sports.yml", service_token="bench-token",
                     **BENCH_ENV_LIMITS)  # type: ignore[arg-type]
     topology = Topology(base, root=folder / f"x{count}", counts={"app": count, "rasa": count, "actions": count})
     try:
@@ -113,7 +113,8 @@ def main() -> None:
     text_ += (f"\nBoth layouts run in turn in one run, on the same machine ({os.cpu_count()} cores shared by every "
               f"process of the layout, the load generator, PostgreSQL and HAProxy), each with {args.concurrency} "
               "conversations writing back to back through the balancer for the same time (the stack benchmark's "
-              "conversations: «bonjour» then three evaluation questions). On two cores a second instance of each "
+              "conversations: «bonjour» then three evaluation questions; the FAQ is one file of 7 entries so that four
+start-ups stay short: the search costs about the same at 140 entries, docs/benchmarks-kb.md). On two cores a second instance of each "
               "process adds no CPU: the ratio shows what the extra processes, the balancer and the shared "
               "tracker store cost or gain, not what a second machine would give. The CPU table is what scales: "
               "milliseconds of CPU each process kind spends per citizen message, summed over its instances.\n\n")

@@ -61,10 +61,12 @@ class Instance:
 
 
 def haproxy_config(*, fronts: dict[str, int], instances: list[Instance], socket_path: Path) -> str:
-    """Round robin per role; an instance is out after two failed checks 0.5 s apart, in again after one."""
+    """Round robin per role. An instance is out after three failed checks a second apart, in again after one
+    success; a check may take 5 s (a busy Rasa answers slowly but is not dead: a dead one refuses the
+    connection at once, and its requests go to another instance)."""
     lines = ["global", "    maxconn 4096", f"    stats socket {socket_path} mode 600 level admin", "",
              "defaults", "    mode http", "    timeout connect 2s", "    timeout client 120s",
-             "    timeout server 120s", "    timeout http-keep-alive 2s",
+             "    timeout server 120s", "    timeout http-keep-alive 2s", "    timeout check 5s",
              # a request is sent again, to another instance, only when no connection could be made: a
              # request that reached an instance is never replayed (it may have been processed)
              "    retries 3", "    option redispatch 1", "    retry-on conn-failure", ""]
@@ -73,7 +75,7 @@ def haproxy_config(*, fronts: dict[str, int], instances: list[Instance], socket_
                   f"    default_backend {role}s", "",
                   f"backend {role}s", "    balance roundrobin", f"    option httpchk GET {HEALTH[role]}",
                   "    http-check expect status 200"]
-        lines += [f"    server {i.name} 127.0.0.1:{i.port} check inter 500ms fall 2 rise 1"
+        lines += [f"    server {i.name} 127.0.0.1:{i.port} check inter 1s fall 3 rise 1"
                   for i in instances if i.role == role]
         lines.append("")
     return "\n".join(lines)
