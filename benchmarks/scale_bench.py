@@ -113,8 +113,9 @@ def main() -> None:
     text_ += (f"\nBoth layouts run in turn in one run, on the same machine ({os.cpu_count()} cores shared by every "
               f"process of the layout, the load generator, PostgreSQL and HAProxy), each with {args.concurrency} "
               "conversations writing back to back through the balancer for the same time (the stack benchmark's "
-              "conversations: «bonjour» then three evaluation questions; the FAQ is one file of 7 entries so that four
-start-ups stay short: the search costs about the same at 140 entries, docs/benchmarks-kb.md). On two cores a second instance of each "
+              "conversations: «bonjour» then three evaluation questions; the FAQ is one file of 7 entries so that "
+              "four start-ups stay short: a search costs about the same at 140, docs/benchmarks-kb.md). On two "
+              "cores a second instance of each "
               "process adds no CPU: the ratio shows what the extra processes, the balancer and the shared "
               "tracker store cost or gain, not what a second machine would give. The CPU table is what scales: "
               "milliseconds of CPU each process kind spends per citizen message, summed over its instances.\n\n")
