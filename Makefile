@@ -33,7 +33,8 @@ $(VENV)/.installed: pyproject.toml
 $(RASA_VENV)/.installed:
 	@PY310=$$(scripts/find-python.sh 3.10) && \
 	  { [ -x $(RASA_VENV)/bin/python ] || $$PY310 -m venv $(RASA_VENV); }
-	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION)
+	# psycopg2 is Rasa's PostgreSQL driver for its tracker store (SQLAlchemy 1.4), named here although Rasa requires it
+	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION) psycopg2-binary==2.9.13
 	@touch $@
 
 $(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed
