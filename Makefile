@@ -58,8 +58,8 @@ lint: $(VENV)/.installed
 test: install system-deps lint
 	@source scripts/postgres-env.sh && $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
-	$(PY) -m benchmarks.run_all
+bench: install system-deps
+	@source scripts/postgres-env.sh && $(PY) -m benchmarks.run_all
 
 clean-var:
 	rm -rf var/guichet.db* var/rasa-models var/logs
