@@ -62,4 +62,4 @@ bench: install system-deps
 	@source scripts/postgres-env.sh && $(PY) -m benchmarks.run_all
 
 clean-var:
-	rm -rf var/guichet.db* var/rasa-models var/logs
+	rm -rf var/guichet.db* var/rasa-trackers.db var/rasa-endpoints.yml var/rasa-models var/logs
