@@ -4,11 +4,14 @@ an instance of each kind SIGKILLed in turn, a report form across Rasa restarts, 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff_api.db import make_engine, make_session_factory
@@ -67,16 +70,11 @@ def fake_x() -> Iterator[tuple[FakeX, str]]:
 
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory: pytest.TempPathFactory, fake_x: tuple[FakeX, str]) -> Iterator[Topology]:
-    import os
-
     url = os.environ.get("GUICHET_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("GUICHET_TEST_POSTGRES_URL is not set (make test sets it when PostgreSQL is installed)")
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
         pytest.skip("the Rasa environment is not installed (make install)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     name = f"guichet_topology_{os.getpid()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
