@@ -57,7 +57,9 @@ class RasaTrackers:
         url = make_url(self.url)
         if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
             return 0  # Rasa never started here: nothing of it to delete (and no empty file to create)
-        engine: Engine = create_engine(self.url)
+        if url.get_backend_name() == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")  # the application's driver, whatever Rasa's
+        engine: Engine = create_engine(url)
         try:
             with engine.begin() as connection:
                 return self._apply(connection, sender_ids, remove=remove)

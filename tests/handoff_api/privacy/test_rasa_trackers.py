@@ -99,3 +99,20 @@ def test_nothing_to_delete_before_rasa_ever_ran(tmp_path: Path) -> None:
                                conversation_id=mine)
         assert counts.rasa_events == 0 and counts.conversations == 1
         assert session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_tracker_store_of_its_own_named_with_rasas_driver(tmp_path: Path, postgres_url: str) -> None:
+    """GUICHET_RASA_TRACKER_STORE_URL may name another database, even as Rasa writes it (psycopg2)."""
+    from sqlalchemy.engine import make_url
+
+    settings = Settings(var_dir=tmp_path / "var", rasa_tracker_store_url=make_url(postgres_url).set(
+        drivername="postgresql").render_as_string(hide_password=False), _env_file=None)
+    trackers = RasaTrackers.from_settings(settings)
+    assert not trackers.same_database
+    factory = migrated_session_factory(settings)
+    with session_scope(factory) as session:
+        mine = conversation(session, days_ago=1)
+    rasa_wrote(postgres_url, {mine: 3, "someone-else": 1})
+    with session_scope(factory) as session:
+        assert trackers.forget(session, conversation_ids=[mine]) == 3
+    assert left(postgres_url) == {"someone-else": 1}
