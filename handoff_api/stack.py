@@ -95,7 +95,8 @@ def app_command(settings: Settings) -> list[str]:
     return [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
             "--host", settings.host, "--port", str(settings.port),
             "--log-level", "warning", "--no-access-log",
-            "--timeout-graceful-shutdown", "5",
+            # on SIGTERM, requests in flight get the time of a whole Rasa round trip to finish (stop() waits 15 s)
+            "--timeout-graceful-shutdown", str(min(14, int(settings.rasa_timeout_seconds) + 2)),
             "--no-proxy-headers"]  # GUICHET_TRUSTED_PROXIES decides instead
 
 
