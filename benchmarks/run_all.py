@@ -14,6 +14,7 @@ STEPS = [
     ("kb", ["benchmarks.kb_search"]),
     ("rasa-faq", ["benchmarks.rasa_faq_baseline"]),
     ("stack", ["benchmarks.stack_bench"]),
+    ("scale", ["benchmarks.scale_bench"]),
     ("faults", ["benchmarks.faults"]),
     ("soak", ["benchmarks.soak"]),
 ]
