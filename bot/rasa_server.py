@@ -9,6 +9,9 @@ the same error with the same message.
 
 ``rasa run`` also gets ``--auth-token`` from ``GUICHET_RASA_TOKEN`` here rather than on the command line
 the stack starts, which every local user could read in ``ps``.
+
+Every log record is masked of personal data as it is made (``handoff_api.privacy.log_filter``,
+which needs only the standard library and runs on Python 3.10).
 """
 
 from __future__ import annotations
@@ -51,14 +54,24 @@ def with_auth_token(argv: list[str], env: Mapping[str, str]) -> list[str]:
     return [*argv, "--auth-token", token]
 
 
-def main() -> None:
+def prepare() -> None:
+    """Rasa's imports found without this directory, every log record masked, action results checked once."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [entry for entry in sys.path if entry and Path(entry).resolve() != Path(here)]
-    from rasa.__main__ import main as rasa_main
+    sys.path.append(str(Path(here).parent))  # after Rasa's own packages: only handoff_api is wanted
     from rasa.core.actions.action import RemoteAction
 
+    from handoff_api.privacy.log_filter import install_record_redaction
+
+    install_record_redaction()
     RemoteAction._validate_action_result = compiled_action_result_check()
+
+
+def main() -> None:
+    prepare()
     sys.argv = with_auth_token(sys.argv, os.environ)
+    from rasa.__main__ import main as rasa_main
+
     rasa_main()
 
 

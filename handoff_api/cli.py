@@ -7,14 +7,18 @@ import importlib
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from handoff_api.crud.agents import create_agent, ensure_departments
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.models import Role
 from handoff_api.settings import Settings
+
+if TYPE_CHECKING:
+    from handoff_api.stack import Stack
 
 COMMAND_MODULES = ("knowledge_base.cli", "handoff_api.journal.cli", "handoff_api.privacy.cli")
 
@@ -45,6 +49,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        if args.only:
+            stack.start(roles=(args.only,))
+            print(f"Starting {args.only} alone (logs in {stack.logs}/) ...", flush=True)
+            stack.wait_healthy(timeout=args.timeout)
+            print(f"{args.only} is ready. Press Ctrl-C to stop.", flush=True)
+            return wait_for_stop(stack, lambda: stopping)
         stack.start()
         print("Starting Rasa, the action server and the application (logs in var/logs/) ...", flush=True)
         stack.wait_healthy(timeout=args.timeout)
@@ -55,15 +65,47 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             print("X/Twitter channel off: set " + ", ".join(settings.x_missing_credentials())
                   + " (or GUICHET_X_BEARER_TOKEN) to turn it on.", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        while not stopping:
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    raise CommandError(f"{name} stopped (exit {process.returncode}); see var/logs/{name}.log")
-            time.sleep(0.5)
+        return wait_for_stop(stack, lambda: stopping)
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
         print("Stopped.", flush=True)
+
+
+def wait_for_stop(stack: Stack, stopping: Callable[[], bool]) -> int:
+    while not stopping():
+        for name, process in stack.processes.items():
+            if process.poll() is not None:
+                raise CommandError(f"{name} stopped (exit {process.returncode}); see {stack.logs}/{name}.log")
+        time.sleep(0.5)
+    return 0
+
+
+def cmd_topology(args: argparse.Namespace, settings: Settings) -> int:
+    """The production layout on this machine (handoff_api.topology), until Ctrl-C."""
+    from handoff_api.topology import Topology, TopologyError
+
+    topology = Topology(settings, root=settings.var_dir / "topology",
+                        counts={"app": args.apps, "rasa": args.rasas, "actions": args.actions})
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        topology.start()
+        topology.wait_ready(timeout=args.timeout)
+        print(f"Guichet is ready behind HAProxy: {topology.app_url}/ (logs in {topology.root}/). "
+              "Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            time.sleep(0.5)
+    except TopologyError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        topology.stop()
     return 0
 
 
@@ -103,8 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="start Rasa, the action server and the application")
+    run.add_argument("--only", choices=("app", "rasa", "actions"),
+                     help="run one role on this host (several hosts behind a load balancer: docs/deployment.md)")
     run.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for every part to be ready")
     run.set_defaults(func=cmd_run)
+
+    topology = commands.add_parser("topology", help="several instances of every process behind HAProxy, "
+                                   "with Redis, on GUICHET_DATABASE_URL (PostgreSQL): docs/deployment.md")
+    for role, default in (("apps", 2), ("rasas", 2), ("actions", 2)):
+        topology.add_argument(f"--{role}", type=int, default=default, help=f"how many {role} instances")
+    topology.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for every instance")
+    topology.set_defaults(func=cmd_topology)
 
     agents = commands.add_parser("agents", help="accounts of agents, editors and admins")
     agent_commands = agents.add_subparsers(dest="agents_command", required=True)

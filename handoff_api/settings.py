@@ -41,9 +41,16 @@ class Settings(BaseSettings):
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
     rasa_models_dir: Path | None = None
     actions_port: int = 5055
+    actions_url: str = ""  # where Rasa calls the action server; default http://<internal_host>:<actions_port>/webhook
     api_url: str = ""
     service_token: SecretStr | None = None
     rasa_timeout_seconds: float = 10.0
+    # Rasa's conversation state (its SQL tracker store, table ``events``): by default the application's
+    # PostgreSQL database when it has one, else var/rasa-trackers.db; an SQLAlchemy URL to choose another
+    rasa_tracker_store_url: str = ""
+    # redis://[:password@]host:port/db for Rasa's lock store, needed as soon as more than one Rasa server
+    # shares the tracker store; empty: each Rasa server locks in its own memory (one server only)
+    redis_url: str = ""
 
     embedding_model: str = ""
     embedding_precision: Literal["auto", "float32", "bfloat16"] = "auto"
@@ -125,8 +132,6 @@ class Settings(BaseSettings):
     # Hardening (docs/security.md): who may reach what, and the secrets between the processes.
     # Where Rasa and the action server listen; another address only for a multi-host deployment.
     internal_host: str = "127.0.0.1"
-    # The action server's webhook as Rasa calls it; empty: http://127.0.0.1:<actions_port>/webhook.
-    actions_url: str = ""
     # Rasa -> action server (Authorization: Bearer), Rasa's --auth-token: var/ files (0600) when unset.
     actions_secret: SecretStr | None = None
     rasa_token: SecretStr | None = None
@@ -167,16 +172,24 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.var_dir / 'guichet.db'}"
 
     @property
+    def resolved_actions_url(self) -> str:
+        return self.actions_url or f"http://{self.internal_host}:{self.actions_port}/webhook"
+
+    @property
+    def resolved_tracker_store_url(self) -> str:
+        if self.rasa_tracker_store_url:
+            return self.rasa_tracker_store_url
+        if self.resolved_database_url.startswith("postgresql"):
+            return self.resolved_database_url
+        return f"sqlite:///{self.var_dir / 'rasa-trackers.db'}"
+
+    @property
     def resolved_rasa_models_dir(self) -> Path:
         return self.rasa_models_dir or self.var_dir / "rasa-models"
 
     @property
     def resolved_api_url(self) -> str:
         return self.api_url or f"http://{self.host}:{self.port}"
-
-    @property
-    def resolved_actions_url(self) -> str:
-        return self.actions_url or f"http://127.0.0.1:{self.actions_port}/webhook"
 
     @property
     def resolved_embedding_model(self) -> str:

@@ -1,4 +1,8 @@
-"""The whole system as child processes: Rasa server, action server, application; stopped together."""
+"""The whole system as child processes: Rasa server, action server, application; stopped together.
+
+Each role's command is built by its own function, so that one host can run a single role
+(``guichet run --only rasa``) and a topology can start several of each (``handoff_api.topology``).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,12 @@ from urllib.parse import urlparse
 import httpx
 from pydantic import SecretStr
 
+from handoff_api.rasa_endpoints import write_endpoints
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_server_command
 from handoff_api.secret_files import stored_secret
 from handoff_api.settings import PROJECT_ROOT, Settings
+
+ROLES = ("actions", "rasa", "app")  # in the order they start
 
 
 class StackError(RuntimeError):
@@ -38,7 +45,7 @@ def service_token(settings: Settings) -> str:
 
 
 def actions_secret(settings: Settings) -> str:
-    """What Rasa sends the action server (``Authorization: Bearer``, bot/endpoints.yml)."""
+    """What Rasa sends the action server (``Authorization: Bearer``, in var/rasa-endpoints.yml)."""
     return configured_or_stored(settings.actions_secret, settings.var_dir / "actions-secret")
 
 
@@ -78,6 +85,48 @@ def child_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def actions_command(settings: Settings) -> list[str]:
+    """The hardened action server (actions/server.py): rasa-sdk on ``GUICHET_INTERNAL_HOST`` and
+    ``GUICHET_ACTIONS_PORT``, the shared secret required, its logs masked."""
+    return [sys.executable, "-m", "actions.server"]
+
+
+def rasa_port(settings: Settings) -> int:
+    return urlparse(settings.rasa_url).port or 5005
+
+
+def rasa_endpoints(settings: Settings) -> Path:
+    """Rasa's endpoints file, written from the settings into var/ (handoff_api.rasa_endpoints), with the
+    header that the action server requires (the file is 0600, like the secret's own)."""
+    return write_endpoints(settings, path=settings.var_dir / "rasa-endpoints.yml",
+                           action_headers={"Authorization": f"Bearer {actions_secret(settings)}"})
+
+
+def rasa_command(settings: Settings, *, model: Path, endpoints: Path) -> list[str]:
+    """``rasa run`` on ``GUICHET_INTERNAL_HOST``; ``--auth-token`` is added by bot/rasa_server.py from
+    ``GUICHET_RASA_TOKEN``, not put on a command line that every local user can read in ``ps``."""
+    return [*rasa_server_command(settings), "run", "--enable-api", "--model", str(model),
+            "--port", str(rasa_port(settings)), "--interface", settings.internal_host, "--endpoints", str(endpoints),
+            "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml")]
+
+
+def app_command(settings: Settings) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
+            "--host", settings.host, "--port", str(settings.port),
+            "--log-level", "warning", "--no-access-log",
+            # on SIGTERM, requests in flight get the time of a whole Rasa round trip to finish (stop() waits 15 s)
+            "--timeout-graceful-shutdown", str(min(14, int(settings.rasa_timeout_seconds) + 2)),
+            "--no-proxy-headers"]  # GUICHET_TRUSTED_PROXIES decides instead
+
+
+def health_url(settings: Settings, role: str) -> str:
+    """What tells that a role is ready (and what a load balancer checks): paths open without a secret
+    (Rasa's ``/`` answers once its model is loaded; its ``/status`` needs the auth token)."""
+    urls = {"app": f"{settings.resolved_api_url}/api/health", "rasa": f"{settings.rasa_url.rstrip('/')}/",
+            "actions": f"http://{settings.internal_host}:{settings.actions_port}/health"}
+    return urls[role]
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -94,40 +143,40 @@ class Stack:
         self.processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
 
-    def start(self, *, app: bool = True) -> None:
+    def start(self, *, app: bool = True, roles: tuple[str, ...] | None = None) -> None:
+        """Starts ``roles`` (all three by default; ``app=False`` leaves the application out)."""
+        chosen = roles or tuple(role for role in ROLES if app or role != "app")
+        unknown = set(chosen) - set(ROLES)
+        if unknown:
+            raise StackError(f"roles: {sorted(unknown)} are not among {list(ROLES)}")
         settings = self.settings
-        model = ensure_model(settings)
         env = child_environment(settings)
-        self.start_process("actions", [sys.executable, "-m", "actions.server"], env)
-        rasa_port = str(urlparse(settings.rasa_url).port or 5005)
-        # --auth-token is added by bot/rasa_server.py from GUICHET_RASA_TOKEN: not on a command line others see.
-        self.start_process("rasa", [*rasa_server_command(settings), "run", "--enable-api", "--model", str(model),
-                                    "--port", rasa_port, "--interface", settings.internal_host,
-                                    "--endpoints", str(PROJECT_ROOT / "bot" / "endpoints.yml"),
-                                    "--credentials", str(PROJECT_ROOT / "bot" / "credentials.yml")], env)
-        if app:
+        if "actions" in chosen:
+            self.start_process("actions", actions_command(settings), env)
+        if "rasa" in chosen:
+            self.start_process("rasa", rasa_command(settings, model=ensure_model(settings),
+                                                    endpoints=rasa_endpoints(settings)), env)
+        if "app" in chosen:
             self.start_app()
 
     def start_app(self) -> None:
-        env = child_environment(self.settings)
-        self.start_process("app", [sys.executable, "-m", "uvicorn", "--factory", "handoff_api.asgi:build",
-                                   "--host", self.settings.host, "--port", str(self.settings.port),
-                                   "--log-level", "warning", "--no-access-log",
-                                   "--timeout-graceful-shutdown", "5",
-                                   "--no-proxy-headers"], env)  # GUICHET_TRUSTED_PROXIES decides instead
+        self.start_process("app", app_command(self.settings), child_environment(self.settings))
 
     def wait_healthy(self, timeout: float = 300.0) -> dict[str, object]:
+        """Waits for the application's health (or, without an application here, each role's)."""
         deadline = time.monotonic() + timeout
         last: dict[str, object] = {}
+        roles = ["app"] if "app" in self.processes else list(self.processes)
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise StackError(f"{name} exited with code {process.returncode}; see {self.logs / name}.log")
             try:
-                response = httpx.get(f"{self.settings.resolved_api_url}/api/health", timeout=5)
-                last = response.json()
-                if response.status_code == 200:
-                    return last
+                responses = [httpx.get(health_url(self.settings, role), timeout=5) for role in roles]
+                last = {role: response.text[:200] for role, response in zip(roles, responses, strict=True)}
+                if all(response.status_code == 200 for response in responses):
+                    body: dict[str, object] = responses[0].json() if roles == ["app"] else last
+                    return body
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.5)

@@ -17,6 +17,7 @@ from handoff_api.privacy.erasure import (
     delete_conversations,
     subject_label,
 )
+from handoff_api.privacy.rasa_trackers import RasaTrackers
 
 
 def _when(value: datetime | None) -> str | None:
@@ -74,14 +75,18 @@ def export_subject(session: Session, *, actor: str, handle: str | None = None,
     }
 
 
-def erase_subject(session: Session, *, actor: str, handle: str | None = None,
+def erase_subject(session: Session, *, actor: str, trackers: RasaTrackers, handle: str | None = None,
                   conversation_id: str | None = None, dry_run: bool = False) -> Deletion:
-    """Deletes every conversation of a handle (or the one named) and all attached to it, audited."""
+    """Deletes every conversation of a handle (or the one named), all attached to it and Rasa's copy, audited."""
     conversations = conversations_of(session, handle=handle, conversation_id=conversation_id)
     ids = [conversation.id for conversation in conversations]
     if dry_run:
-        return count_attached(session, conversation_ids=ids)
+        counts = count_attached(session, conversation_ids=ids)
+        counts.rasa_events = trackers.count(session, conversation_ids=ids)
+        return counts
+    rasa_events = trackers.forget(session, conversation_ids=ids)
     counts = delete_conversations(session, conversation_ids=ids, search_logs="delete")
+    counts.rasa_events = rasa_events
     audit(session, actor=actor, action="citizen.erase", target=subject_label(handle=handle,
                                                                               conversation_id=conversation_id),
           detail=counts.as_dict())

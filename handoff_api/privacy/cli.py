@@ -13,6 +13,7 @@ from handoff_api.cli import CommandError, migrated_session_factory
 from handoff_api.crud.conversations import NotFound
 from handoff_api.db import session_scope
 from handoff_api.privacy.access import erase_subject, export_subject
+from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.privacy.retention import purge
 from handoff_api.settings import Settings
 
@@ -59,7 +60,8 @@ def cmd_erase(args: argparse.Namespace, settings: Settings) -> int:
     subject = _subject(args)
     try:
         with session_scope(migrated_session_factory(settings)) as session:
-            counts = erase_subject(session, actor=_actor(), dry_run=not args.yes, **subject)
+            counts = erase_subject(session, actor=_actor(), trackers=RasaTrackers.from_settings(settings),
+                                   dry_run=not args.yes, **subject)
     except (NotFound, ValueError) as error:
         raise CommandError(str(error)) from error
     listing = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.as_dict().items())

@@ -21,6 +21,7 @@ class Deletion:
     handoff_events: int = 0
     outbox_items: int = 0
     search_logs: int = 0
+    rasa_events: int = 0  # rows of Rasa's tracker store (handoff_api.privacy.rasa_trackers)
 
     def add(self, other: Deletion) -> None:
         for name, value in asdict(other).items():

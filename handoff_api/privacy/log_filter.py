@@ -3,6 +3,10 @@
 A filter on a logger sees only the records logged on that very logger, not those propagated from
 its children; so ``install_log_redaction`` puts it on the root logger *and* on every handler that
 exists when it runs (the root's handlers are where propagated records are written).
+
+Rasa and the action server configure their logging themselves, adding handlers after start-up;
+there ``install_record_redaction`` masks every record as it is made, whatever logger or handler
+writes it.
 """
 
 from __future__ import annotations
@@ -53,3 +57,19 @@ def install_log_redaction() -> int:
     for handler in handlers:
         added += _add_once(handler)
     return added
+
+
+def install_record_redaction() -> None:
+    """Every log record of this process masked when it is created (idempotent)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "guichet_redacting", False):
+        return
+    masking = RedactingFilter()
+
+    def make_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        masking.filter(record)
+        return record
+
+    make_record.guichet_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make_record)

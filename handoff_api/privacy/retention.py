@@ -1,7 +1,8 @@
 """Retention: bot-only conversations deleted after ``bot_retention_days``, the others anonymised after
 ``retention_days``, both counted from the conversation's last message; search-log rows (already
 masked) kept ``retention_days`` and detached from the conversations that go; audit-log rows kept
-``audit_retention_days``.
+``audit_retention_days``. Rasa's copy of both kinds of conversations (its tracker events, clear text)
+is deleted (``rasa_trackers``).
 
 A conversation with an open handoff is never touched: someone is still working on it. Before
 deleting, the anonymous weekly answer counts the journal compares with are kept (``journal.snapshots``).
@@ -22,6 +23,7 @@ from handoff_api.models import AuditEntry, Author, Conversation, Handoff, Messag
 from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
+from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.settings import Settings
 
 
@@ -33,6 +35,7 @@ class PurgeReport:
     deleted: Deletion = field(default_factory=Deletion)
     anonymised: Anonymisation = field(default_factory=Anonymisation)
     search_logs_deleted: int = 0
+    rasa_events_deleted: int = 0
     skipped_open_handoff: int = 0
     audit_entries_deleted: int = 0
 
@@ -40,6 +43,7 @@ class PurgeReport:
         return {"dry_run": self.dry_run, "bot_cutoff": self.bot_cutoff.isoformat(),
                 "cutoff": self.cutoff.isoformat(), "deleted": self.deleted.as_dict(),
                 "anonymised": self.anonymised.as_dict(), "search_logs_deleted": self.search_logs_deleted,
+                "rasa_events_deleted": self.rasa_events_deleted,
                 "skipped_open_handoff": self.skipped_open_handoff,
                 "audit_entries_deleted": self.audit_entries_deleted}
 
@@ -50,7 +54,8 @@ class PurgeReport:
                 f"{self.bot_cutoff:%Y-%m-%d} ({self.deleted.messages} message(s)); "
                 f"{anonymise} {self.anonymised.conversations} conversation(s) last active before "
                 f"{self.cutoff:%Y-%m-%d} ({self.anonymised.messages} message(s), {self.anonymised.handoffs} "
-                f"handoff(s)); {verb} {self.search_logs_deleted} search-log row(s); "
+                f"handoff(s)); {verb} {self.search_logs_deleted} search-log row(s) and "
+                f"{self.rasa_events_deleted} Rasa tracker event(s); "
                 f"skipped {self.skipped_open_handoff} conversation(s) with an open handoff; "
                 f"{verb} {self.audit_entries_deleted} audit-log row(s)")
 
@@ -83,6 +88,7 @@ def handled_expired(session: Session, *, cutoff: datetime) -> tuple[list[str], i
 
 def purge(session: Session, *, settings: Settings, now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
     """Applies the retention periods (or, with ``dry_run``, only counts what they would remove)."""
+    trackers = RasaTrackers.from_settings(settings)
     moment = now or utcnow()
     report = PurgeReport(dry_run=dry_run, bot_cutoff=moment - timedelta(days=settings.bot_retention_days),
                          cutoff=moment - timedelta(days=settings.retention_days))
@@ -97,6 +103,7 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     bot_chunks = chunks(bot_only, settings.purge_chunk_size)
     handled_chunks = chunks(handled, settings.purge_chunk_size)
     if dry_run:
+        report.rasa_events_deleted = trackers.count(session, conversation_ids=bot_only + handled)
         for ids in bot_chunks:
             report.deleted.add(count_attached(session, conversation_ids=ids, search_logs=False))
         for ids in handled_chunks:
@@ -104,6 +111,7 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
         return report
     keep_recent_answer_counts(session, zone=ZoneInfo(settings.timezone), now=moment,
                               bot_retention_days=settings.bot_retention_days)
+    report.rasa_events_deleted = trackers.forget(session, conversation_ids=bot_only + handled)
     for ids in bot_chunks:
         report.deleted.add(delete_conversations(session, conversation_ids=ids, search_logs="unlink"))
     report.deleted.search_logs = 0  # detached, not deleted: they are counted with the old ones below

@@ -60,9 +60,23 @@ async def health(request: Request) -> JSONResponse:
         components["model"] = f"failed: {load_error}"
     else:
         components["model"] = "ok" if knowledge_base is not None and knowledge_base.ready else "loading"
+    return await answer(request, components)
+
+
+@router.get("/api/health/instance")
+async def instance_health(request: Request) -> JSONResponse:
+    """This instance alone ready to serve (database and model), whatever Rasa and the actions do: what a load
+    balancer checks, so that a Rasa outage does not take every application instance out of its pool."""
+    state = request.app.state
+    components = {"database": await to_thread.run_sync(database_ready, state.engine),
+                  "model": "ok" if state.knowledge_base is not None and state.knowledge_base.ready else "loading"}
+    return await answer(request, components)
+
+
+async def answer(request: Request, components: dict[str, Any]) -> JSONResponse:
+    """200 when every component is ready, else 503; the components only to those ``shows_details`` allows."""
     missing = sorted(name for name, value in components.items() if value != "ok")
-    status_code = 200 if not missing else 503
     body: dict[str, Any] = {"status": "ok" if not missing else "unavailable"}
     if await to_thread.run_sync(shows_details, request):
         body.update(components=components, missing=missing)
-    return JSONResponse(body, status_code=status_code)
+    return JSONResponse(body, status_code=200 if not missing else 503)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
 from handoff_api.deps import AdminDep, SessionDep
 from handoff_api.error_schema import problem
 from handoff_api.privacy.access import erase_subject, export_subject
+from handoff_api.privacy.rasa_trackers import RasaTrackers
 
 router = APIRouter(prefix="/api/admin/citizens", tags=["privacy"])
 
@@ -30,9 +31,11 @@ def export(session: SessionDep, admin: AdminDep, handle: str | None = None,
 
 
 @router.delete("", responses=problem(404))
-def erase(session: SessionDep, admin: AdminDep, handle: str | None = None,
+def erase(request: Request, session: SessionDep, admin: AdminDep, handle: str | None = None,
           conversation_id: str | None = None) -> dict[str, Any]:
-    """Deletes the citizen's conversations and everything attached; answers what was removed."""
+    """Deletes the citizen's conversations, everything attached and Rasa's copy; answers what was removed."""
     one_subject(handle, conversation_id)
-    counts = erase_subject(session, actor=admin.name, handle=handle, conversation_id=conversation_id)
+    trackers = RasaTrackers.from_settings(request.app.state.settings)
+    counts = erase_subject(session, actor=admin.name, trackers=trackers, handle=handle,
+                           conversation_id=conversation_id)
     return {"erased": counts.as_dict()}

@@ -89,10 +89,16 @@ def test_rasa_runs_with_an_auth_token_and_calls_actions_with_the_secret(settings
     assert child_environment(settings)["GUICHET_ACTIONS_SECRET"] == secret  # restarts agree
 
 
-def test_the_endpoints_file_sends_the_secret_to_the_action_server() -> None:
+def test_the_endpoints_file_sends_the_secret_to_the_action_server(settings: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import yaml
 
-    from handoff_api.settings import PROJECT_ROOT
-
-    endpoints = yaml.safe_load((PROJECT_ROOT / "bot" / "endpoints.yml").read_text())
-    assert endpoints["action_endpoint"]["headers"] == {"Authorization": "Bearer ${GUICHET_ACTIONS_SECRET}"}
+    launched = started_commands(settings, monkeypatch)
+    rasa, rasa_env = launched["rasa"]
+    path = Path(rasa[rasa.index("--endpoints") + 1])
+    assert path == settings.var_dir / "rasa-endpoints.yml"
+    endpoints = yaml.safe_load(path.read_text())
+    secret = rasa_env["GUICHET_ACTIONS_SECRET"]
+    assert endpoints["action_endpoint"] == {"url": settings.resolved_actions_url,
+                                            "headers": {"Authorization": f"Bearer {secret}"}}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
