@@ -141,6 +141,9 @@ def leave_one_department_out(settings: Settings, *, faq: list[EntryData], questi
             held = [q for q in inside if department_of.get(q.expected or "") == department]
             held += outside[number::len(departments)]
             rule = adaptive.fit_rule([_without(full, held), _without(bare, held)])
+            # the held-out department's variants leave the hubness background too: kept there, they would be
+            # the nearest "ordinary questions" of the very entries they were written for
+            use_background(knowledge_base, exclude_departments=[department])
             reindex(knowledge_base, [replace(e, variants=[]) if e.department == department else e for e in faq])
             outcomes = evaluation.run_questions(knowledge_base.analyse, held)
             adapted += zip(outcomes, evaluation.decisions_for(outcomes, knowledge_base.profile.thresholds(rule)
@@ -162,6 +165,19 @@ def _without(case: adaptive.Case, held: list[evaluation.Question]) -> adaptive.C
     left_out = set(map(id, held)) | {id(q) for q in held}
     keep = [o for o in case.outcomes if id(o.question) not in left_out and o.question not in held]
     return adaptive.Case(keep, case.profile)
+
+
+def use_background(knowledge_base: KnowledgeBase, *, exclude_departments: list[str]) -> None:
+    """The hubness background without the shipped variants of ``exclude_departments`` (for the next reindex)."""
+    from knowledge_base.hubness import Background, reference_texts
+
+    if knowledge_base.config.hub_weight <= 0:
+        return
+    with session_scope(knowledge_base.factory) as session:
+        background = Background.load(session, encoder=knowledge_base.encoder,
+                                     neighbours=knowledge_base.config.hub_neighbours,
+                                     texts=reference_texts(exclude_departments=exclude_departments))
+    knowledge_base.index_background(background)
 
 
 def reindex(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:

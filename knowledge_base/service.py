@@ -195,6 +195,11 @@ class KnowledgeBase:
             self._off_topic = off_topic
         self.schedule_profile()
 
+    def index_background(self, background: Background) -> None:
+        """Measure entries put from now on against ``background`` (evaluation protocols)."""
+        with self._lock:
+            self._index.background = background if self.config.hub_weight > 0 else None
+
     def index_vectors(self, vectors: list[EntryVectors]) -> None:
         """Index entries whose vectors are already computed (the benchmark's synthetic entries)."""
         with self._lock:
