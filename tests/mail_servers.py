@@ -26,12 +26,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from imap_tools import MailboxLoginError, MailBoxUnencrypted
 
 from tests.live import free_port
+from tests.needs import unavailable
 
 DOVECOT = Path("/usr/sbin/dovecot")
 USER, PASSWORD = "guichet@ville.test", "imap-secret"
@@ -42,9 +42,7 @@ def require_dovecot() -> None:
     if DOVECOT.exists():
         return
     message = "Dovecot is not installed (apt-get install -y dovecot-imapd, see scripts/system-deps.sh)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable(message)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 
 from handoff_api.rasa_model import rasa_environment
 from handoff_api.settings import PROJECT_ROOT, Settings
+from tests.needs import unavailable
 
 SECRET = "écrivez à martine.dupont@exemple.fr ou au 06 12 34 56 78"
 
@@ -56,7 +57,7 @@ def test_action_server_logs_are_masked() -> None:
 def test_rasa_server_logs_are_masked() -> None:
     python = Settings(_env_file=None).rasa_venv / "bin" / "python"
     if not python.exists():
-        pytest.skip("the Rasa environment is not installed (make install)")
+        unavailable("the Rasa environment is not installed (make install)")
     result = subprocess.run([str(python), "-c", RASA_SERVER], cwd=PROJECT_ROOT, env=rasa_environment(),
                             capture_output=True, text=True, timeout=300, check=True)
     assert_masked(result.stdout + result.stderr)

@@ -22,6 +22,7 @@ from tests.conftest import ALWAYS_OPEN
 from tests.e2e.outcomes import outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import QUESTIONS, Sent, fake_x_server, in_background, open_conversations, send_all, wait_until
 from tests.e2e.traffic import x_values as fake_x_values
+from tests.needs import unavailable
 from tests.x_fake import FakeX
 from tests.x_fake.harness import CREDENTIALS
 
@@ -72,9 +73,9 @@ def fake_x() -> Iterator[tuple[FakeX, str]]:
 def topology(tmp_path_factory: pytest.TempPathFactory, fake_x: tuple[FakeX, str]) -> Iterator[Topology]:
     url = os.environ.get("GUICHET_TEST_POSTGRES_URL")
     if not url:
-        pytest.skip("GUICHET_TEST_POSTGRES_URL is not set (make test sets it when PostgreSQL is installed)")
+        unavailable("GUICHET_TEST_POSTGRES_URL is not set (make test sets it when PostgreSQL is installed)")
     if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        pytest.skip("the Rasa environment is not installed (make install)")
+        unavailable("the Rasa environment is not installed (make install)")
     name = f"guichet_topology_{os.getpid()}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
