@@ -36,25 +36,30 @@ def migrated_session_factory(settings: Settings):  # type: ignore[no-untyped-def
     return factory
 
 
+def stop_requested() -> Callable[[], bool]:
+    """Ctrl-C or SIGTERM from now on: whether one came (the commands that run until stopped poll it)."""
+    received: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return lambda: bool(received)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from handoff_api.stack import Stack
 
     stack = Stack(settings, logs=settings.var_dir / "logs")
-    stopping = False
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stopping = stop_requested()
     try:
         if args.only:
             stack.start(roles=(args.only,))
             print(f"Starting {args.only} alone (logs in {stack.logs}/) ...", flush=True)
             stack.wait_healthy(timeout=args.timeout)
             print(f"{args.only} is ready. Press Ctrl-C to stop.", flush=True)
-            return wait_for_stop(stack, lambda: stopping)
+            return wait_for_stop(stack, stopping)
         stack.start()
         print("Starting Rasa, the action server and the application (logs in var/logs/) ...", flush=True)
         stack.wait_healthy(timeout=args.timeout)
@@ -65,7 +70,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             print("X/Twitter channel off: set " + ", ".join(settings.x_missing_credentials())
                   + " (or GUICHET_X_BEARER_TOKEN) to turn it on.", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        return wait_for_stop(stack, lambda: stopping)
+        return wait_for_stop(stack, stopping)
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
@@ -87,20 +92,13 @@ def cmd_topology(args: argparse.Namespace, settings: Settings) -> int:
 
     topology = Topology(settings, root=settings.var_dir / "topology",
                         counts={"app": args.apps, "rasa": args.rasas, "actions": args.actions})
-    stopping = False
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stopping = stop_requested()
     try:
         topology.start()
         topology.wait_ready(timeout=args.timeout)
         print(f"Guichet is ready behind HAProxy: {topology.app_url}/ (logs in {topology.root}/). "
               "Press Ctrl-C to stop.", flush=True)
-        while not stopping:
+        while not stopping():
             time.sleep(0.5)
     except TopologyError as error:
         raise CommandError(str(error)) from error
