@@ -115,6 +115,7 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     for ids in bot_chunks:
         report.deleted.add(delete_conversations(session, conversation_ids=ids, search_logs="unlink"))
     report.deleted.search_logs = 0  # detached, not deleted: they are counted with the old ones below
+    report.deleted.feedback = 0  # detached too: anonymous verdicts, kept for the weekly figures
     for ids in handled_chunks:
         report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment))
     session.execute(delete(SearchLog).where(old_logs).execution_options(synchronize_session=False))
