@@ -28,7 +28,8 @@ NEGATIVE_PHRASES = (
     "ca ne repond pas", "ca repond pas", "ne repond pas", "repond pas", "pas la reponse", "mauvaise reponse",
     "ca ne m'aide pas", "ca m'aide pas", "ne m'aide pas", "pas utile", "inutile", "pas clair",
     "c'est pas ca", "ce n'est pas ca", "pas ca", "ce n'est pas ma question", "c'est pas ma question",
-    "pas ma question", "a cote", "hors sujet", "faux", "c'est faux", "n'importe quoi", "rien a voir",
+    "pas ma question", "a cote", "c'est a cote", "hors sujet", "c'est hors sujet", "c'est inutile", "faux",
+    "c'est faux", "n'importe quoi", "rien a voir",
     "ca n'a rien a voir", "pas de rapport", "ca ne va pas", "ca va pas",
 )
 """Each a whole verdict; a message counts when it is made only of these, fillers and politeness."""

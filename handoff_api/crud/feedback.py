@@ -79,13 +79,14 @@ def answer_just_given(session: Session, *, conversation_id: str, before_id: int,
                       now: datetime | None = None) -> Message | None:
     """The automatic answer this citizen message directly follows, if given within ``window``.
 
-    It must be the last thing said (a notice aside): after a form's question, a clarification list or an
-    agent's message, a "non" answers that instead.
+    It must be the last thing said (a notice aside) and not end on a question: after a form's question, a
+    clarification list, an agent's message or an answer asking something, a "non" answers that instead.
     """
     for message in _previous_turn(session, conversation_id=conversation_id, before_id=before_id):
         if message.author == Author.BOT.value and message.kind in NOTICE_KINDS:
             continue
-        if is_automatic_answer(message) and message.created_at >= (now or utcnow()) - window:
+        asks = message.text.rstrip().endswith("?")  # then a "non" answers its question
+        if is_automatic_answer(message) and not asks and message.created_at >= (now or utcnow()) - window:
             return message
         return None
     return None
