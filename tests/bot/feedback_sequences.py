@@ -24,3 +24,19 @@ NOT_FEEDBACK_AFTER_ANSWER = (
     "ah non, la piscine Jean Bouin pas celle-là", "👍", "non ça va merci", "top merci",
 )
 """Said right after an automatic answer, but thanks, a polite close or a new question: not feedback."""
+
+HELD_OUT_NEGATIVE = (
+    "Non ça ne m'aide pas du tout", "pas terrible", "ça ne correspond pas", "non c'est pas la bonne réponse",
+    "Votre réponse ne m'aide pas", "non, rien à voir avec ma demande", "mais non", "non non", "c'est pas ça du tout",
+    "pas la bonne info", "ça ne répond absolument pas", "réponse à côté de la plaque", "NON", "non 😕",
+    "toujours pas de réponse", "vous n'avez pas compris", "ce n'est pas ce que je demande", "pas du tout ça",
+    "inutile votre réponse", "bof bof",
+)
+"""Written after the rule was frozen, never used to change it: the figures on these are reported as they came."""
+
+HELD_OUT_OTHER = (
+    "merci bien", "ok merci", "d'accord je vais voir", "non merci bonne journée", "non ça ira, merci", "génial",
+    "et le samedi ?", "non, c'est pour ma mère", "non pas encore", "non je n'ai pas de compte", "non je suis à pied",
+    "ah d'accord", "non, c'est quelle adresse ?", "oui c'est ça", "non mais merci", "Bonne journée",
+    "non, je suis déjà inscrit", "non plus besoin", "pas de souci merci", "non c'est parfait merci",
+)

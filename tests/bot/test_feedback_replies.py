@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.feedback_replies import is_short_negative, normalise, parse_rating
-from tests.bot.feedback_sequences import NEGATIVE_AFTER_ANSWER, NOT_FEEDBACK_AFTER_ANSWER
+from tests.bot.feedback_sequences import HELD_OUT_OTHER, NEGATIVE_AFTER_ANSWER, NOT_FEEDBACK_AFTER_ANSWER
 
 
 @pytest.mark.parametrize("text", NEGATIVE_AFTER_ANSWER)
@@ -13,7 +13,7 @@ def test_short_negatives_are_found(text: str) -> None:
     assert is_short_negative(text)
 
 
-@pytest.mark.parametrize("text", NOT_FEEDBACK_AFTER_ANSWER)
+@pytest.mark.parametrize("text", NOT_FEEDBACK_AFTER_ANSWER + HELD_OUT_OTHER)
 def test_thanks_closings_and_new_questions_are_not_feedback(text: str) -> None:
     assert not is_short_negative(text)
 
