@@ -15,13 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.report import header, table, write_section
+from bot.feedback_replies import is_short_negative
 from bot.feedback_turn import Verdict, read_feedback
 from handoff_api.crud import conversations as conv_crud
 from handoff_api.db import make_engine, make_session_factory, session_scope
 from handoff_api.migrate import upgrade
 from handoff_api.models import Message, utcnow
 from handoff_api.settings import Settings
-from bot.feedback_replies import is_short_negative
 from tests.bot.feedback_sequences import (
     HELD_OUT_NEGATIVE,
     HELD_OUT_OTHER,
