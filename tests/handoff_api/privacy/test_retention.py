@@ -216,3 +216,8 @@ def test_feedback_of_a_deleted_bot_only_conversation_is_kept_detached(factory: s
         assert (row.conversation_id, row.message_id, row.reply_message_id) == (None, None, None)
         assert (row.helpful, row.faq_id, row.department) == (False, "piscines-horaires", "sports")
         assert row.search_log_id is not None and session.get(SearchLog, row.search_log_id) is not None
+    with session_scope(factory) as session:  # after the retention period, the detached row goes too
+        report = purge(session, settings=settings, now=NOW + timedelta(days=settings.retention_days))
+        assert report.feedback_deleted == 1 and "1 detached feedback row(s)" in report.summary()
+    with session_scope(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Feedback)) == 0
