@@ -194,3 +194,14 @@ def verdicts_shown(session: Session, *, messages: list[Message]) -> dict[int, bo
         by_handoff = {int(handoff_id): bool(helpful) for handoff_id, helpful in rows.tuples() if handoff_id}
         found.update({mid: by_handoff[hid] for mid, hid in asked.items() if hid in by_handoff})
     return found
+
+
+def verdicts_by_search(session: Session, *, search_log_ids: list[int]) -> dict[int, bool]:
+    """For the editors' inbox: the citizen's verdict on the answer each search produced (the latest one when
+    several answers came from one search, e.g. picks from one clarification list)."""
+    if not search_log_ids:
+        return {}
+    rows = session.execute(select(Feedback.search_log_id, Feedback.helpful).where(
+        Feedback.kind == FeedbackKind.ANSWER.value, Feedback.search_log_id.in_(search_log_ids))
+        .order_by(Feedback.updated_at, Feedback.id))
+    return {int(log_id): bool(helpful) for log_id, helpful in rows.tuples() if log_id is not None}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from handoff_api.crud.feedback import verdicts_by_search
 from handoff_api.db import session_scope
 from handoff_api.models import Feedback, Handoff, Message, Role, SearchLog, utcnow
 from tests.handoff_api.conftest import make_account
@@ -73,6 +74,7 @@ def test_yes_then_no_last_word_wins_and_no_offers_a_person_once(client: TestClie
         assert len(rows) == 1 and rows[0].helpful is False and rows[0].source == "button"
         log = session.get(SearchLog, rows[0].search_log_id)
         assert log is not None and log.text == "la piscine ouvre quand ?"  # stored with the search that answered
+        assert verdicts_by_search(session, search_log_ids=[log.id, log.id + 1000]) == {log.id: False}
         assert rows[0].faq_id == "piscines-horaires" and rows[0].kind == "answer"
         handoffs = list(session.scalars(select(Handoff)))
         assert [(h.conversation_id, h.status) for h in handoffs] == [(citizen[0], "waiting")]
