@@ -1,4 +1,5 @@
-"""Feedback on X: a short negative reply right after an automatic answer, and 👍/👎 in a DM after a person helped."""
+"""Feedback on X (and Mastodon): a short negative reply right after an automatic answer, and 👍/👎 in a DM after a
+person helped."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from handoff_api.crud.agents import create_agent
 from handoff_api.db import session_scope
 from handoff_api.models import Feedback, Handoff, Role
+from tests.mastodon_fake.harness import MastodonHarness
 from tests.x_fake.harness import Harness
 
 PISCINE = "@guichet_ville quels sont les horaires des piscines ?"
@@ -86,3 +88,18 @@ def test_dm_rating_after_a_person_resolved(x: Harness) -> None:
     x.fake.add_dm(sender_id="56", username="emile", text="👎")  # asked once: a later message is a message
     x.poll("x_dm")
     assert [r.helpful for r in feedback_rows(x)] == [False, True]
+
+
+def test_on_mastodon_too(masto: MastodonHarness) -> None:
+    first = masto.fake.add_mention(acct="alice@piaille.fr", text=PISCINE)
+    masto.poll("mastodon")
+    masto.deliver()
+    masto.fake.add_mention(acct="alice@piaille.fr", text="@guichet_ville pas du tout", in_reply_to_id=first)
+    masto.poll("mastodon")
+    masto.deliver()
+    with session_scope(masto.app.state.session_factory) as session:
+        [row] = session.scalars(select(Feedback))
+        [handoff] = session.scalars(select(Handoff))
+        assert (row.helpful, row.source, row.channel) == (False, "reply", "mastodon")
+        assert handoff.reason == "request_human"
+    assert "Désolé que cette réponse ne vous aide pas." in masto.fake.posted[-1]["text"]
