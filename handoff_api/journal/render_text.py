@@ -78,13 +78,16 @@ def markdown(report: WeeklyReport) -> str:
 
 
 def quality_lines(report: WeeklyReport) -> list[str]:
-    q = report.quality
+    q, b = report.quality, report.quality_before
     lines = _section(
         "## Qualité en production", "Ce que les citoyens ont vécu cette semaine (docs/feedback.md).",
-        ["mesure", "valeur", "sur"],
-        [["réponses automatiques (part des questions)", fmt.percent(q.automatic_share), f"{q.questions} question(s)"],
-         ["avis négatifs (« ne m'aide pas »)", fmt.percent(q.negative_rate), f"{q.answers} réponse(s) de la FAQ"],
-         ["avis négatifs parmi les avis donnés", fmt.percent(q.negative_share_of_rated), f"{q.rated} avis"]])
+        ["mesure", "valeur", "sur", "semaine précédente"],
+        [["réponses automatiques (part des questions)", fmt.percent(q.automatic_share), f"{q.questions} question(s)",
+          fmt.percent(b.automatic_share)],
+         ["avis négatifs (« ne m'aide pas »)", fmt.percent(q.negative_rate), f"{q.answers} réponse(s) de la FAQ",
+          fmt.percent(b.negative_rate)],
+         ["avis négatifs parmi les avis donnés", fmt.percent(q.negative_share_of_rated), f"{q.rated} avis",
+          fmt.percent(b.negative_share_of_rated)]])
     return lines + _section(
         "## Satisfaction après l'aide d'une personne",
         "Avis donnés par les citoyens (👍 / 👎) après la clôture de leur demande.",
@@ -146,7 +149,9 @@ def csv_rows(report: WeeklyReport) -> list[tuple[object, ...]]:
         ("part_automatique", "réponses automatiques (part des questions)", q.questions, q.automatic_share,
          f"répondues={q.answered}"),
         ("avis_negatifs", "avis négatifs par réponse de la FAQ", q.answers, q.negative_rate, f"négatifs={q.negative}"),
-        ("avis_negatifs_donnes", "avis négatifs parmi les avis donnés", q.rated, q.negative_share_of_rated, None))]
+        ("avis_negatifs_donnes", "avis négatifs parmi les avis donnés", q.rated, q.negative_share_of_rated, None),
+        ("part_automatique_semaine_precedente", "réponses automatiques, semaine précédente",
+         report.quality_before.questions, report.quality_before.automatic_share, None))]
     rows += [("satisfaction", d.department, d.name, d.rated, d.positive_share,
               f"pouce levé={d.positive}; pouce baissé={d.negative}", None) for d in report.satisfaction]
     rows += [("sans_reponse", g.number, g.suggestion, g.count, g.handoffs, " | ".join(g.examples),

@@ -42,6 +42,7 @@ class WeeklyReport:
     rising: list[Rising]
     problems: Problems
     quality: AnswerQuality
+    quality_before: AnswerQuality  # the week before: coverage week over week
     satisfaction: list[DepartmentSatisfaction]
 
     @property
@@ -100,6 +101,7 @@ def build_report(session: Session, *, week: Week, settings: Settings, hours: Ope
                        names=names),
         problems=problems(handoffs),
         quality=answer_quality(session, start=week.start, end=week.end),
+        quality_before=answer_quality(session, start=week.previous(1)[0].start, end=week.start),
         satisfaction=help_satisfaction(session, start=week.start, end=week.end, names=names),
     )
 

@@ -57,7 +57,8 @@ def test_quality_in_production_and_satisfaction_per_department(tmp_path: Path) -
     factory = migrated_session_factory(settings)
     with session_scope(factory) as session:
         seed(session, at=MONDAY)
-        seed(session, at=MONDAY - timedelta(days=7))  # the week before: not counted
+        seed(session, at=MONDAY - timedelta(days=7))  # the week before: only in the comparison
+        session.add(SearchLog(text="question de plus", decision="clarify", created_at=MONDAY - timedelta(days=7)))
     with session_scope(factory) as session:
         report = build_report(session, week=parse_week("2026-W48", PARIS), settings=settings,
                               hours=OpeningHours.parse(settings.opening_hours, settings.timezone),
@@ -71,8 +72,9 @@ def test_quality_in_production_and_satisfaction_per_department(tmp_path: Path) -
 
     text = markdown(report)
     assert "## Qualité en production" in text
-    assert "| réponses automatiques (part des questions) | 60 % | 10 question(s) |" in text
-    assert "| avis négatifs (« ne m'aide pas ») | 33 % | 6 réponse(s) de la FAQ |" in text
+    assert report.quality_before.questions == 11  # the week before, for the comparison
+    assert "| réponses automatiques (part des questions) | 60 % | 10 question(s) | 55 % |" in text
+    assert "| avis négatifs (« ne m'aide pas ») | 33 % | 6 réponse(s) de la FAQ | 33 % |" in text
     assert "## Satisfaction après l'aide d'une personne" in text
     assert f"| {report.satisfaction[0].name} | 1 | 1 | 50 % |" in text
     rows = {(row[0], row[1]): row for row in csv_rows(report)}
