@@ -11,10 +11,12 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.feedback_turn import REQUEST_HUMAN, Verdict, read_feedback, with_apology
 from bot.notices import apology_text, with_automatic_notice
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Reply, from_rasa
 from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import feedback as feedback_crud
 from handoff_api.crud import handoffs as handoff_crud
 from handoff_api.db import session_scope
 from handoff_api.events import EventBus, publish_on_commit
@@ -81,6 +83,13 @@ class Gateway:
         started = time.perf_counter()
         if owner != Owner.BOT.value:
             return self._measured(channel, started, await to_thread.run_sync(self._to_handoff, message_id))
+        verdict = await to_thread.run_sync(self._read_feedback, message_id)
+        if verdict is Verdict.RATING:
+            thanks = [Reply(feedback_crud.RATING_THANKS, "info")]
+            return self._measured(channel, started, (await to_thread.run_sync(self._store_replies, message_id,
+                                                                               thanks))[0])
+        if verdict is Verdict.NEGATIVE:
+            text = REQUEST_HUMAN  # the existing "a person, please" turn: same action, same department
         try:
             items = await self.rasa.send(sender=conversation_id, text=text[:RASA_TEXT_LIMIT],
                                          metadata={"channel": channel, "conversation_id": conversation_id})
@@ -92,6 +101,8 @@ class Gateway:
             replies = [Reply(apology_text(), "handoff", handoff={"reason": "error", "reference": None})]
         if not replies:
             replies = [Reply(apology_text(), "handoff", handoff={"reason": "unanswered", "reference": None})]
+        if verdict is Verdict.NEGATIVE:
+            replies = with_apology(replies)
         replies, paused = await to_thread.run_sync(self._store_replies, message_id, replies)
         if paused:
             await self._tracker_event(conversation_id, "pause")
@@ -113,6 +124,12 @@ class Gateway:
             assert message is not None
             conversation = message.conversation
             return conversation.id, conversation.owner, message.text, message.channel
+
+    def _read_feedback(self, message_id: int) -> Verdict | None:
+        with session_scope(self.session_factory) as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            return read_feedback(session, message=message, settings=self.settings)
 
     def _to_handoff(self, message_id: int) -> list[Reply]:
         with session_scope(self.session_factory) as session:

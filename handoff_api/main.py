@@ -41,6 +41,7 @@ from handoff_api.routers import me as me_router
 from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import presence as presence_router
 from handoff_api.routers import privacy as privacy_router
+from handoff_api.routers import webchat_feedback as webchat_feedback_router
 from handoff_api.routers.stream_slots import StreamSlots
 from handoff_api.routing_task import routing_task
 from handoff_api.security import limit_hashing
@@ -122,7 +123,7 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
         app.include_router(module.router)
     for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
         app.include_router(module.router)
-    for module in (canned_router, presence_router, me_router, admin_accounts_router):
+    for module in (canned_router, presence_router, me_router, admin_accounts_router, webchat_feedback_router):
         app.include_router(module.router)
     if not public_docs:
         app.include_router(api_docs.router)

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     reopen_window_hours: float = 72.0
     silent_assignment_minutes: float = Field(default=30.0, gt=0)
     """Opening minutes an assigned handoff may wait for its agent's reply before going back to the queue."""
+    feedback_window_minutes: float = Field(default=30.0, gt=0)
+    """A short negative reply this soon after an automatic answer counts as feedback on it (docs/feedback.md)."""
+    rating_window_hours: float = Field(default=72.0, gt=0)
+    """A 👍/👎 reply this soon after the rating of a person's help was asked counts as that rating."""
 
     max_message_chars: int = 5000
     webchat_messages_per_minute: int = 30

@@ -41,6 +41,7 @@ def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTrans
     """A stand-in for Rasa's REST channel: greets, answers from the fake FAQ, or asks for a handoff."""
 
     events: list[tuple[str, str]] = []
+    sent: list[str] = []
 
     def handle(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/tracker/events"):
@@ -49,9 +50,13 @@ def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTrans
         if request.url.path == "/status":
             return httpx.Response(200, json={"model_file": "fake.tar.gz"})
         body = json.loads(request.content)
+        sent.append(body["message"])
         text = body["message"].lower()
         custom: dict[str, Any]
-        if "bonjour" in text:
+        if text == "/request_human":
+            custom = {"text": "Je vous mets en relation avec un agent de la Ville.", "kind": "handoff",
+                      "handoff": {"reason": "request_human", "reference": None}}
+        elif "bonjour" in text:
             custom = {"text": "Bonjour ! Je suis l'assistant automatique de la Ville.", "kind": "smalltalk"}
         elif "panne" in text:
             return httpx.Response(500, text="boom")
@@ -67,6 +72,7 @@ def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTrans
 
     transport = httpx.MockTransport(handle)
     transport.events = events  # type: ignore[attr-defined]
+    transport.sent = sent  # type: ignore[attr-defined]
     return transport
 
 

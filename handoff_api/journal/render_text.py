@@ -57,6 +57,7 @@ def markdown(report: WeeklyReport) -> str:
               else "sans réponse", fmt.hours(b.open_hours)] for b in times.breaches])
     lines += _section("## Questions les plus posées (réponses de la FAQ)", None, ["entrée", "question", "réponses"],
                       [[t.faq_id, t.question, str(t.count)] for t in report.top_answers])
+    lines += quality_lines(report)
     lines += _section(
         "## Questions sans réponse",
         f"{grouping.total} question(s), regroupées {grouping.method}. "
@@ -74,6 +75,24 @@ def markdown(report: WeeklyReport) -> str:
     lines += _table(["type", "lieu", "nombre"],
                     [[kind, place, str(count)] for kind, place, count in report.problems.by_place])
     return "\n".join(lines)
+
+
+def quality_lines(report: WeeklyReport) -> list[str]:
+    q, b = report.quality, report.quality_before
+    lines = _section(
+        "## Qualité en production", "Ce que les citoyens ont vécu cette semaine (docs/feedback.md).",
+        ["mesure", "valeur", "sur", "semaine précédente"],
+        [["réponses automatiques (part des questions)", fmt.percent(q.automatic_share), f"{q.questions} question(s)",
+          fmt.percent(b.automatic_share)],
+         ["avis négatifs (« ne m'aide pas »)", fmt.percent(q.negative_rate), f"{q.answers} réponse(s) de la FAQ",
+          fmt.percent(b.negative_rate)],
+         ["avis négatifs parmi les avis donnés", fmt.percent(q.negative_share_of_rated), f"{q.rated} avis",
+          fmt.percent(b.negative_share_of_rated)]])
+    return lines + _section(
+        "## Satisfaction après l'aide d'une personne",
+        "Avis donnés par les citoyens (👍 / 👎) après la clôture de leur demande.",
+        ["service", "👍", "👎", "satisfaits"],
+        [[d.name, str(d.positive), str(d.negative), fmt.percent(d.positive_share)] for d in report.satisfaction])
 
 
 # a spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection")
@@ -125,6 +144,16 @@ def csv_rows(report: WeeklyReport) -> list[tuple[object, ...]]:
               f"créée {b.created_at.isoformat()}; échéance {b.due.isoformat()}; première réponse "
               f"{b.first_response_at.isoformat() if b.first_response_at else 'aucune'}", None) for b in t.breaches]
     rows += [("faq", a.faq_id, a.question, a.count, None, None, None) for a in report.top_answers]
+    q = report.quality
+    rows += [("qualite", key, label, count, value, detail, None) for key, label, count, value, detail in (
+        ("part_automatique", "réponses automatiques (part des questions)", q.questions, q.automatic_share,
+         f"répondues={q.answered}"),
+        ("avis_negatifs", "avis négatifs par réponse de la FAQ", q.answers, q.negative_rate, f"négatifs={q.negative}"),
+        ("avis_negatifs_donnes", "avis négatifs parmi les avis donnés", q.rated, q.negative_share_of_rated, None),
+        ("part_automatique_semaine_precedente", "réponses automatiques, semaine précédente",
+         report.quality_before.questions, report.quality_before.automatic_share, None))]
+    rows += [("satisfaction", d.department, d.name, d.rated, d.positive_share,
+              f"pouce levé={d.positive}; pouce baissé={d.negative}", None) for d in report.satisfaction]
     rows += [("sans_reponse", g.number, g.suggestion, g.count, g.handoffs, " | ".join(g.examples),
               f"{g.suggestion} [service: {g.department}]") for g in report.unanswered.groups]
     rows += [("hausse", f"{r.kind}:{r.key}", r.label, r.count, r.baseline,

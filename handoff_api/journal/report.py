@@ -21,6 +21,7 @@ from handoff_api.journal.snapshots import answer_counts
 from handoff_api.journal.weeks import Week
 from handoff_api.models import Department, Handoff, KBEntry
 from handoff_api.opening_hours import OpeningHours
+from handoff_api.production_quality import AnswerQuality, DepartmentSatisfaction, answer_quality, help_satisfaction
 from handoff_api.settings import Settings
 from knowledge_base.types import Encoder
 
@@ -40,6 +41,9 @@ class WeeklyReport:
     unanswered: Grouping
     rising: list[Rising]
     problems: Problems
+    quality: AnswerQuality
+    quality_before: AnswerQuality  # the week before: coverage week over week
+    satisfaction: list[DepartmentSatisfaction]
 
     @property
     def empty(self) -> bool:
@@ -96,6 +100,9 @@ def build_report(session: Session, *, week: Week, settings: Settings, hours: Ope
                        handoffs=Counter(h.department for h in handoffs), grouping=grouping, questions=questions,
                        names=names),
         problems=problems(handoffs),
+        quality=answer_quality(session, start=week.start, end=week.end),
+        quality_before=answer_quality(session, start=week.previous(1)[0].start, end=week.start),
+        satisfaction=help_satisfaction(session, start=week.start, end=week.end, names=names),
     )
 
 

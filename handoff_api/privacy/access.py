@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.agents import audit
-from handoff_api.models import Conversation, Handoff, Message, SearchLog, utcnow
+from handoff_api.models import Conversation, Feedback, Handoff, Message, SearchLog, utcnow
 from handoff_api.privacy.erasure import (
     Deletion,
     conversations_of,
@@ -48,6 +48,8 @@ def _conversation(session: Session, conversation: Conversation) -> dict[str, Any
                                .order_by(Handoff.id))
     searches = session.scalars(select(SearchLog).where(SearchLog.conversation_id == conversation.id)
                                .order_by(SearchLog.id))
+    feedback = session.scalars(select(Feedback).where(Feedback.conversation_id == conversation.id)
+                               .order_by(Feedback.id))
     return {
         "id": conversation.id, "channel": conversation.channel, "citizen_handle": conversation.citizen_handle,
         "external_ref": conversation.external_ref, "created_at": _when(conversation.created_at),
@@ -57,6 +59,9 @@ def _conversation(session: Session, conversation: Conversation) -> dict[str, Any
         "handoffs": [_handoff(handoff) for handoff in handoffs],
         "searches": [{"text": log.text, "decision": log.decision, "top_id": log.top_id,
                       "created_at": _when(log.created_at)} for log in searches],
+        "feedback": [{"kind": f.kind, "helpful": f.helpful, "source": f.source, "message_id": f.message_id,
+                      "handoff_id": f.handoff_id, "faq_id": f.faq_id, "created_at": _when(f.created_at),
+                      "updated_at": _when(f.updated_at)} for f in feedback],
     }
 
 

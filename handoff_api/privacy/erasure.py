@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
-from handoff_api.models import Conversation, Handoff, HandoffEvent, Message, OutboxItem, SearchLog
+from handoff_api.models import Conversation, Feedback, Handoff, HandoffEvent, Message, OutboxItem, SearchLog
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Deletion:
     handoff_events: int = 0
     outbox_items: int = 0
     search_logs: int = 0
+    feedback: int = 0  # citizens' verdicts on answers and ratings of a person's help
     rasa_events: int = 0  # rows of Rasa's tracker store (handoff_api.privacy.rasa_trackers)
 
     def add(self, other: Deletion) -> None:
@@ -83,6 +84,7 @@ def count_attached(session: Session, *, conversation_ids: list[str], search_logs
         handoff_events=_count(session, HandoffEvent, HandoffEvent.handoff_id.in_(handoff_ids)),
         outbox_items=_count(session, OutboxItem, OutboxItem.conversation_id.in_(conversation_ids)),
         search_logs=_count(session, SearchLog, SearchLog.conversation_id.in_(conversation_ids)) if search_logs else 0,
+        feedback=_count(session, Feedback, Feedback.conversation_id.in_(conversation_ids)) if search_logs else 0,
     )
 
 
@@ -90,12 +92,20 @@ def delete_conversations(session: Session, *, conversation_ids: list[str],
                          search_logs: Literal["delete", "unlink"] = "delete") -> Deletion:
     """Deletes the conversations and their messages, handoffs, events and deliveries; returns the counts.
 
-    Search-log rows (questions already masked of personal data) are deleted, or only detached from
-    the conversation with ``search_logs="unlink"`` so the anonymous statistics survive.
+    Search-log rows (questions already masked of personal data) and the citizens' feedback are deleted, or
+    only detached from the conversation with ``search_logs="unlink"`` so the anonymous statistics survive
+    (a feedback row then keeps its verdict, entry, department and date, nothing that leads to a person).
     """
     counts = count_attached(session, conversation_ids=conversation_ids)
     if not conversation_ids:
         return counts
+    of_conversations = Feedback.conversation_id.in_(conversation_ids)
+    if search_logs == "delete":
+        session.execute(delete(Feedback).where(of_conversations).execution_options(synchronize_session=False))
+    else:
+        session.execute(update(Feedback).where(of_conversations).values(
+            conversation_id=None, message_id=None, reply_message_id=None, handoff_id=None)
+            .execution_options(synchronize_session=False))
     handoff_ids = select(Handoff.id).where(Handoff.conversation_id.in_(conversation_ids))
     session.execute(delete(HandoffEvent).where(HandoffEvent.handoff_id.in_(handoff_ids))
                     .execution_options(synchronize_session=False))

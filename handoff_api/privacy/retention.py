@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from handoff_api.journal.snapshots import keep_recent_answer_counts
-from handoff_api.models import AuditEntry, Author, Conversation, Handoff, Message, SearchLog, utcnow
+from handoff_api.models import AuditEntry, Author, Conversation, Feedback, Handoff, Message, SearchLog, utcnow
 from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
@@ -35,6 +35,7 @@ class PurgeReport:
     deleted: Deletion = field(default_factory=Deletion)
     anonymised: Anonymisation = field(default_factory=Anonymisation)
     search_logs_deleted: int = 0
+    feedback_deleted: int = 0  # detached citizens' verdicts older than the retention period
     rasa_events_deleted: int = 0
     skipped_open_handoff: int = 0
     audit_entries_deleted: int = 0
@@ -43,6 +44,7 @@ class PurgeReport:
         return {"dry_run": self.dry_run, "bot_cutoff": self.bot_cutoff.isoformat(),
                 "cutoff": self.cutoff.isoformat(), "deleted": self.deleted.as_dict(),
                 "anonymised": self.anonymised.as_dict(), "search_logs_deleted": self.search_logs_deleted,
+                "feedback_deleted": self.feedback_deleted,
                 "rasa_events_deleted": self.rasa_events_deleted,
                 "skipped_open_handoff": self.skipped_open_handoff,
                 "audit_entries_deleted": self.audit_entries_deleted}
@@ -54,7 +56,8 @@ class PurgeReport:
                 f"{self.bot_cutoff:%Y-%m-%d} ({self.deleted.messages} message(s)); "
                 f"{anonymise} {self.anonymised.conversations} conversation(s) last active before "
                 f"{self.cutoff:%Y-%m-%d} ({self.anonymised.messages} message(s), {self.anonymised.handoffs} "
-                f"handoff(s)); {verb} {self.search_logs_deleted} search-log row(s) and "
+                f"handoff(s)); {verb} {self.search_logs_deleted} search-log row(s), {self.feedback_deleted} detached "
+                f"feedback row(s) and "
                 f"{self.rasa_events_deleted} Rasa tracker event(s); "
                 f"skipped {self.skipped_open_handoff} conversation(s) with an open handoff; "
                 f"{verb} {self.audit_entries_deleted} audit-log row(s)")
@@ -97,6 +100,9 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     old_logs = SearchLog.created_at < report.cutoff
     report.search_logs_deleted = int(session.scalar(select(func.count()).select_from(SearchLog).where(old_logs))
                                      or 0)
+    old_feedback = (Feedback.created_at < report.cutoff, Feedback.conversation_id.is_(None))
+    report.feedback_deleted = int(session.scalar(select(func.count()).select_from(Feedback).where(*old_feedback))
+                                  or 0)
     old_audit = AuditEntry.created_at < moment - timedelta(days=settings.audit_retention_days)
     report.audit_entries_deleted = int(session.scalar(select(func.count()).select_from(AuditEntry)
                                                       .where(old_audit)) or 0)
@@ -115,8 +121,10 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
     for ids in bot_chunks:
         report.deleted.add(delete_conversations(session, conversation_ids=ids, search_logs="unlink"))
     report.deleted.search_logs = 0  # detached, not deleted: they are counted with the old ones below
+    report.deleted.feedback = 0  # detached too: anonymous verdicts, kept for the weekly figures
     for ids in handled_chunks:
         report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment))
+    session.execute(delete(Feedback).where(*old_feedback).execution_options(synchronize_session=False))
     session.execute(delete(SearchLog).where(old_logs).execution_options(synchronize_session=False))
     session.execute(delete(AuditEntry).where(old_audit).execution_options(synchronize_session=False))
     return report

@@ -13,6 +13,7 @@ from bot.gateway import Gateway
 from bot.limits import check_length
 from handoff_api.crud import agents as agent_crud
 from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import feedback as feedback_crud
 from handoff_api.crud import handoffs as crud
 from handoff_api.crud import search, unseen
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
@@ -163,6 +164,8 @@ def _close(handoff_id: int, request: Request, agent_name: str, agent_id: int, is
         handoff = crud.get_handoff(session, handoff_id=handoff_id)
         crud.require_may_close(handoff, action=action, agent_id=agent_id, is_admin=is_admin)
         crud.resolve(session, handoff=handoff, actor=agent_name, action=action)
+        if action == "resolve":  # a person helped: the citizen may rate it (not on a return to the bot)
+            feedback_crud.ask_rating(session, handoff=handoff)
         agent_crud.audit(session, actor=agent_name, action=f"handoff.{action}", target=f"handoff:{handoff_id}")
         publish_on_commit(session, "handoffs", {"type": action, "handoff_id": handoff_id})
         result = handoff_out(handoff)

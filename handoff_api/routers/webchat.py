@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.gateway import Gateway
 from handoff_api.client_address import client_key
 from handoff_api.crud import conversations as conv_crud
+from handoff_api.crud import feedback as feedback_crud
 from handoff_api.db import session_scope
 from handoff_api.deps import MAX_ROW_ID, SessionDep, SettingsDep, bearer_token
 from handoff_api.models import Author, Conversation
@@ -50,6 +51,8 @@ class MessageOut(BaseModel):
     text: str
     kind: str | None
     created_at: datetime
+    feedback: bool | None = Field(default=None, description="On an automatic answer (kind 'answer') or a rating "
+                                  "request (kind 'rating'): the citizen's verdict, null when none was given")
 
 
 class MessagesOut(BaseModel):
@@ -133,7 +136,9 @@ def read_messages(conversation_id: str, session: SessionDep, after: Annotated[in
         m for m in conv_crud.transcript(session, conversation_id=conversation_id)
         if m.id > after and m.author in (Author.CITIZEN.value, Author.BOT.value, Author.AGENT.value)
     ]
+    verdicts = feedback_crud.verdicts_shown(session, messages=messages)
     return {"messages": [
-        {"id": m.id, "author": m.author, "text": m.text, "kind": m.kind, "created_at": m.created_at}
+        {"id": m.id, "author": m.author, "text": m.text, "kind": m.kind, "created_at": m.created_at,
+         "feedback": verdicts.get(m.id)}
         for m in messages
     ]}

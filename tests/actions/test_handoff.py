@@ -109,3 +109,12 @@ def test_second_insult_during_a_form_closes_the_form(app: FakeApp) -> None:
         {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
     ]
     assert slot_events(events)["problem_type"] is None
+
+
+def test_an_intent_sent_as_such_is_not_quoted_in_the_summary(app: FakeApp) -> None:
+    app.route(HANDOFFS, status=201, body=handoff_created(department="sports", handoff_id=8))
+    tracker = make_tracker("/request_human", intent="request_human", history=["horaires piscine ?", "non"],
+                           slots={"topic_department": "sports"})
+    run_action(ActionHandoff(), tracker)
+    summary = app.bodies(HANDOFFS)[0]["summary"]
+    assert "« horaires piscine ? » / « non »" in summary and "/request_human" not in summary

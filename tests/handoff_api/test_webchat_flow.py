@@ -52,7 +52,9 @@ def test_greeting_answer_handoff_agent_and_back_to_bot(client: TestClient, citiz
     with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
         authors = [m.author for m in session.scalars(select(Message).where(Message.conversation_id == conversation_id)
                                                      .order_by(Message.id))]
-        assert authors == ["citizen", "bot", "citizen", "bot", "citizen", "bot", "citizen", "agent", "citizen", "bot"]
+        # after the resolution the assistant asks the citizen to rate the help (docs/feedback.md)
+        assert authors == ["citizen", "bot", "citizen", "bot", "citizen", "bot", "citizen", "agent", "bot", "citizen",
+                           "bot"]
         handoff = session.get(Handoff, handoff_id)
         assert handoff is not None and handoff.status == "resolved" and handoff.first_response_at is not None
         actions = [e.action for e in session.scalars(select(HandoffEvent).where(HandoffEvent.handoff_id == handoff_id)

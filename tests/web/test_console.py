@@ -92,8 +92,9 @@ def test_agent_sees_a_handoff_live_claims_replies_and_resolves(page, live_app: L
 
     messages = httpx.get(f"{live_app.url}/api/webchat/conversations/{conversation_id}/messages", headers=citizen,
                          timeout=5).json()["messages"]
-    assert messages[-1]["author"] == "agent"
-    assert messages[-1]["text"] == "Bonjour, je transmets votre dossier au service de l'état civil."
+    assert messages[-2]["author"] == "agent"
+    assert messages[-2]["text"] == "Bonjour, je transmets votre dossier au service de l'état civil."
+    assert (messages[-1]["author"], messages[-1]["kind"]) == ("bot", "rating")  # the citizen may rate the help
     assert dialogs == [], "hostile citizen text must never run"
 
 

@@ -12,7 +12,7 @@
   const TITLE = (script && script.dataset.title) || "Une question pour la mairie ?";
   const MAX_CHARS = 5000;
   const STORE_KEY = "guichet-widget:" + BASE;
-  const KINDS = ["answer", "clarify", "handoff", "smalltalk", "form", "info", "agent"];
+  const KINDS = ["answer", "clarify", "handoff", "smalltalk", "form", "info", "agent", "rating"];
   const URL_RE = /\bhttps?:\/\/[^\s<>"]+/g;
   const T = {
     launcher: "Une question ?",
@@ -39,6 +39,12 @@
     empty: "Votre message est vide.",
     server: "Le service est momentanément indisponible. Réessayez dans quelques instants.",
     expired: "Cette conversation n'est plus disponible : une nouvelle conversation commence.",
+    helpful: "Cette réponse vous aide ?",
+    yes: "Oui", no: "Non",
+    thanks: "Merci pour votre avis.",
+    sorry: "Merci pour votre avis. Une personne de la mairie va reprendre votre question.",
+    rate: "Votre avis sur l'aide reçue",
+    rateUp: "Oui, l'aide reçue m'a été utile", rateDown: "Non, l'aide reçue ne m'a pas été utile",
   };
 
   function tooMany(seconds) {
@@ -119,6 +125,7 @@
                  el("p", { class: "intro", text: T.intro }));
   const typing = el("p", { class: "typing", "aria-hidden": "true", text: T.typing });
   const notice = el("p", { class: "error", role: "alert" });
+  const status = el("p", { class: "sr-only", role: "status" });  // announces what a feedback button did
   const input = el("textarea", { id: "gw-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: T.placeholder,
                                  "aria-describedby": "gw-help gw-counter" });
   const counter = el("span", { id: "gw-counter", class: "counter" });
@@ -129,7 +136,7 @@
                   el("div", { class: "row" }, restart, sender));
   const panel = el("section", { id: "gw-panel", class: "panel", role: "dialog", "aria-label": T.dialog },
                    el("header", {}, el("h2", { text: TITLE }), closer, el("p", { text: T.subtitle })),
-                   log, typing, notice, form);
+                   log, typing, notice, status, form);
   typing.hidden = true;
   notice.hidden = true;
   panel.hidden = true;
@@ -182,7 +189,68 @@
       });
       node.append(group);
     }
+    if (message.author === "bot" && message.id && (kind === "answer" || kind === "rating")) {
+      node.append(verdictButtons(message, kind));
+    }
     return node;
+  }
+
+  /* « Cette réponse vous aide ? Oui / Non » under each automatic answer, 👍/👎 under the rating request.
+     Real buttons with aria-pressed; the last choice wins (the buttons stay usable); the status region says
+     what happened; after a first « Non » the person's reply comes into the log and the focus goes to the
+     message box, where the citizen can add details for that person. */
+  function verdictButtons(message, kind) {
+    const answer = kind === "answer";
+    const labelId = "gw-verdict-" + message.id;
+    const group = el("div", { class: "verdict", role: "group", "aria-labelledby": labelId },
+                     el("span", { id: labelId, class: "verdict-label", text: answer ? T.helpful : T.rate }));
+    const done = el("span", { class: "verdict-done", "aria-hidden": "true" });
+    const buttons = [true, false].map((helpful) => {
+      const button = answer
+        ? el("button", { type: "button", class: "verdict-button", "aria-pressed": "false",
+                         text: helpful ? T.yes : T.no })
+        : el("button", { type: "button", class: "verdict-button", "aria-pressed": "false",
+                         "aria-label": helpful ? T.rateUp : T.rateDown },
+             el("span", { "aria-hidden": "true", text: helpful ? "👍 " : "👎 " }), helpful ? T.yes : T.no);
+      button.dataset.helpful = String(helpful);
+      button.addEventListener("click", () => giveVerdict(message, answer, helpful, buttons, done, button));
+      group.append(button);
+      return button;
+    });
+    group.append(done);
+    if (typeof message.feedback === "boolean") pressed(buttons, done, message.feedback);
+    return group;
+  }
+
+  function pressed(buttons, done, helpful) {
+    for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.helpful === String(helpful)));
+    done.textContent = T.thanks;
+  }
+
+  async function giveVerdict(message, answer, helpful, buttons, done, button) {
+    const conv = state.conv;
+    if (!conv || button.getAttribute("aria-busy") === "true") return;
+    showError("");
+    button.setAttribute("aria-busy", "true");
+    const path = answer ? "/messages/" + message.id + "/feedback" : "/rating";
+    try {
+      const response = await api(conv, path, { method: "POST", headers: { "Content-Type": "application/json" },
+                                               body: JSON.stringify({ helpful }) });
+      if (!response.ok) throw new HttpError(response);
+      const body = await response.json();
+      pressed(buttons, done, helpful);
+      const offered = answer && !helpful && body.replies && body.replies.length;
+      status.textContent = "";
+      status.textContent = offered ? T.sorry : T.thanks;
+      if (offered) {
+        await sync().catch(() => null);
+        input.focus();
+      }
+    } catch (failure) {
+      showError(explain(failure));
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
   }
 
   function shownText(message) {

@@ -71,7 +71,7 @@ def test_erase_a_handle(client: TestClient) -> None:
     response = client.delete("/api/admin/citizens", params={"handle": "@MARTINE"}, headers=admin)
     assert response.status_code == 200
     assert response.json()["erased"] == {"conversations": 2, "messages": 3, "handoffs": 1, "handoff_events": 1,
-                                         "outbox_items": 0, "search_logs": 2, "rasa_events": 0}
+                                         "outbox_items": 0, "search_logs": 2, "feedback": 0, "rasa_events": 0}
     state = client.app.state  # type: ignore[attr-defined]
     with session_scope(state.session_factory) as session:
         assert session.get(Conversation, mine[0]) is None and session.get(Conversation, mine[2]) is not None
