@@ -1,0 +1,91 @@
+"""What the training inbox shows for each question: its group of similar questions, the citizen's feedback
+and what the agent did (the handoff it led to, an agent's label). One dict per item, for the API and the
+console alike.
+
+Questions are grouped with the Journal's clustering (``journal.clustering``), on the running knowledge
+base's encoder; without one (still loading), each question is its own group.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff_api.journal.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, agglomerate
+from handoff_api.models import Handoff, InboxItem
+from knowledge_base.embedding_cache import embed
+from knowledge_base.types import Encoder
+
+SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows from it
+
+
+def citizen_feedback(session: Session, *, items: list[InboxItem]) -> dict[int, bool | None]:
+    """The citizen's "was this helpful" on the answer each question got: True, False or None (not given).
+
+    The feedback buttons are not stored yet: every item has None. Once they are, this is the one place
+    that reads them (by conversation and the bot's answer to the question)."""
+    return {item.id: None for item in items}
+
+
+def agent_outcomes(session: Session, *, items: list[InboxItem]) -> dict[int, dict[str, Any] | None]:
+    """The handoff each question led to (reference, status, department), the first one of its conversation
+    created from the question on."""
+    conversation_ids = {item.conversation_id for item in items if item.conversation_id}
+    if not conversation_ids:
+        return {item.id: None for item in items}
+    handoffs = list(session.scalars(select(Handoff).where(Handoff.conversation_id.in_(conversation_ids))
+                                    .order_by(Handoff.created_at, Handoff.id)))
+    out: dict[int, dict[str, Any] | None] = {}
+    for item in items:
+        found = next((h for h in handoffs if h.conversation_id == item.conversation_id
+                      and h.created_at >= item.created_at - SLACK), None)
+        out[item.id] = None if found is None else {
+            "handoff_id": found.id, "reference": found.reference, "status": found.status,
+            "department": found.department}
+    return out
+
+
+def groups(session: Session, *, items: list[InboxItem], encoder: Encoder | None,
+           threshold: float = DEFAULT_THRESHOLD) -> dict[int, int]:
+    """Each item's group: the id of the group's most central (most representative) item."""
+    if encoder is None or not items:
+        return {item.id: item.id for item in items}
+    texts = list(dict.fromkeys(item.text for item in items))[:MAX_QUESTIONS]
+    weights = [sum(1 for item in items if item.text == text) for text in texts]
+    vectors = embed(session, encoder=encoder, kind="query", texts=texts)
+    head_of_text: dict[str, str] = {}
+    for cluster in agglomerate(vectors, weights, threshold=threshold):
+        head = texts[cluster.members[0]]
+        for member in cluster.members:
+            head_of_text[texts[member]] = head
+    first_item = {}
+    for item in items:
+        first_item.setdefault(item.text, item.id)
+    return {item.id: first_item[head_of_text.get(item.text, item.text)] for item in items}
+
+
+def item_out(item: InboxItem, *, feedback: bool | None, agent: dict[str, Any] | None, group: int) -> dict[str, Any]:
+    return {"id": item.id, "text": item.text, "decision": item.decision, "hits": item.hits,
+            "feedback": feedback, "agent": {"handoff": agent, "label": item.proposal},
+            "group": group, "source": item.source, "status": item.status, "entry_id": item.entry_id,
+            "decided_by": item.decided_by, "decided_at": item.decided_at, "created_at": item.created_at}
+
+
+def inbox_view(session: Session, *, items: list[InboxItem], encoder: Encoder | None) -> list[dict[str, Any]]:
+    """The items as the API returns them, in the order given (newest first), each with its group."""
+    feedback = citizen_feedback(session, items=items)
+    outcomes = agent_outcomes(session, items=items)
+    grouped = groups(session, items=items, encoder=encoder)
+    return [item_out(item, feedback=feedback[item.id], agent=outcomes[item.id], group=grouped[item.id])
+            for item in items]
+
+
+def by_group(view: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The items grouped, the group with the newest question first; newest first within a group."""
+    ordered: dict[int, list[dict[str, Any]]] = {}
+    for item in view:
+        ordered.setdefault(item["group"], []).append(item)
+    return list(ordered.values())
