@@ -61,7 +61,7 @@ def groups(session: Session, *, items: list[InboxItem], encoder: Encoder | None,
         head = texts[cluster.members[0]]
         for member in cluster.members:
             head_of_text[texts[member]] = head
-    first_item = {}
+    first_item: dict[str, int] = {}
     for item in items:
         first_item.setdefault(item.text, item.id)
     return {item.id: first_item[head_of_text.get(item.text, item.text)] for item in items}

@@ -20,8 +20,9 @@ from handoff_api.models.outbox import KeyValue, Lease, OutboxItem, OutboxStatus
 
 __all__ = [
     "Agent", "AuditEntry", "Author", "Base", "Calibration", "CannedReply", "Conversation", "Department",
-    "EmbeddingCache", "EntryStatus", "Handoff", "HandoffEvent", "HandoffStatus", "InboundState", "InboxItem", "InboxStatus",
-    "KBEntry", "KBRevision", "KeyValue", "Lease", "Message", "OffTopicExample", "OffTopicRevision", "OutboxItem",
+    "EmbeddingCache", "EntryStatus", "Handoff", "HandoffEvent", "HandoffStatus", "InboundState",
+    "InboxItem", "InboxStatus", "KBEntry", "KBRevision", "KeyValue", "Lease", "Message", "OffTopicExample",
+    "OffTopicRevision", "OutboxItem",
     "OutboxStatus", "Owner",
     "Role", "SearchLog", "utcnow",
 ]

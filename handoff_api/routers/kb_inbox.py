@@ -23,7 +23,7 @@ from knowledge_base import inbox_store
 
 router = APIRouter(prefix="/api/kb/inbox", tags=["knowledge base"])
 log = logging.getLogger("guichet.kb")
-STATUSES = tuple(status.value for status in InboxStatus) + ("all",)
+STATUSES = (*(status.value for status in InboxStatus), "all")
 
 
 class ConfirmIn(BaseModel):
@@ -95,7 +95,8 @@ def out_of_scope(item_id: int, request: Request, session: SessionDep, editor: Ed
 def new_entry(item_id: int, request: Request, session: SessionDep, editor: EditorDep,
               body: NewEntryIn | None = None) -> dict[str, Any]:
     _check(item_id)
-    item = inbox_store.new_entry(session, item_id=item_id, actor=editor.name, department=(body or NewEntryIn()).department)
+    department = (body or NewEntryIn()).department
+    item = inbox_store.new_entry(session, item_id=item_id, actor=editor.name, department=department)
     return decided(request, session, editor.name, item)
 
 

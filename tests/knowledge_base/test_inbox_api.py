@@ -10,9 +10,11 @@ from sqlalchemy import select
 from handoff_api.db import session_scope
 from handoff_api.models import AuditEntry, InboxItem, KBEntry, KBRevision, OffTopicExample, OffTopicRevision
 from knowledge_base.inbox_store import labelled_questions
-from tests.knowledge_base.test_api import app_client, search  # noqa: F401  (fixture)
+from tests.knowledge_base import test_api
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
+app_client = test_api.app_client  # the fixture: the app on the sample FAQ
+search = test_api.search
 
 
 def inbox(client: TestClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
