@@ -51,19 +51,20 @@ def record_search(session: Session, *, search_log_id: int | None, conversation_i
     return item
 
 
-def propose(session: Session, *, conversation_id: str, question: str, decision: str, hits: list[dict[str, Any]],
-            by: str, handoff_id: int, entry_id: str | None) -> InboxItem:
-    """An agent's label ("entry X answers this", or ``entry_id`` None: "the bot should not answer this"), put on
-    the open inbox item of that question in the conversation, or on a new one."""
-    text = masked(question)
+def propose(session: Session, *, conversation_id: str, asked_before: datetime, question: str, decision: str,
+            hits: list[dict[str, Any]], by: str, handoff_id: int, entry_id: str | None) -> InboxItem:
+    """An agent's label ("entry X answers this", or ``entry_id`` None: "the bot should not answer this").
+
+    It goes on the conversation's latest open inbox item asked before ``asked_before`` (the question that
+    led to the handoff), or, when the search logged none, on a new item made from ``question``."""
     proposal = {"by": by, "handoff_id": handoff_id, "entry_id": entry_id, "out_of_scope": entry_id is None}
     item = session.scalar(select(InboxItem).where(InboxItem.conversation_id == conversation_id,
-                                                  InboxItem.text == text,
+                                                  InboxItem.created_at <= asked_before,
                                                   InboxItem.status == InboxStatus.OPEN.value)
-                          .order_by(InboxItem.id.desc()).limit(1))
+                          .order_by(InboxItem.created_at.desc(), InboxItem.id.desc()).limit(1))
     if item is None:
-        item = InboxItem(conversation_id=conversation_id, text=text, decision=decision, hits=hits[:TOP],
-                         source="agent", status=InboxStatus.OPEN.value)
+        item = InboxItem(conversation_id=conversation_id, text=masked(question), decision=decision,
+                         hits=hits[:TOP], source="agent", status=InboxStatus.OPEN.value)
         session.add(item)
     item.proposal = proposal
     session.flush()
