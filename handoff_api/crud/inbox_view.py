@@ -89,3 +89,16 @@ def by_group(view: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     for item in view:
         ordered.setdefault(item["group"], []).append(item)
     return list(ordered.values())
+
+
+def top_unanswered(session: Session, *, items: list[InboxItem], encoder: Encoder | None,
+                   limit: int = 5) -> list[dict[str, Any]]:
+    """The largest groups of open questions the bot did not answer: the representative item, its text, the count."""
+    unanswered = [item for item in items if item.decision != "answer"]
+    grouped = groups(session, items=unanswered, encoder=encoder)
+    counts: dict[int, int] = {}
+    for item in unanswered:
+        counts[grouped[item.id]] = counts.get(grouped[item.id], 0) + 1
+    text = {item.id: item.text for item in unanswered}
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], -pair[0]))[:limit]
+    return [{"item_id": head, "text": text[head], "count": count} for head, count in ranked]

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, InboxItem, KBEntry, Role
+from handoff_api.models import AuditEntry, InboxItem, KBEntry, Role, SearchLog
 from knowledge_base.inbox_store import record_search
 from knowledge_base.store import create_entry
 from knowledge_base.types import Hit
@@ -69,3 +69,19 @@ def test_agents_cannot_open_the_inbox(client: TestClient) -> None:
     account(client, "al", Role.AGENT)
     login(client, "al")
     assert client.get("/console/kb/inbox", follow_redirects=False).status_code in (303, 403)
+
+
+def test_the_kb_page_shows_quality_in_production_with_create_an_entry(client: TestClient) -> None:
+    item_id, _ = seed(client)
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        for decision in ("answer", "answer", "answer", "handoff"):
+            session.add(SearchLog(conversation_id="c", text="q", decision=decision))
+        session.add(InboxItem(text="horaires piscine", decision="answer", status="confirmed",
+                              entry_id="piscines-horaires", hits=[{"id": "piscines-horaires", "score": 0.9,
+                                                                   "question": "Horaires ?"}]))
+    account(client, "eve", Role.EDITOR)
+    login(client, "eve")
+    page = client.get("/console/kb")
+    assert page.status_code == 200 and "Qualité en production" in page.text
+    assert "<strong>75 %</strong>" in page.text and "1 justes sur 1" in page.text
+    assert f'action="/console/kb/inbox/{item_id}/new-entry"' in page.text
