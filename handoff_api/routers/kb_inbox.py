@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from handoff_api.console.kb_off_topic import reload_off_topic
 from handoff_api.crud.agents import audit
 from handoff_api.crud.inbox_view import inbox_view
 from handoff_api.deps import MAX_ROW_ID, EditorDep, SessionDep
@@ -45,7 +46,7 @@ def take_effect(request: Request, item: InboxItem) -> None:
         return
     try:
         if item.status == InboxStatus.OUT_OF_SCOPE.value:
-            knowledge_base.refresh_off_topic()
+            reload_off_topic(request)
         elif item.entry_id is not None:
             knowledge_base.refresh([item.entry_id])
     except Exception:
