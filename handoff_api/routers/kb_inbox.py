@@ -18,6 +18,7 @@ from handoff_api.console.kb_off_topic import reload_off_topic
 from handoff_api.crud.agents import audit
 from handoff_api.crud.inbox_view import inbox_view
 from handoff_api.deps import MAX_ROW_ID, EditorDep, SessionDep
+from handoff_api.error_schema import problem
 from handoff_api.journal.encoders import encoder_of
 from handoff_api.models import InboxItem, InboxStatus, utcnow
 from knowledge_base import inbox_store
@@ -75,7 +76,7 @@ def list_inbox(request: Request, session: SessionDep, _editor: EditorDep, status
     return {"items": view(request, session, items)}
 
 
-@router.post("/{item_id}/confirm")
+@router.post("/{item_id}/confirm", responses=problem(404, 409))
 def confirm(item_id: int, body: ConfirmIn, request: Request, session: SessionDep,
             editor: EditorDep) -> dict[str, Any]:
     _check(item_id)
@@ -83,7 +84,7 @@ def confirm(item_id: int, body: ConfirmIn, request: Request, session: SessionDep
     return decided(request, session, editor.name, item)
 
 
-@router.post("/{item_id}/out-of-scope")
+@router.post("/{item_id}/out-of-scope", responses=problem(404, 409))
 def out_of_scope(item_id: int, request: Request, session: SessionDep, editor: EditorDep,
                  body: OutOfScopeIn | None = None) -> dict[str, Any]:
     _check(item_id)
@@ -92,7 +93,7 @@ def out_of_scope(item_id: int, request: Request, session: SessionDep, editor: Ed
     return decided(request, session, editor.name, item)
 
 
-@router.post("/{item_id}/new-entry", status_code=201)
+@router.post("/{item_id}/new-entry", status_code=201, responses=problem(404, 409))
 def new_entry(item_id: int, request: Request, session: SessionDep, editor: EditorDep,
               body: NewEntryIn | None = None) -> dict[str, Any]:
     _check(item_id)
@@ -101,7 +102,7 @@ def new_entry(item_id: int, request: Request, session: SessionDep, editor: Edito
     return decided(request, session, editor.name, item)
 
 
-@router.post("/{item_id}/dismiss")
+@router.post("/{item_id}/dismiss", responses=problem(404, 409))
 def dismiss(item_id: int, request: Request, session: SessionDep, editor: EditorDep) -> dict[str, Any]:
     _check(item_id)
     return decided(request, session, editor.name, inbox_store.dismiss(session, item_id=item_id, actor=editor.name))
