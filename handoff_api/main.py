@@ -37,6 +37,7 @@ from handoff_api.routers import canned_replies as canned_router
 from handoff_api.routers import events as events_router
 from handoff_api.routers import journal as journal_router
 from handoff_api.routers import kb as kb_router
+from handoff_api.routers import kb_inbox as kb_inbox_router
 from handoff_api.routers import me as me_router
 from handoff_api.routers import metrics as metrics_router
 from handoff_api.routers import presence as presence_router
@@ -121,7 +122,8 @@ def create_app(settings: Settings, *, knowledge_base_loader: KnowledgeBaseLoader
     install_error_handlers(app)
     for module in (health, webchat, webchat_stream, handoffs, internal, x_webhook):
         app.include_router(module.router)
-    for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router):
+    for module in (metrics_router, privacy_router, journal_router, admin_router, events_router, kb_router,
+                   kb_inbox_router):
         app.include_router(module.router)
     for module in (canned_router, presence_router, me_router, admin_accounts_router, webchat_feedback_router):
         app.include_router(module.router)

@@ -23,6 +23,7 @@ from handoff_api.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches
+from knowledge_base.inbox_store import labelled_questions
 from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.validation import InvalidEntry
@@ -98,16 +99,24 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _outcomes(settings: Settings, eval_path: Path) -> tuple[KnowledgeBase, list[evaluation.Outcome]]:
+def _outcomes(settings: Settings, eval_path: Path, *,
+              inbox: bool = False) -> tuple[KnowledgeBase, list[evaluation.Outcome]]:
+    """The labelled questions ranked; with ``inbox``, also every question editors labelled in the training
+    inbox (confirmed to an entry, or out of scope)."""
     knowledge_base = open_knowledge_base(settings)
     questions = evaluation.load_questions(eval_path)
+    if inbox:
+        with session_scope(knowledge_base.factory) as session:
+            labelled = labelled_questions(session)
+        print(f"{len(questions)} labelled questions from {eval_path}, {len(labelled)} from the training inbox")
+        questions = questions + labelled
     return knowledge_base, evaluation.run_questions(knowledge_base.analyse, questions)
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     """Fit the rule on the labelled questions (and, absolute, the old thresholds with --absolute); saved
     only when its cross-validated precision reaches the target."""
-    knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path))
+    knowledge_base, outcomes = _outcomes(settings, Path(args.eval_path), inbox=not args.no_inbox)
     fit = {"target_precision": args.target_precision, "max_oos_answered": args.max_oos_answered}
     case = adaptive.Case(outcomes, knowledge_base.profile)
     rule = adaptive.fit_rule([case], **fit)
@@ -218,6 +227,8 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--max-oos-answered", type=float, default=0.05)
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--eval-path", default=str(EVAL_PATH))
+    p.add_argument("--no-inbox", action="store_true",
+                   help="leave out the questions editors labelled in the training inbox")
     p.set_defaults(func=cmd_calibrate)
 
     p = commands.add_parser("eval", help="accuracy and decision figures on the labelled questions; a foreign FAQ "

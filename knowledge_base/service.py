@@ -32,6 +32,7 @@ from knowledge_base.abbreviations import expand
 from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule
 from knowledge_base.agreement import KeyTerms
 from knowledge_base.calibration_store import latest_calibration, latest_policy
+from knowledge_base.confirmed_match import confirmed_entry
 from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
@@ -340,6 +341,9 @@ class KnowledgeBase:
         with self._lock:
             decision = decide(found, self.thresholds)
             entries = self._index.entries
+            candidates = [entries[r.id] for r in ranked[:CONFLICT_CANDIDATES] if r.id in entries]
+            if decision != "answer" and confirmed_entry(query, candidates) is not None:
+                decision = "answer"  # a question written (or confirmed) for the first entry, word for word
             hits = [Hit(id=r.id, score=round(r.score, 4), question=entries[r.id].question,
                         answer=entries[r.id].answer, department=entries[r.id].department, url=entries[r.id].url)
                     for r in ranked if r.id in entries]

@@ -15,6 +15,7 @@ from handoff_api.console import (
     handoff_actions,
     handoff_page,
     kb_entry,
+    kb_inbox,
     kb_off_topic,
     kb_pages,
     login,
@@ -44,8 +45,8 @@ def install(app: FastAPI) -> None:
     app.state.audit_name_key = hashlib.sha256(b"guichet-audit-name:" + secret.encode()).digest()
     app.add_middleware(ConsoleSessionMiddleware, codec=codec, session_factory=app.state.session_factory)
     install_access_handlers(app)
-    for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_off_topic, kb_entry, admin_pages,
-                   attachments):
+    for module in (login, queue, handoff_page, handoff_actions, kb_pages, kb_off_topic, kb_inbox, kb_entry,
+                   admin_pages, attachments):
         app.include_router(module.router)
     for module in (canned_reply_pages, self_service_pages, admin_accounts_pages):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.limits import TooLong
 from handoff_api.console.access import ConsoleAgent
+from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.console.handoff_page import handoff_page
 from handoff_api.console.templating import CHANNEL_FR
 from handoff_api.crud import handoffs as crud
@@ -105,8 +106,13 @@ def close(request: Request, session: Session, agent: Agent, handoff_id: int, act
 
 
 @router.post("/{handoff_id}/resolve")
-def resolve(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
-    return close(request, session, agent, handoff_id, "resolve")
+def resolve(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
+            label: Annotated[str, Form(max_length=140)] = "") -> Response:
+    labelled, entry_id = parse_label(session, label)
+    response = close(request, session, agent, handoff_id, "resolve")
+    if labelled and response.status_code == 303:
+        record_label(request, session, agent=agent, handoff_id=handoff_id, entry_id=entry_id)
+    return response
 
 
 @router.post("/{handoff_id}/return")

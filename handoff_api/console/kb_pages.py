@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from handoff_api.console.access import ConsoleEditor
+from handoff_api.console.kb_quality import production_quality
 from handoff_api.console.queue import departments
 from handoff_api.console.templating import ENTRY_STATUS_FR, render
 from handoff_api.deps import SessionDep
@@ -78,7 +79,7 @@ def kb_list(request: Request, session: SessionDep, editor: ConsoleEditor, q: str
         "page_size": PAGE_SIZE, "q": q, "department": department, "status": status, "drafts": drafts,
         "departments": departments(session), "test": test_question(request, test), "ok": ok,
         "unfilled": unfilled_entry_ids(session),
-        "decision": decision_status(request),
+        "decision": decision_status(request), "quality": production_quality(request, session),
     }
     return render(request, "console/kb_list.html", context)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handoff_api.crud.conversations import NotFound
 from handoff_api.models import Conversation, Feedback, Handoff, HandoffEvent, Message, OutboxItem, SearchLog
+from handoff_api.privacy.inbox_rows import forget_conversations
 
 
 @dataclass
@@ -112,6 +113,7 @@ def delete_conversations(session: Session, *, conversation_ids: list[str],
     for model in (OutboxItem, Handoff, Message):
         session.execute(delete(model).where(model.conversation_id.in_(conversation_ids))
                         .execution_options(synchronize_session=False))
+    forget_conversations(session, conversation_ids=conversation_ids, keep_open=search_logs == "unlink")
     in_conversations = SearchLog.conversation_id.in_(conversation_ids)
     if search_logs == "delete":
         session.execute(delete(SearchLog).where(in_conversations).execution_options(synchronize_session=False))

@@ -23,6 +23,7 @@ from handoff_api.models import AuditEntry, Author, Conversation, Feedback, Hando
 from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
+from handoff_api.privacy.inbox_rows import expire as expire_inbox
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.settings import Settings
 
@@ -126,6 +127,7 @@ def purge(session: Session, *, settings: Settings, now: datetime | None = None, 
         report.anonymised.add(anonymise_conversations(session, conversation_ids=ids, now=moment))
     session.execute(delete(Feedback).where(*old_feedback).execution_options(synchronize_session=False))
     session.execute(delete(SearchLog).where(old_logs).execution_options(synchronize_session=False))
+    expire_inbox(session, cutoff=report.cutoff)
     session.execute(delete(AuditEntry).where(old_audit).execution_options(synchronize_session=False))
     return report
 

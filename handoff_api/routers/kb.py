@@ -16,6 +16,7 @@ from handoff_api.deps import MAX_ROW_ID, EditorDep, KnowledgeBaseDep, SearcherDe
 from handoff_api.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
 from handoff_api.privacy.redact import redact
 from knowledge_base import store
+from knowledge_base.inbox_store import record_search
 from knowledge_base.validation import InvalidEntry, validate_entry
 
 router = APIRouter(prefix="/api/kb", tags=["knowledge base"])
@@ -132,6 +133,11 @@ def search(body: SearchIn, session: SessionDep, knowledge_base: KnowledgeBaseDep
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     top = result.hits[0] if result.hits else None
-    session.add(SearchLog(conversation_id=body.conversation_id, text=redact(body.text), decision=result.decision,
-                          top_id=top.id if top else None, top_score=top.score if top else None))
+    logged = SearchLog(conversation_id=body.conversation_id, text=redact(body.text), decision=result.decision,
+                       top_id=top.id if top else None, top_score=top.score if top else None)
+    session.add(logged)
+    if body.conversation_id is not None:  # a citizen's question: it goes to the editors' training inbox
+        session.flush()
+        record_search(session, search_log_id=logged.id, conversation_id=body.conversation_id, text=body.text,
+                      decision=result.decision, hits=list(result.hits))
     return result.as_dict()

@@ -141,3 +141,30 @@ def test_eval_a_foreign_faq_from_fiches(cli_settings: Settings, tmp_path: Path,
     assert report["adaptive"]["in_scope"] == 1 and report["adaptive"]["out_of_scope"] == 1
     assert set(report["today"]) == set(report["adaptive"]) and "answered_or_offered" in report["adaptive"]
     assert main(["kb", "eval", "--questions", str(questions)], cli_settings) == 2  # no FAQ named
+
+
+def test_calibrate_adds_the_questions_editors_labelled_in_the_inbox(cli_settings: Settings, sample_file: Path,
+                                                                     tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from handoff_api.db import session_scope
+    from handoff_api.models import InboxItem
+    from knowledge_base.cli import database
+
+    main(["kb", "import", str(sample_file)], cli_settings)
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+        {"text": "horaires de la piscine", "expected": "piscines-horaires"},
+        {"text": "prix de la piscine", "expected": "piscines-tarifs"},
+        {"text": "refaire ma carte d'identité", "expected": "papiers-carte-identite"},
+        {"text": "quel temps fait-il", "category": "chitchat"}]}), encoding="utf-8")
+    with session_scope(database(cli_settings)) as session:
+        session.add_all([InboxItem(text="nager le dimanche", decision="clarify", status="confirmed",
+                                   entry_id="piscines-horaires"),
+                         InboxItem(text="la météo demain", decision="clarify", status="out_of_scope"),
+                         InboxItem(text="bof", decision="clarify", status="dismissed")])
+    capsys.readouterr()
+    main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2"], cli_settings)
+    assert f"4 labelled questions from {eval_dir}, 2 from the training inbox" in capsys.readouterr().out
+    main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2", "--no-inbox"], cli_settings)
+    assert "training inbox" not in capsys.readouterr().out

@@ -1,0 +1,31 @@
+"""The KB page's "quality in production" panel: share answered automatically week over week, precision
+estimated from the questions editors reviewed (Wilson interval), and the largest unanswered groups, each
+with a one-click "create an entry" (the inbox's new-entry action on the group's representative question)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import pairwise
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from handoff_api.crud.inbox_view import top_unanswered
+from handoff_api.journal.encoders import encoder_of
+from handoff_api.models import InboxStatus, utcnow
+from knowledge_base.inbox_quality import precision, weekly_shares
+from knowledge_base.inbox_store import list_items
+
+WEEKS = 4
+
+
+def production_quality(request: Request, session: Session) -> dict[str, Any]:
+    now = utcnow()
+    weeks = weekly_shares(session, now=now, weeks=WEEKS)
+    recent = list_items(session, since=now - timedelta(days=7), status=InboxStatus.OPEN.value)
+    changes = [None if a.share is None or b.share is None else a.share - b.share
+               for a, b in pairwise(weeks)] + [None]
+    return {"weeks": list(zip(weeks, changes, strict=True)), "precision": precision(session),
+            "clusters": top_unanswered(session, items=recent,
+                                       encoder=encoder_of(request.app.state.knowledge_base))}

@@ -1,0 +1,59 @@
+"""Agents label while they resolve: the pair (question, entry or "should not answer") lands in the inbox."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from handoff_api.db import session_scope
+from handoff_api.models import AuditEntry, InboxItem, KBEntry, Role
+from knowledge_base.store import create_entry
+from knowledge_base.validation import EntryData
+from tests.fakes import FAQ
+from tests.handoff_api.console_client import account, login
+from tests.handoff_api.test_console_handoff import handoff_from_citizen
+
+QUESTION = "ma question sur la succession, joignable au 06 12 34 56 78"
+
+
+def claimed(client: TestClient, citizen: tuple[str, dict[str, str]]) -> tuple[int, str]:
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        for entry_id, (question, answer, department) in FAQ.items():
+            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
+                                                 department=department), actor="seed")
+    handoff_id = handoff_from_citizen(client, citizen, QUESTION)
+    account(client, "alice", Role.AGENT)
+    token = login(client, "alice")
+    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
+    return handoff_id, token
+
+
+def test_resolving_with_an_entry_label_proposes_it_in_the_inbox(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
+    handoff_id, token = claimed(client, citizen)
+    page = client.get(f"/console/handoffs/{handoff_id}")
+    entry_id = next(iter(FAQ))
+    assert f'value="entry:{entry_id}"' in page.text and 'value="off_topic"' in page.text
+    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
+                       data={"csrf_token": token, "label": f"entry:{entry_id}"}, follow_redirects=False)
+    assert done.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.text == "ma question sur la succession, joignable au [téléphone]"
+        assert item.status == "open" and item.proposal is not None
+        assert (item.proposal["by"], item.proposal["entry_id"], item.proposal["handoff_id"]) == (
+            "alice", entry_id, handoff_id)
+        entry = session.get(KBEntry, entry_id)
+        assert entry is not None and item.text not in entry.variants  # a proposal, never a variant by itself
+        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "kb.inbox.proposal")) is not None
+
+
+def test_the_off_topic_label_and_a_bad_label(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
+    handoff_id, token = claimed(client, citizen)
+    bad = client.post(f"/console/handoffs/{handoff_id}/resolve", data={"csrf_token": token, "label": "entry:nope"})
+    assert bad.status_code == 422 and "entry:nope" in bad.text
+    done = client.post(f"/console/handoffs/{handoff_id}/resolve", data={"csrf_token": token, "label": "off_topic"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.proposal is not None and item.proposal["out_of_scope"] is True
