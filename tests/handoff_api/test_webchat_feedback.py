@@ -49,8 +49,8 @@ def feedback(client: TestClient, citizen: Citizen, message_id: int, body: object
     return response.status_code, response.json()
 
 
-def test_yes_then_no_last_word_wins_and_no_offers_a_person_once(client: TestClient, citizen: Citizen,
-                                                                 rasa_transport) -> None:  # type: ignore[no-untyped-def]
+def test_yes_then_no_last_word_wins_and_no_offers_a_person_once(  # type: ignore[no-untyped-def]
+        client: TestClient, citizen: Citizen, rasa_transport) -> None:
     answer_id = answered(client, citizen)
     status, body = feedback(client, citizen, answer_id, {"helpful": True})
     assert status == 200 and body == {"message_id": answer_id, "helpful": True, "replies": []}
