@@ -234,7 +234,7 @@ def render() -> str:
     rng = random.Random(SEED)
     lists = {"check_status": status(rng), "report_problem": problems(rng), "insult": insults(rng),
              "request_human": HUMAN, "bot_challenge": BOT, "thank": THANKS, "ask_question": QUESTIONS + TOPICS,
-             "affirm": ANSWERS_YES, "deny": ANSWERS_NO, "greet": []}
+             "affirm": ANSWERS_YES, "deny": ANSWERS_NO, "greet": [], "goodbye": []}
     for intent, lines in kinds(random.Random(SEED + 1)).items():
         lists[intent] = lists[intent] + lines
     parts = [block(intent, lines) for intent, lines in lists.items()]

@@ -5,7 +5,9 @@ thanks that name what was done, greetings with an introduction, a yes that adds 
 problems in public buildings or stated with a negation, dangerous objects where children play, services
 that did not come, questions about street equipment and rules or about who may get an aid, a status asked
 after sending a file, a person asked for because the citizen struggles, the bot asked whether it is human,
-insults aimed at staff or at the bot in English. Used by tools/nlu_categories.py (``kinds(rng)``).
+insults aimed at staff or at the bot in English; then, from the held-out split's errors: a document or help
+with a procedure asked for, the chat ended in so many words, asking how to reach a person.
+Used by tools/nlu_categories.py (``kinds(rng)``).
 """
 
 from __future__ import annotations
@@ -165,6 +167,25 @@ INSULT_BOT_FR = ["ce robot est une honte", "ton programme est une catastrophe", 
                  "l'IA la plus bête du monde", "ce chatbot est une arnaque", "assistant de pacotille",
                  "la ferme le robot", "tais-toi sale machine"]
 
+# ------------------------------------------------------------------ round 2 (held-out split's error kinds)
+# a document or a form asked for, or help with a procedure: a question, not a status
+DOCUMENTS = ["une copie d'acte de mariage", "le formulaire de recensement", "un certificat de résidence",
+             "une attestation de domicile", "un duplicata du livret de famille", "une fiche familiale d'état civil",
+             "le dossier d'inscription scolaire", "le formulaire pour la carte de stationnement"]
+DOCUMENT_PHRASES = ["je cherche {d}", "{d} pour ma mère svp", "besoin de {d}", "où trouver {d} ?",
+                    "comment avoir {d} ?", "{d}, c'est où ?"]
+HELP_PHRASES = ["vous pouvez m'aider à remplir {d} ?", "j'ai besoin d'aide pour {d}",
+                "pouvez-vous m'expliquer {d} ?"]
+# ending the chat in so many words
+CLOSINGS = ["vous pouvez fermer le ticket", "j'ai ce qu'il me faut, bonne journée", "rien d'autre, à bientôt",
+            "on en reste là, merci et bonne soirée", "c'est réglé pour moi, au revoir", "allez, salut, à bientôt",
+            "ok salut a+", "j'ai eu ma réponse, je vous laisse", "ça ira pour aujourd'hui, bonne journée",
+            "bonne fin de journée à toute l'équipe", "je n'ai besoin de rien d'autre, au revoir"]
+# asking how to reach a person: a request for a person
+REACH = ["comment faire pour parler à un agent ?", "par où passer pour avoir un humain ?",
+         "il faut faire quoi pour avoir un conseiller ?", "comment on joint quelqu'un de la mairie ?",
+         "how do I get hold of a real person?", "c'est possible d'avoir un agent au bout du fil ?"]
+
 
 def kinds(rng: random.Random) -> dict[str, list[str]]:
     """Examples of each intent built by crossing the lists above with a few phrasings (rng: fixed seed)."""
@@ -182,10 +203,12 @@ def kinds(rng: random.Random) -> dict[str, list[str]]:
         + [n.format(p=pick(_PLACES)) for n in NEGATED]
         + [pick(DANGER_PHRASES).format(o=o, w=pick(CHILD_PLACES)) for o in DANGERS for _ in range(2)],
         "ask_question": STREET_QUESTIONS + [pick(WORK_PHRASES).format(w=w) for w in WORKS]
-        + [pick(AID_PHRASES).format(a=a) for a in AIDS] + QUESTIONS_EN,
+        + [pick(AID_PHRASES).format(a=a) for a in AIDS] + QUESTIONS_EN
+        + [pick(DOCUMENT_PHRASES).format(d=d) for d in DOCUMENTS] + [pick(HELP_PHRASES).format(d=d) for d in DOCUMENTS],
         "check_status": [pick(SENT_PHRASES).format(s=s, w=pick(WHEN)) for s in SENT]
         + [pick(ENROLMENT_PHRASES).format(c=pick(CHILDREN), s=s) for s in SERVICES],
-        "request_human": [pick(HUMAN_PHRASES).format(s=s, p=pick(PEOPLE)) for s in STRUGGLES],
+        "request_human": [pick(HUMAN_PHRASES).format(s=s, p=pick(PEOPLE)) for s in STRUGGLES] + REACH,
+        "goodbye": CLOSINGS,
         "bot_challenge": BOT_MORE,
         "insult": [pick(STAFF_PHRASES).format(s=s, n=pick(STAFF_NOUNS)) for s in STAFF] + INSULT_EN + INSULT_BOT_FR,
     }
