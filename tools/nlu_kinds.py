@@ -6,7 +6,9 @@ problems in public buildings or stated with a negation, dangerous objects where 
 that did not come, questions about street equipment and rules or about who may get an aid, a status asked
 after sending a file, a person asked for because the citizen struggles, the bot asked whether it is human,
 insults aimed at staff or at the bot in English; then, from the held-out split's errors: a document or help
-with a procedure asked for, the chat ended in so many words, asking how to reach a person.
+with a procedure asked for, the chat ended in so many words, asking how to reach a person; and how to make an
+administrative request (a question) set against where it stands (a status), reports and questions ending
+with a polite formula, swearing with hidden letters.
 Used by tools/nlu_categories.py (``kinds(rng)``).
 """
 
@@ -186,6 +188,34 @@ REACH = ["comment faire pour parler à un agent ?", "par où passer pour avoir u
          "il faut faire quoi pour avoir un conseiller ?", "comment on joint quelqu'un de la mairie ?",
          "how do I get hold of a real person?", "c'est possible d'avoir un agent au bout du fil ?"]
 
+# ------------------------------------------------------------------ round 3 (procedures vs status, politeness)
+# the nouns of administrative requests also belong to questions on how to make one: the phrasing tells a
+# status ("où en est ma demande") from a procedure ("comment faire une demande"), not the noun
+PROCEDURES = ["une demande de passeport", "une déclaration de travaux", "une demande de logement social",
+              "un permis de construire", "l'inscription à la cantine", "une demande d'autorisation de terrasse",
+              "l'inscription sur les listes électorales", "la réservation d'une salle", "une concession au cimetière",
+              "une demande de place en crèche", "une carte de stationnement résident", "un certificat d'urbanisme",
+              "une demande de subvention", "un acte de naissance", "une autorisation de voirie"]
+PROCEDURE_PHRASES = ["comment faire {p} ?", "{p}, ça se passe comment ?", "quels papiers pour {p} ?",
+                     "où déposer {p} ?", "{p} : c'est payant ?", "on peut faire {p} en ligne ?",
+                     "qui contacter pour {p} ?", "j'aimerais faire {p}, par où commencer ?",
+                     "faut-il prendre rendez-vous pour {p} ?", "quel délai en général pour {p} ?"]
+# a report or a question that ends with a polite formula: still a report, still a question
+POLITE_ENDINGS = ["merci d'intervenir vite", "merci d'avance", "merci de faire le nécessaire",
+                  "merci de transmettre au service concerné", "merci de votre retour"]
+POLITE_REPORTS = ["le [lampadaire](problem_type) clignote toute la nuit [rue Voltaire](place)",
+                  "un [arbre](problem_type) menace de tomber sur le parking [de la salle des fêtes](place)",
+                  "la [grille](problem_type) d'évacuation est bouchée [devant le 4 rue Haute](place)",
+                  "des [encombrants](problem_type) bloquent l'entrée [de la résidence du Parc](place)",
+                  "le [marquage](problem_type) du passage piéton a disparu [devant le collège](place)",
+                  "l'[abribus](problem_type) a une vitre brisée [avenue Pasteur](place)"]
+POLITE_QUESTIONS = ["quels sont les horaires d'été de la piscine ?", "comment inscrire mon fils au judo municipal ?",
+                    "est-ce que la mairie ouvre le samedi matin ?", "où se trouve le centre social ?",
+                    "comment obtenir un badge pour la déchetterie ?"]
+# swearing with letters hidden: still an insult
+CENSORED = ["f*ck off", "p*tain de bot", "c*nnard", "bande de c*ns", "va te faire f*utre", "sh*t bot", "m*rde",
+            "ta g*eule", "enc*lés"]
+
 
 def kinds(rng: random.Random) -> dict[str, list[str]]:
     """Examples of each intent built by crossing the lists above with a few phrasings (rng: fixed seed)."""
@@ -201,16 +231,20 @@ def kinds(rng: random.Random) -> dict[str, list[str]]:
         "report_problem": [pick(EQUIPMENT).format(b=b) for b in BUILDINGS] + [e.format(b=pick(BUILDINGS))
                                                                               for e in EQUIPMENT]
         + [n.format(p=pick(_PLACES)) for n in NEGATED]
-        + [pick(DANGER_PHRASES).format(o=o, w=pick(CHILD_PLACES)) for o in DANGERS for _ in range(2)],
+        + [pick(DANGER_PHRASES).format(o=o, w=pick(CHILD_PLACES)) for o in DANGERS for _ in range(2)]
+        + [f"{report}, {pick(POLITE_ENDINGS)}" for report in POLITE_REPORTS],
         "ask_question": STREET_QUESTIONS + [pick(WORK_PHRASES).format(w=w) for w in WORKS]
         + [pick(AID_PHRASES).format(a=a) for a in AIDS] + QUESTIONS_EN
-        + [pick(DOCUMENT_PHRASES).format(d=d) for d in DOCUMENTS] + [pick(HELP_PHRASES).format(d=d) for d in DOCUMENTS],
+        + [pick(DOCUMENT_PHRASES).format(d=d) for d in DOCUMENTS] + [pick(HELP_PHRASES).format(d=d) for d in DOCUMENTS]
+        + [phrase.format(p=p) for p in PROCEDURES for phrase in rng.sample(PROCEDURE_PHRASES, 2)]
+        + [f"{q} {pick(POLITE_ENDINGS[1:2] + POLITE_ENDINGS[4:])}" for q in POLITE_QUESTIONS],
         "check_status": [pick(SENT_PHRASES).format(s=s, w=pick(WHEN)) for s in SENT]
         + [pick(ENROLMENT_PHRASES).format(c=pick(CHILDREN), s=s) for s in SERVICES],
         "request_human": [pick(HUMAN_PHRASES).format(s=s, p=pick(PEOPLE)) for s in STRUGGLES] + REACH,
         "goodbye": CLOSINGS,
         "bot_challenge": BOT_MORE,
-        "insult": [pick(STAFF_PHRASES).format(s=s, n=pick(STAFF_NOUNS)) for s in STAFF] + INSULT_EN + INSULT_BOT_FR,
+        "insult": [pick(STAFF_PHRASES).format(s=s, n=pick(STAFF_NOUNS)) for s in STAFF] + INSULT_EN + INSULT_BOT_FR
+        + CENSORED,
     }
 
 
