@@ -109,11 +109,11 @@ FACTS = [
     "[fils électriques](problem_type) qui sortent d'un boîtier {p}", "[regard](problem_type) sans couvercle {p}",
 ]
 PLACES = [
-    "[rue des Tilleuls](place)", "[au square Pasteur](place)", "[devant l'école Marie Curie](place)",
-    "[à l'arrêt de bus Mairie](place)", "[au parking du marché](place)", "[place Carnot](place)",
-    "[près du gymnase](place)", "[au cimetière de l'Est](place)", "[avenue de Verdun](place)",
-    "[au skatepark](place)", "[sous le pont de la Marne](place)", "[quai des Bateliers](place)",
-    "[à la sortie du collège](place)", "[dans la résidence des Peupliers](place)",
+    "[rue des Tilleuls](place)", "au [square Pasteur](place)", "devant l'[école Marie Curie](place)",
+    "à l'[arrêt de bus Mairie](place)", "au [parking du marché](place)", "[place Carnot](place)",
+    "près du [gymnase](place)", "au [cimetière de l'Est](place)", "[avenue de Verdun](place)",
+    "au [skatepark](place)", "sous le [pont de la Marne](place)", "[quai des Bateliers](place)",
+    "à la sortie du [collège](place)", "dans la [résidence des Peupliers](place)",
 ]
 FACTS_EN = [
     "broken glass all over the playground [on Park Street](place)",

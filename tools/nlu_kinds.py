@@ -90,9 +90,9 @@ NEGATED = [
 DANGERS = ["des [seringues](problem_type)", "des [tessons de bouteille](problem_type)",
            "des [préservatifs usagés](problem_type)", "des [clous rouillés](problem_type)",
            "des [bidons de produits chimiques](problem_type)", "une [plaque d'amiante](problem_type) cassée"]
-CHILD_PLACES = ["[dans la cour de l'école](place)", "[sur l'aire de jeux du square Pasteur](place)",
-                "[près du toboggan du parc](place)", "[sur le terrain de basket](place)",
-                "[dans les massifs du parc Monceau](place)", "[devant la crèche](place)"]
+CHILD_PLACES = ["dans la cour de l'[école Jaurès](place)", "sur l'aire de jeux du [square Pasteur](place)",
+                "près du toboggan du [parc Lagrange](place)", "sur le [terrain de basket des Buttes](place)",
+                "dans les massifs du [parc Monceau](place)", "devant la [crèche des Lilas](place)"]
 DANGER_PHRASES = ["{o} {w}", "j'ai trouvé {o} {w}", "attention, {o} {w}",
                   "il y a {o} {w}, c'est dangereux", "{o} {w}, les petits jouent à côté"]
 
@@ -204,10 +204,10 @@ PROCEDURE_PHRASES = ["comment faire {p} ?", "{p}, ça se passe comment ?", "quel
 POLITE_ENDINGS = ["merci d'intervenir vite", "merci d'avance", "merci de faire le nécessaire",
                   "merci de transmettre au service concerné", "merci de votre retour"]
 POLITE_REPORTS = ["le [lampadaire](problem_type) clignote toute la nuit [rue Voltaire](place)",
-                  "un [arbre](problem_type) menace de tomber sur le parking [de la salle des fêtes](place)",
-                  "la [grille](problem_type) d'évacuation est bouchée [devant le 4 rue Haute](place)",
-                  "des [encombrants](problem_type) bloquent l'entrée [de la résidence du Parc](place)",
-                  "le [marquage](problem_type) du passage piéton a disparu [devant le collège](place)",
+                  "un [arbre](problem_type) menace de tomber sur le parking de la [salle des fêtes](place)",
+                  "la [grille](problem_type) d'évacuation est bouchée devant le [4 rue Haute](place)",
+                  "des [encombrants](problem_type) bloquent l'entrée de la [résidence du Parc](place)",
+                  "le [marquage](problem_type) du passage piéton a disparu devant le [collège Jean Zay](place)",
                   "l'[abribus](problem_type) a une vitre brisée [avenue Pasteur](place)"]
 POLITE_QUESTIONS = ["quels sont les horaires d'été de la piscine ?", "comment inscrire mon fils au judo municipal ?",
                     "est-ce que la mairie ouvre le samedi matin ?", "où se trouve le centre social ?",
@@ -250,4 +250,4 @@ def kinds(rng: random.Random) -> dict[str, list[str]]:
 
 _PLACES = ["[rue des Tilleuls](place)", "[impasse du Moulin](place)", "[avenue de Verdun](place)",
            "[quartier de la Gare](place)", "[résidence les Cèdres](place)", "[chemin des Vignes](place)",
-           "[au 5 rue Gambetta](place)", "[place de la Libération](place)"]
+           "au [5 rue Gambetta](place)", "[place de la Libération](place)"]
