@@ -59,9 +59,9 @@ DENY_SHORT = ["👎", "🚫", "✖️", "non 👎", "non ❌", "🙅", "nope �
 # ------------------------------------------------------------------ report_problem (public buildings, negations)
 EQUIPMENT = [
     "le [chauffage](problem_type) ne fonctionne pas {b}", "pas de [chauffage](problem_type) {b} depuis lundi",
-    "plus d'[eau chaude](problem_type) {b}", "les [toilettes](problem_type) {b} sont hors service",
+    "plus d'eau chaude aux [douches](problem_type) {b}", "les [toilettes](problem_type) {b} sont hors service",
     "la [porte automatique](problem_type) {b} reste bloquée", "l'[ascenseur](problem_type) {b} est bloqué au 2e",
-    "la [lumière](problem_type) ne s'allume plus {b}", "une [fuite d'eau](problem_type) au plafond {b}",
+    "la [lumière](problem_type) ne s'allume plus {b}", "une [fuite](problem_type) au plafond {b}",
     "la [climatisation](problem_type) ne marche pas {b}, on étouffe", "des [vitres](problem_type) cassées {b}",
     "le [portail](problem_type) {b} ne ferme plus", "l'[alarme incendie](problem_type) sonne pour rien {b}",
     "la [rampe d'accès](problem_type) {b} est cassée, impossible d'entrer en fauteuil",
