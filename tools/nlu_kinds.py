@@ -212,6 +212,12 @@ POLITE_REPORTS = ["le [lampadaire](problem_type) clignote toute la nuit [rue Vol
 POLITE_QUESTIONS = ["quels sont les horaires d'été de la piscine ?", "comment inscrire mon fils au judo municipal ?",
                     "est-ce que la mairie ouvre le samedi matin ?", "où se trouve le centre social ?",
                     "comment obtenir un badge pour la déchetterie ?"]
+# details given after a report (size, state), with water or mud words that are no problem type: DIET
+# otherwise tagged a piece of "plein d'eau" as one (a test story)
+REPORT_DETAILS = ["il est très profond, plein d'eau de pluie", "c'est plein d'eau depuis l'orage",
+                  "la chaussée est pleine d'eau à cet endroit", "ça fait une grosse mare d'eau",
+                  "il fait bien un mètre de large", "c'est plein de boue et de cailloux",
+                  "ça déborde d'eau à chaque averse", "les voitures roulent dedans, c'est rempli d'eau"]
 # swearing with letters hidden: still an insult
 CENSORED = ["f*ck off", "p*tain de bot", "c*nnard", "bande de c*ns", "va te faire f*utre", "sh*t bot", "m*rde",
             "ta g*eule", "enc*lés"]
@@ -232,7 +238,7 @@ def kinds(rng: random.Random) -> dict[str, list[str]]:
                                                                               for e in EQUIPMENT]
         + [n.format(p=pick(_PLACES)) for n in NEGATED]
         + [pick(DANGER_PHRASES).format(o=o, w=pick(CHILD_PLACES)) for o in DANGERS for _ in range(2)]
-        + [f"{report}, {pick(POLITE_ENDINGS)}" for report in POLITE_REPORTS],
+        + [f"{report}, {pick(POLITE_ENDINGS)}" for report in POLITE_REPORTS] + REPORT_DETAILS,
         "ask_question": STREET_QUESTIONS + [pick(WORK_PHRASES).format(w=w) for w in WORKS]
         + [pick(AID_PHRASES).format(a=a) for a in AIDS] + QUESTIONS_EN
         + [pick(DOCUMENT_PHRASES).format(d=d) for d in DOCUMENTS] + [pick(HELP_PHRASES).format(d=d) for d in DOCUMENTS]
