@@ -197,7 +197,10 @@ TOPICS = ["passeport", "cni", "mariage", "pacs", "état civil", "acte de naissan
           "élections", "recensement", "cimetière", "marché", "associations", "gymnase", "bus", "impôts locaux",
           "taxe foncière", "emploi", "CCAS", "aides sociales", "centre de loisirs", "salle des fêtes", "chien",
           "rendez-vous", "papiers", "identité", "tarifs", "inscriptions", "vacances scolaires", "navette",
-          "pass sport", "permis", "livret de famille", "seniors", "jeunesse"]
+          "pass sport", "permis", "livret de famille", "seniors", "jeunesse",
+          # the nouns the status examples use, typed alone, are still topics (a test story: "inscription")
+          "inscription", "inscription périscolaire", "justificatif de domicile", "déclaration de travaux",
+          "subvention", "concession", "carte grise", "colonie"]
 # answers to the bot's own question (yes/no about the request, the number, the place): not a status request
 ANSWERS_YES = ["oui c'est bien ça", "oui c'est ma demande", "oui c'est bien l'adresse", "tout à fait, c'est ça",
                "yes that's my request", "c'est ça oui"]
