@@ -1,11 +1,12 @@
 """What a citizen gets for each blind message, end to end: the real app, Rasa server and action server.
 
-Run: ``.venv/bin/python -m benchmarks.nlu_outcomes [--set tests/bot/nlu_blind_1.yml]`` (starts the stack
-of tests/e2e on free ports with the trained model for the current data; a few minutes). Each message is
-the first of a fresh web chat conversation; its replies are sorted into an outcome: an FAQ answer, a
-clarification, the report form, the status lookup (asks the reference or gives a status), a handoff (and
-to which department), a small-talk reply (which one), a request to rephrase. The table per written
-intent goes to docs/benchmarks.md (NLU section, next to the intent figures of the same set).
+Run: ``.venv/bin/python -m benchmarks.nlu_outcomes [--set ANY/SET.yml]`` (starts the stack of tests/e2e on
+free ports with the trained model for the current data, var/rasa-models/guichet-<fingerprint>.tar.gz, named
+in the output; a few minutes). Each message is the first of a fresh web chat conversation; its replies are
+sorted into an outcome: an FAQ answer, a clarification, the report form, the status lookup (asks the
+reference or gives a status), a handoff (and to which department), a small-talk reply (which one), a
+request to rephrase. The table per written intent goes to docs/benchmarks-nlu.md, next to the intent
+figures of the same set.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import yaml
 from actions import texts
 from benchmarks.nlu_blind import load_set, write
 from benchmarks.report import header, table
+from handoff_api.rasa_model import model_path
 from handoff_api.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
 from tests.e2e.conftest import stack_settings
@@ -102,7 +104,7 @@ def run(base: str, pairs: list[tuple[str, str]], replies: Path | None) -> list[t
     return results
 
 
-def render(set_path: Path, results: list[tuple[str, str, str | None]], command: str) -> str:
+def render(set_path: Path, results: list[tuple[str, str, str | None]], command: str, model: str) -> str:
     intents = sorted({intent for intent, _, _ in results})
     outcomes = sorted({name for _, name, _ in results})
     counts = Counter((intent, name) for intent, name, _ in results)
@@ -116,7 +118,7 @@ def render(set_path: Path, results: list[tuple[str, str, str | None]], command: 
              "Each message opens a fresh web chat conversation (real app, Rasa server and action server). "
              "Expected outcome: small talk of the same intent, the insult reply, an answer or a clarification "
              "for a question, the report form for a problem, the status lookup for a status, a handoff for "
-             "a person.\n",
+             f"a person. Model: `{model}`.\n",
              f"**{sum(right.values())} / {len(results)} messages reach the expected outcome.**\n",
              table(["written intent", "expected outcome", *outcomes], rows)]
     if departments:
@@ -141,7 +143,8 @@ def main() -> None:
             results = run(settings.resolved_api_url, pairs, args.replies)
         finally:
             stack.stop()
-    text = render(args.set, results, f".venv/bin/python -m benchmarks.nlu_outcomes --set {args.set.name}")
+    text = render(args.set, results, f".venv/bin/python -m benchmarks.nlu_outcomes --set {args.set.name}",
+                  model_path(settings).name)
     print(text)
     if not args.no_write:
         write(text)
