@@ -53,10 +53,23 @@ class Rule:
         return cls(**values)
 
 
-# fitted by ``fit_rule`` on knowledge_base/eval asked of the shipped FAQ with and without its variants
-# (target precision 0.955, at most 5% of out-of-scope answered), multilingual-e5-small+q128+bf16.
+# fitted by ``fit_rule`` (benchmarks/kb_rule_fit.py; target precision 0.955), multilingual-e5-small+q128+bf16.
+# DEFAULT_RULE, for a knowledge base whose entries have variants: knowledge_base/eval asked of the shipped FAQ with
+# and without its variants, at most 5% of out-of-scope answered. BARE_RULE, for a freshly imported FAQ: the same
+# questions asked of the shipped FAQ without its variants and the two development foreign FAQs (fiches imported as
+# they are, knowledge_base/eval/foreign and foreign2), at most 4% of out-of-scope answered; fitted without one
+# foreign FAQ it was measured on it (docs/benchmarks-kb.md).
 DEFAULT_RULE = Rule(answer_top_quantile=0.9, answer_gap_quantile=0.8, answer_margin=0.03,
                     clarify_top_quantile=0.1, clarify_gap_quantile=0.4)
+BARE_RULE = Rule(answer_top_quantile=0.95, answer_gap_quantile=0.75, answer_margin=0.02,
+                 clarify_top_quantile=0.1, clarify_gap_quantile=0.4)
+BARE_SHARE = 0.5  # a knowledge base with at most this share of entries having variants gets BARE_RULE
+
+
+def default_rule(*, entries: int, with_variants: int, variants: Rule = DEFAULT_RULE, bare: Rule = BARE_RULE) -> Rule:
+    """The default rule of a knowledge base: ``bare`` when few of its entries have variants (a freshly imported
+    FAQ: its scores, and how far they can be trusted, are those of entries without variants), else ``variants``."""
+    return variants if entries and with_variants / entries > BARE_SHARE else bare
 
 
 # What the default rule was measured to reach, for the console while no calibration has been made here
