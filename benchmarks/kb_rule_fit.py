@@ -17,15 +17,16 @@ never used here.
 from __future__ import annotations
 
 from benchmarks.kb_candidates import collect
-
-BARE_MAX_OOS = 0.04
 from knowledge_base import adaptive, evaluation
 from knowledge_base.decision import DEFAULT_THRESHOLDS
 from knowledge_base.ranking import FusionConfig
+from knowledge_base.types import Decision
+
+BARE_MAX_OOS = 0.04
 
 
-def line(name: str, outcomes: list[evaluation.Outcome], decided: list[str]) -> str:
-    f = evaluation.metrics(outcomes, decided)  # type: ignore[arg-type]
+def line(name: str, outcomes: list[evaluation.Outcome], decided: list[Decision]) -> str:
+    f = evaluation.metrics(outcomes, decided)
     return (f"{name}: top-1 {f['top1']:.1%}, answered right {f['answered_correct']:.1%}, precision "
             f"{f['answer_precision']:.1%}, offered {f['answered_or_offered']:.1%}, out of scope answered "
             f"{f['oos_answered']:.1%}")

@@ -9,7 +9,9 @@ entries or examples change), the lead over the closest off-topic example a quant
 those examples get over one another, and the lead over the second entry a fixed margin (it is
 about the same on every FAQ measured). ``fit_rule`` picks the quantiles on labelled questions asked
 of several knowledge bases at once (the shipped FAQ with and without its variants), so that each
-keeps the target precision; ``DEFAULT_RULE`` is that fit (docs/benchmarks-kb.md).
+keeps the target precision. Two rules ship: ``DEFAULT_RULE`` for a knowledge base whose entries have variants,
+``BARE_RULE`` for one whose entries mostly have none (a freshly imported FAQ); ``default_rule`` picks by the
+entries in use, re-checked whenever they change (docs/benchmarks-kb.md).
 """
 
 from __future__ import annotations

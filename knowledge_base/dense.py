@@ -4,7 +4,8 @@ Each entry has several "key" vectors (its question and each variant) and a fixed
 passage vectors (say, the whole entry and its answer). An entry scores a soft maximum of the
 cosines of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a little
 for each other good one), blended with the cosines of its passages, each with its weight, minus
-the entry's own offset (a hubness penalty: see ``hubness``).
+the entry's own offset (a hubness penalty: see ``hubness``). In a knowledge base mixing entries with
+and without variants (``ranking``), the soft maximum loses ``key_count_penalty * tau * log(keys)``.
 Entries are added, replaced and removed one at a time: new rows go into buffers that grow by
 doubling, rows of a removed entry are only marked dead, and the buffers are compacted once the
 dead outnumber the living.
@@ -178,6 +179,6 @@ class DenseIndex:
             question = self._keys[self._first_key[:count]] @ query
             bare = (self.key_weight * question + cosines @ self.bare_passage_weights) / total
             blended = blended + self.bare_weight * (bare - blended)
-        blended = (blended - self._offsets[:count] + self.shift).astype(np.float32)
-        blended[~self._alive[:count]] = -np.inf
-        return blended
+        scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
+        scored[~self._alive[:count]] = -np.inf
+        return scored
