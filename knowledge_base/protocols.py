@@ -124,7 +124,7 @@ def write_faq(entries: list[EntryData], folder: Path) -> Path:
 
 def leave_one_department_out(settings: Settings, *, faq: list[EntryData], questions: list[evaluation.Question],
                              progress: Callable[[str], None] | None = None) -> Comparison:
-    """Each department answered with its entries indexed without variants; the rule fitted on the others
+    """Each department answered with its entries indexed without variants; the default rules fitted on the others
     (the shipped FAQ with and without its variants, asked the other departments' questions)."""
     department_of = {entry.id: entry.department for entry in faq}
     inside = [q for q in questions if q.expected is not None]
@@ -140,7 +140,11 @@ def leave_one_department_out(settings: Settings, *, faq: list[EntryData], questi
         for number, department in enumerate(departments):
             held = [q for q in inside if department_of.get(q.expected or "") == department]
             held += outside[number::len(departments)]
-            rule = adaptive.fit_rule([_without(full, held), _without(bare, held)])
+            # the default rules fitted without the held-out department, the one this knowledge base would use
+            rule = adaptive.default_rule(entries=len(faq), with_variants=sum(
+                bool(e.variants) and e.department != department for e in faq),
+                variants=adaptive.fit_rule([_without(full, held), _without(bare, held)]),
+                bare=adaptive.fit_rule([_without(bare, held)]))
             # the held-out department's variants leave the hubness background too: kept there, they would be
             # the nearest "ordinary questions" of the very entries they were written for
             use_background(knowledge_base, exclude_departments=[department])
@@ -185,6 +189,7 @@ def reindex(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:
     from knowledge_base.service import entry_vectors
 
     with session_scope(knowledge_base.factory) as session:
-        vectors = entry_vectors(session, encoder=knowledge_base.encoder, entries=entries)
+        vectors = entry_vectors(session, encoder=knowledge_base.encoder, entries=entries,
+                                config=knowledge_base.config)
     knowledge_base.index_vectors(vectors)
     knowledge_base.update_profile()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge_base.adaptive import DEFAULT_RULE, Case, Profile, Rule, cross_validate_rule, fit_rule
+from knowledge_base.adaptive import (
+    BARE_RULE,
+    DEFAULT_RULE,
+    Case,
+    Profile,
+    Rule,
+    cross_validate_rule,
+    default_rule,
+    fit_rule,
+)
 from knowledge_base.agreement import KeyTerms
 from knowledge_base.decision import Signals
 from knowledge_base.evaluation import Outcome, Question
@@ -27,6 +36,16 @@ def test_the_rule_moves_with_the_profile() -> None:
     assert at_high.answer_gap == pytest.approx(at_low.answer_gap + 0.02)
     assert at_low.answer_margin == at_high.answer_margin == DEFAULT_RULE.answer_margin
     assert at_low.clarify_score <= at_low.answer_score
+
+
+def test_a_knowledge_base_of_entries_without_variants_gets_the_bare_rule() -> None:
+    assert default_rule(entries=174, with_variants=0) == BARE_RULE
+    assert default_rule(entries=190, with_variants=190) == DEFAULT_RULE
+    assert default_rule(entries=190, with_variants=95) == BARE_RULE  # half or fewer with variants
+    assert default_rule(entries=190, with_variants=96) == DEFAULT_RULE
+    assert default_rule(entries=0, with_variants=0) == BARE_RULE
+    mine = Rule(0.5, 0.5, 0.01, 0.1, 0.1)
+    assert default_rule(entries=10, with_variants=9, variants=mine, bare=DEFAULT_RULE) == mine
 
 
 def test_too_few_off_topic_examples_give_no_thresholds() -> None:

@@ -127,3 +127,18 @@ def test_a_repeated_message_is_encoded_once(loaded: sessionmaker[Session], encod
     assert knowledge_base.search("horaires de la piscine") == first and len(encoder.encoded) == encoded
     knowledge_base.search("tarifs de la piscine")
     assert encoder.encoded[-1] == "tarifs de la piscine"
+
+
+def test_the_default_rule_follows_the_kind_of_entries(loaded: sessionmaker[Session], encoder: HashingEncoder) -> None:
+    from knowledge_base.adaptive import BARE_RULE, DEFAULT_RULE
+
+    knowledge_base = make_knowledge_base(loaded, encoder)
+    assert knowledge_base.rule == DEFAULT_RULE and knowledge_base._index.mixing  # two of three with variants
+    with session_scope(loaded) as session:
+        for entry_id in ("piscines-horaires", "papiers-carte-identite"):
+            entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
+            store.update_entry(session, data=EntryData(**{**entry.as_dict(), "variants": []}), actor="editor")
+    knowledge_base.refresh(["piscines-horaires", "papiers-carte-identite"])
+    knowledge_base.wait_profile()
+    assert knowledge_base.rule == BARE_RULE and not knowledge_base._index.mixing
+    assert knowledge_base.decision_status()["rule"] == BARE_RULE.as_dict()

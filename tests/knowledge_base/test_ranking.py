@@ -1,0 +1,64 @@
+"""A knowledge base mixing entries with and without variants scores both kinds on one scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge_base.dense import DenseIndex
+from knowledge_base.ranking import FusionConfig, HybridIndex
+from knowledge_base.validation import EntryData
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def entry(entry_id: str, variants: int) -> EntryData:
+    return EntryData(id=entry_id, question=f"question {entry_id}", answer="réponse", department="accueil",
+                     variants=[f"variante {entry_id} {n}" for n in range(variants)])
+
+
+QUERY = unit(1, 0, 0)
+# twelve keys each a little off the query, against one key (the bare entry's question) a little closer
+MANY = np.stack([unit(1, 0.55 + 0.01 * n, 0.1) for n in range(12)])
+ONE = np.stack([unit(1, 0.5, 0)])
+PASSAGE = np.stack([unit(0, 0, 1)])
+
+
+def ranked(index: HybridIndex) -> list[str]:
+    return [r.id for r in index.rank("x", QUERY)]
+
+
+def test_entries_with_many_variants_no_longer_outrank_an_entry_without_any() -> None:
+    plain = HybridIndex(3, FusionConfig(hub_weight=0.0, key_count_penalty=0.0))
+    mixed = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    for index in (plain, mixed):
+        index.put_many([(entry("rich", 11), MANY, PASSAGE), (entry("bare", 0), ONE, PASSAGE)])
+    assert ranked(plain) == ["rich", "bare"]  # the soft maximum of twelve keys wins
+    assert mixed.mixing and ranked(mixed) == ["bare", "rich"]
+
+
+def test_a_knowledge_base_of_one_kind_keeps_its_plain_scores() -> None:
+    index = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    index.put_many([(entry("rich", 11), MANY, PASSAGE), (entry("other", 11), MANY[::-1], PASSAGE)])
+    plain = HybridIndex(3, FusionConfig(hub_weight=0.0, key_count_penalty=0.0))
+    plain.put_many([(entry("rich", 11), MANY, PASSAGE), (entry("other", 11), MANY[::-1], PASSAGE)])
+    assert not index.mixing
+    assert [r.score for r in index.rank("x", QUERY)] == [r.score for r in plain.rank("x", QUERY)]
+    index.put(entry("bare", 0), ONE, PASSAGE)
+    assert index.mixing
+    index.remove("bare")
+    assert not index.mixing and index.dense.key_count_penalty == 0.0
+
+
+def test_the_penalty_follows_entries_through_compaction() -> None:
+    dense = DenseIndex(3, key_weight=1.0, passage_weights=(0.0,), tau=0.05, key_count_penalty=1.0)
+    dense.put_many([("a", MANY, PASSAGE), ("b", ONE, PASSAGE), ("c", MANY[:3], PASSAGE)])
+    before = dict(zip(["a", "b", "c"], dense.scores(QUERY).tolist(), strict=True))
+    dense.remove("a")  # twelve dead keys of sixteen: compacted
+    after = {dense.id_at(slot): score for slot, score in enumerate(dense.scores(QUERY).tolist())}
+    assert after == {"b": pytest.approx(before["b"]), "c": pytest.approx(before["c"])}
+    # one key: the penalty is nil, the score is the cosine of that key
+    assert after["b"] == pytest.approx(float(ONE[0] @ QUERY), abs=1e-5)
