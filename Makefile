@@ -41,7 +41,7 @@ $(RASA_VENV)/.installed: Makefile
 $(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed
 	$(VENV)/bin/guichet model prepare --target $(MODEL_DIR)
 
-var/.migrated: $(VENV)/.installed $(wildcard handoff_api/migrations/versions/*.py)
+var/.migrated: $(VENV)/.installed $(wildcard guichet/migrations/versions/*.py)
 	$(VENV)/bin/guichet db upgrade
 	@touch $@
 

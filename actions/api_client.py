@@ -127,8 +127,8 @@ class GuichetApi:
 
 @cache
 def default_client() -> GuichetApi:
-    """One client for the process, configured from GUICHET_API_URL / GUICHET_SERVICE_TOKEN (handoff_api.settings)."""
-    from handoff_api.settings import Settings
+    """One client for the process, configured from GUICHET_API_URL / GUICHET_SERVICE_TOKEN (guichet.settings)."""
+    from guichet.settings import Settings
 
     settings = Settings()
     token = settings.service_token.get_secret_value() if settings.service_token else None

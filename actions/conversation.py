@@ -76,7 +76,7 @@ def previous_slot_value(tracker: Tracker, slot: str) -> Any:
 
 def user_texts(tracker: Tracker, limit: int = 3) -> list[str]:
     """The last ``limit`` non-empty citizen messages, oldest first. An intent sent as such ("/request_human":
-    the gateway's turn after a negative feedback, see bot/feedback_turn.py) is not the citizen's words."""
+    the gateway's turn after a negative feedback, see gateway/feedback_turn.py) is not the citizen's words."""
     texts = [
         str(event.get("text"))
         for event in tracker.events

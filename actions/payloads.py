@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.tweet_length import TWEET_LIMIT, weighted_length
+from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
 
 MAX_WEIGHTED = TWEET_LIMIT
 ELLIPSIS = "…"

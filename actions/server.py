@@ -3,7 +3,7 @@ default, where rasa-sdk alone would take 0.0.0.0), without CORS, and refusing ev
 and ``/actions`` that lacks ``Authorization: Bearer <GUICHET_ACTIONS_SECRET>`` (Rasa sends it, as
 the endpoints file written into var/rasa-endpoints.yml says). ``/health`` stays open: it tells nothing,
 and a load balancer checks it. Every log record is masked of personal data before it is written
-(``handoff_api.privacy.log_filter``).
+(``guichet.contract.log_filter``).
 
     python -m actions.server
 """
@@ -19,7 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
 
-from handoff_api.privacy.log_filter import install_record_redaction
+from guichet.contract.log_filter import install_record_redaction
 
 # At import, not in main(): Sanic's worker processes are spawned and import this module again.
 install_record_redaction()
@@ -53,7 +53,7 @@ def secured_app(secret: str) -> Sanic:
 def main() -> None:
     from rasa_sdk import utils
 
-    from handoff_api.settings import Settings
+    from guichet.settings import Settings
 
     settings = Settings()
     if settings.actions_secret is None or not settings.actions_secret.get_secret_value():

@@ -19,10 +19,10 @@ from benchmarks.report import header, table, write_section
 from benchmarks.soak import account_after_recovery
 from benchmarks.stack_bench import bench_settings
 from handoff_api.stack import Stack, rasa_token
-from tests.live import serve
-from tests.x_fake.app import make_app
-from tests.x_fake.harness import CREDENTIALS
-from tests.x_fake.state import FakeX
+from testing.live import serve
+from testing.x_fake.app import make_app
+from testing.x_fake.harness import CREDENTIALS
+from testing.x_fake.state import FakeX
 
 
 class Phase:

@@ -3,8 +3,8 @@
 Run: ``.venv/bin/python -m benchmarks.feedback_replies``. Each sequence is a citizen's question, what the bot
 said last (an automatic answer, with or without the automatic-assistant notice, a form's question, a
 clarification list, small talk, an agent's question, an answer ending on a question, an answer given too long
-ago) and the citizen's reply, from ``tests/bot/feedback_sequences.py``. The real rule runs on a real SQLite
-database (``bot.feedback_turn.read_feedback``). Writes docs/benchmarks-feedback.md.
+ago) and the citizen's reply, from ``tests/gateway/feedback_sequences.py``. The real rule runs on a real SQLite
+database (``gateway.feedback_turn.read_feedback``). Writes docs/benchmarks-feedback.md.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.report import header, table, write_section
-from bot.feedback_replies import is_short_negative
-from bot.feedback_turn import Verdict, read_feedback
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import Message, utcnow
-from handoff_api.settings import Settings
-from tests.bot.feedback_sequences import (
+from gateway.feedback_replies import is_short_negative
+from gateway.feedback_turn import Verdict, read_feedback
+from guichet.crud import conversations as conv_crud
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import Message, utcnow
+from guichet.settings import Settings
+from tests.gateway.feedback_sequences import (
     HELD_OUT_NEGATIVE,
     HELD_OUT_OTHER,
     NEGATIVE_AFTER_ANSWER,

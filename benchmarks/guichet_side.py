@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.kb_search import edit, quality
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.settings import Settings
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.settings import Settings
 from knowledge_base import store
 from knowledge_base.evaluation import Question
 from knowledge_base.loader import load_knowledge_base

@@ -28,12 +28,12 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.report import header, summary, table, write_section  # noqa: E402
-from handoff_api.crud import search  # noqa: E402
-from handoff_api.crud.agents import ensure_departments  # noqa: E402
-from handoff_api.db import make_engine, make_session_factory, session_scope  # noqa: E402
-from handoff_api.migrate import upgrade  # noqa: E402
-from handoff_api.models import Conversation, Handoff, Message, utcnow  # noqa: E402
-from handoff_api.settings import Settings  # noqa: E402
+from guichet.crud import search  # noqa: E402
+from guichet.crud.agents import ensure_departments  # noqa: E402
+from guichet.db import make_engine, make_session_factory, session_scope  # noqa: E402
+from guichet.migrate import upgrade  # noqa: E402
+from guichet.models import Conversation, Handoff, Message, utcnow  # noqa: E402
+from guichet.settings import Settings  # noqa: E402
 
 WORDS = ("bonjour", "demande", "mairie", "dossier", "rendez-vous", "horaires", "service", "ville", "rue", "quartier",
          "voisin", "poubelle", "collecte", "trottoir", "stationnement", "carte", "identité", "passeport",

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import knowledge_base.service as service
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.ranking import FusionConfig

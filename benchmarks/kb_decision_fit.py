@@ -30,7 +30,7 @@ from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts,
 
 
 def main() -> int:
-    from handoff_api.settings import Settings
+    from guichet.settings import Settings
     from knowledge_base.encoder import SentenceTransformerEncoder
 
     parser = argparse.ArgumentParser()

@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.report import DOCS, header
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, calibration, evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.yaml_files import read_entries

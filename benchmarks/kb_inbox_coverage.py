@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.report import DOCS, header
-from handoff_api.db import session_scope
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.db import session_scope
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation, inbox_store, off_topic_store, protocols
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.ranking import FusionConfig

@@ -204,7 +204,7 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
 
 
 def main() -> int:
-    from handoff_api.settings import Settings
+    from guichet.settings import Settings
     from knowledge_base.encoder import SentenceTransformerEncoder
 
     parser = argparse.ArgumentParser()

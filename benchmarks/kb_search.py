@@ -31,9 +31,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handoff_api.db import make_engine, make_session_factory, session_scope  # noqa: E402
-from handoff_api.migrate import upgrade  # noqa: E402
-from handoff_api.settings import Settings  # noqa: E402
+from guichet.db import make_engine, make_session_factory, session_scope  # noqa: E402
+from guichet.migrate import upgrade  # noqa: E402
+from guichet.settings import Settings  # noqa: E402
 from knowledge_base import calibration, evaluation, store  # noqa: E402
 from knowledge_base.decision import Signals, signals  # noqa: E402
 from knowledge_base.loader import CacheWarmer, load_knowledge_base  # noqa: E402

@@ -23,8 +23,8 @@ from typing import Any
 import yaml
 
 from benchmarks.report import DOCS, header, summary, table
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_executable
-from handoff_api.settings import PROJECT_ROOT, Settings
 
 FALLBACK = "nlu_fallback"
 FALLBACK_AS = "ask_question"

@@ -25,8 +25,8 @@ import yaml
 from actions import texts
 from benchmarks.nlu_blind import load_set, write
 from benchmarks.report import header, table
+from guichet.settings import PROJECT_ROOT
 from handoff_api.rasa_model import model_path
-from handoff_api.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
 from tests.e2e.conftest import stack_settings
 

@@ -35,7 +35,7 @@ from benchmarks.rasa_faq_data import load_faq, sub_intent, with_answer, with_var
 from benchmarks.rasa_faq_report import Parsed, render
 from benchmarks.report import write_section
 from knowledge_base.evaluation import Question, load_questions
-from tests.live import free_port
+from testing.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.load import run_load
 from benchmarks.report import children, header, summary, table, write_section
 from benchmarks.stack_bench import BENCH_ENV_LIMITS, first_answer
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.topology import Topology
 
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -19,10 +19,10 @@ from benchmarks.load import citizen_messages
 from benchmarks.report import DOCS, header, percentile, rss_mb, table, write_section
 from benchmarks.stack_bench import bench_settings
 from benchmarks.svg_plot import line_chart
-from handoff_api.db import make_engine, make_session_factory
+from guichet.db import make_engine, make_session_factory
 from handoff_api.stack import Stack
-from tests.e2e.outcomes import outcome_problems, read_ledger, settled, x_problems
-from tests.x_fake import FakeX
+from testing.outcomes import outcome_problems, read_ledger, settled, x_problems
+from testing.x_fake import FakeX
 
 
 @dataclass

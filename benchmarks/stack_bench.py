@@ -16,7 +16,7 @@ import httpx
 
 from benchmarks.load import run_load
 from benchmarks.report import header, rss_mb, summary, table, write_section
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from handoff_api.stack import Stack
 from tests.e2e.conftest import stack_settings
 

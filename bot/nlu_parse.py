@@ -6,7 +6,7 @@ Reads a JSON list of texts, writes to PARSES.json (stdout gets Rasa's own prints
 (the intent after the FallbackClassifier, so ``nlu_fallback`` when it fired; ``ms`` is the wall time of
 ``Agent.parse_message``, the whole NLU pipeline for one message; ``cpu_ms`` the CPU time the process spent
 on it, which a busy shared machine does not inflate). Used by benchmarks/nlu_blind.py and
-tests/bot/test_rasa_model.py, so the benchmark and the test score the same parses.
+tests/handoff_api/test_rasa_model.py, so the benchmark and the test score the same parses.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ the same error with the same message.
 ``rasa run`` also gets ``--auth-token`` from ``GUICHET_RASA_TOKEN`` here rather than on the command line
 the stack starts, which every local user could read in ``ps``.
 
-Every log record is masked of personal data as it is made (``handoff_api.privacy.log_filter``,
+Every log record is masked of personal data as it is made (``guichet.contract.log_filter``,
 which needs only the standard library and runs on Python 3.10).
 """
 
@@ -61,7 +61,7 @@ def prepare() -> None:
     sys.path.append(str(Path(here).parent))  # after Rasa's own packages: only handoff_api is wanted
     from rasa.core.actions.action import RemoteAction
 
-    from handoff_api.privacy.log_filter import install_record_redaction
+    from guichet.contract.log_filter import install_record_redaction
 
     install_record_redaction()
     RemoteAction._validate_action_result = compiled_action_result_check()

@@ -6,8 +6,8 @@ import logging
 
 from fastapi import FastAPI
 
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.settings import Settings
 
 
 def build() -> FastAPI:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from handoff_api.crud.agents import create_agent, ensure_departments
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import Role
-from handoff_api.settings import Settings
+from guichet.crud.agents import create_agent, ensure_departments
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import Role
+from guichet.settings import Settings
 
 if TYPE_CHECKING:
     from handoff_api.stack import Stack

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.agents import agent_by_token
-from handoff_api.db import session_scope
-from handoff_api.models import Agent, Role
-from handoff_api.settings import Settings
+from guichet.crud.agents import agent_by_token
+from guichet.db import session_scope
+from guichet.models import Agent, Role
+from guichet.settings import Settings
 from knowledge_base.types import SearchService
 
 

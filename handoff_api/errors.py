@@ -8,9 +8,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bot.limits import TooLong
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.handoffs import Conflict
+from guichet.contract.limits import TooLong
+from guichet.crud.conversations import NotFound
+from guichet.crud.handoffs import Conflict
 
 log = logging.getLogger("guichet.errors")
 

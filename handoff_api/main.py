@@ -11,23 +11,25 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.install import install_channels
-from bot.gateway import Gateway
-from bot.rasa_client import RasaClient
+from gateway.channels.install import install_channels
+from gateway.messages import Gateway
+from gateway.rasa_client import RasaClient
+from guichet.city_facts import CityContacts
+from guichet.contract.log_filter import install_log_redaction
+from guichet.crud.agents import ensure_departments
+from guichet.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
+from guichet.events import EventBus, bind_to_sessions
+from guichet.metrics import Metrics, StageTimingMiddleware
+from guichet.migrate import upgrade
+from guichet.opening_hours import OpeningHours
+from guichet.security import limit_hashing
+from guichet.settings import Settings
 from handoff_api import error_schema, webhooks
 from handoff_api.body_limit import BodySizeLimit
-from handoff_api.city_facts import CityContacts
 from handoff_api.client_address import TrustedProxies
 from handoff_api.console import install as install_console
-from handoff_api.crud.agents import ensure_departments
-from handoff_api.db import make_engine, make_session_factory, one_instance_at_a_time, session_scope
 from handoff_api.errors import install_error_handlers
-from handoff_api.events import EventBus, bind_to_sessions
-from handoff_api.metrics import Metrics, StageTimingMiddleware
-from handoff_api.migrate import upgrade
-from handoff_api.opening_hours import OpeningHours
 from handoff_api.presence import PresenceRegistry
-from handoff_api.privacy.log_filter import install_log_redaction
 from handoff_api.privacy.schedule import retention_task
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers import admin as admin_router
@@ -45,9 +47,7 @@ from handoff_api.routers import privacy as privacy_router
 from handoff_api.routers import webchat_feedback as webchat_feedback_router
 from handoff_api.routers.stream_slots import StreamSlots
 from handoff_api.routing_task import routing_task
-from handoff_api.security import limit_hashing
 from handoff_api.security_headers import SecurityHeadersMiddleware
-from handoff_api.settings import Settings
 from knowledge_base.types import SearchService
 
 log = logging.getLogger("guichet.app")

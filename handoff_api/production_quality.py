@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff_api.models import Author, Feedback, FeedbackKind, Message, SearchLog
+from guichet.models import Author, Feedback, FeedbackKind, Message, SearchLog
 
 
 def share(part: int, whole: int) -> float | None:

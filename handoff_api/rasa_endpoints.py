@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 from sqlalchemy.engine import make_url
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 
 
 class EndpointsError(ValueError):

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("guichet.rasa")
 # the model's inputs: its configuration, the project's own pipeline components, the domain and the data

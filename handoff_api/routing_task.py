@@ -8,8 +8,8 @@ import logging
 from anyio import to_thread
 from fastapi import FastAPI
 
-from handoff_api.crud.routing import return_silent
-from handoff_api.db import session_scope
+from guichet.crud.routing import return_silent
+from guichet.db import session_scope
 
 log = logging.getLogger("guichet.routing")
 EVERY_SECONDS = 60.0

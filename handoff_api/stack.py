@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 import httpx
 from pydantic import SecretStr
 
+from guichet.secret_files import stored_secret
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.rasa_endpoints import write_endpoints
 from handoff_api.rasa_model import ensure_model, rasa_environment, rasa_server_command
-from handoff_api.secret_files import stored_secret
-from handoff_api.settings import PROJECT_ROOT, Settings
 
 ROLES = ("actions", "rasa", "app")  # in the order they start
 

@@ -21,7 +21,7 @@ from typing import IO
 import httpx
 from pydantic import SecretStr
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from handoff_api.stack import ROLES, Stack, StackError, configured_or_stored
 
 # The secrets every instance of a role must agree on (docs/security.md): given in the settings, else made

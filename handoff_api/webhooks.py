@@ -28,9 +28,9 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.lease import acquire
-from handoff_api.crud import webhook_feed as feed
-from handoff_api.security import sign
+from guichet.crud import webhook_feed as feed
+from guichet.lease import acquire
+from guichet.security import sign
 
 log = logging.getLogger("guichet.webhooks")
 

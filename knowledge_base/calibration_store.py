@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff_api.models import Calibration
+from guichet.models import Calibration
 from knowledge_base.adaptive import Rule
 from knowledge_base.decision import Thresholds
 

@@ -2,7 +2,7 @@
 
 The shipped FAQ holds these entries (knowledge_base/faq/mairie.yml) so that the search finds them and
 editors can improve their variants; their stored answer only describes them. The answer a citizen gets
-is written here from the facts as they stand (``handoff_api.crud.city_facts_store.current``): the same
+is written here from the facts as they stand (``guichet.crud.city_facts_store.current``): the same
 opening hours and holidays the handoff notices use, and the contacts an admin set. A fact that is not
 set is never made up: the answer says it is unknown and offers a person.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.tweet_length import TWEET_LIMIT, weighted_length
-from handoff_api.crud.city_facts_store import CityFacts
+from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
+from guichet.crud.city_facts_store import CityFacts
 from knowledge_base.hours_text import asked_days, day_text, known, week_text
 
 HOURS, ADDRESS, PHONE, EMAIL = "mairie-horaires", "mairie-adresse", "mairie-telephone", "mairie-email-site"

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches

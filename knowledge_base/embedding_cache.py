@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from handoff_api.models import EmbeddingCache
+from guichet.models import EmbeddingCache
 from knowledge_base.types import Encoder
 
 Kind = Literal["query", "passage"]

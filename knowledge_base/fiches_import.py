@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.models import EntryStatus, KBEntry
+from guichet.db import session_scope
+from guichet.models import EntryStatus, KBEntry
 from knowledge_base import store
 from knowledge_base.fiches import read_fiches, to_entry
 from knowledge_base.validation import EntryData, InvalidEntry, validate_entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
-from handoff_api.opening_hours import DAY_KEYS, DAY_NAMES_FR, OpeningHours
+from guichet.opening_hours import DAY_KEYS, DAY_NAMES_FR, OpeningHours
 from knowledge_base.text import fold
 
 TODAY_RE = re.compile(r"\b(?:aujourd ?hui|auj|ajd|ce (?:matin|midi|soir)|cet apres[ -]?midi|maintenant|"

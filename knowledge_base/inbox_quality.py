@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff_api.models import InboxItem, InboxStatus, SearchLog
+from guichet.models import InboxItem, InboxStatus, SearchLog
 
 Z95 = 1.959964
 REVIEWED = (InboxStatus.CONFIRMED.value, InboxStatus.OUT_OF_SCOPE.value, InboxStatus.NEW_ENTRY.value)

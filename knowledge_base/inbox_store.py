@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.handoffs import Conflict
-from handoff_api.models import EntryStatus, InboxItem, InboxStatus, utcnow
-from handoff_api.privacy.redact import redact
+from guichet.contract.redact import redact
+from guichet.crud.conversations import NotFound
+from guichet.crud.handoffs import Conflict
+from guichet.models import EntryStatus, InboxItem, InboxStatus, utcnow
 from knowledge_base import off_topic_store, store
 from knowledge_base.evaluation import Question
 from knowledge_base.text import has_content

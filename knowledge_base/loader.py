@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud import city_facts_store
-from handoff_api.db import one_instance_at_a_time, session_scope
-from handoff_api.settings import Settings
+from guichet.crud import city_facts_store
+from guichet.db import one_instance_at_a_time, session_scope
+from guichet.settings import Settings
 from knowledge_base import store
 from knowledge_base.encoder import SentenceTransformerEncoder
 from knowledge_base.hashing_encoder import HashingEncoder, parse_hashing_name

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.conversations import NotFound
-from handoff_api.models import EntryStatus, OffTopicExample, OffTopicRevision, utcnow
+from guichet.crud.conversations import NotFound
+from guichet.models import EntryStatus, OffTopicExample, OffTopicRevision, utcnow
 from knowledge_base.off_topic import OFF_TOPIC_PATH, off_topic_examples
 
 MAX_TEXT = 500

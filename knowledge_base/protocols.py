@@ -21,10 +21,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import Department
-from handoff_api.settings import Settings
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import Department
+from guichet.settings import Settings
 from knowledge_base import adaptive, evaluation, store
 from knowledge_base.decision import DEFAULT_THRESHOLDS
 from knowledge_base.loader import CacheWarmer, load_encoder

@@ -24,9 +24,9 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud.city_facts_store import CityFacts
-from handoff_api.db import one_instance_at_a_time, session_scope
-from handoff_api.models import Calibration, KBEntry
+from guichet.crud.city_facts_store import CityFacts
+from guichet.db import one_instance_at_a_time, session_scope
+from guichet.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
 from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule

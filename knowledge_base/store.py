@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.handoffs import Conflict
-from handoff_api.models import Department, EntryStatus, KBEntry, KBRevision, utcnow
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.crud.conversations import NotFound
+from guichet.crud.handoffs import Conflict
+from guichet.models import Department, EntryStatus, KBEntry, KBRevision, utcnow
 from knowledge_base.placeholders import is_unfilled
 from knowledge_base.validation import EntryData
 

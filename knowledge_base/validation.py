@@ -6,9 +6,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.tweet_length import weighted_length
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.models import EntryStatus
+from guichet.contract.tweet_length import weighted_length
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.models import EntryStatus
 
 ANSWER_LIMIT = 280
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")

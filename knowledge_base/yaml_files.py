@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.models import EntryStatus, KBEntry
+from guichet.db import session_scope
+from guichet.models import EntryStatus, KBEntry
 from knowledge_base import store
 from knowledge_base.validation import EntryData, InvalidEntry, validate_entry
 

@@ -13,8 +13,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from handoff_api.settings import Settings
-from tests.needs import unavailable
+from guichet.settings import Settings
+from testing.needs import unavailable
 
 ALWAYS_OPEN = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

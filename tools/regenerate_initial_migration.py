@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 
-from handoff_api.migrate import MIGRATIONS, alembic_config
+from guichet.migrate import MIGRATIONS, alembic_config
 
 for old in (MIGRATIONS / "versions").glob("0001_*.py"):
     old.unlink()

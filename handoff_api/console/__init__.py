@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from guichet.crud.opening_hours_store import load_stored
 from handoff_api.console import admin_accounts as admin_accounts_pages
 from handoff_api.console import (
     admin_pages,
@@ -26,7 +27,6 @@ from handoff_api.console import self_service as self_service_pages
 from handoff_api.console.access import install_access_handlers
 from handoff_api.console.middleware import ConsoleSessionMiddleware
 from handoff_api.console.session import SessionCodec, session_secret
-from handoff_api.crud.opening_hours_store import load_stored
 from handoff_api.rate_limit import RateLimiter
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from guichet.models import Agent, Role
 from handoff_api.console.templating import ROLE_FR, render
-from handoff_api.models import Agent, Role
 
 HOME_BY_ROLE = {Role.AGENT.value: "/console", Role.EDITOR.value: "/console/kb", Role.ADMIN.value: "/console"}
 

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from guichet.crud import account_changes as changes
+from guichet.crud import accounts
+from guichet.crud.agents import audit
+from guichet.crud.conversations import NotFound
 from handoff_api.console.access import ConsoleAdmin
 from handoff_api.console.templating import render
-from handoff_api.crud import account_changes as changes
-from handoff_api.crud import accounts
-from handoff_api.crud.agents import audit
-from handoff_api.crud.conversations import NotFound
 from handoff_api.deps import SessionDep
 
 router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False)

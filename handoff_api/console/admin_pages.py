@@ -8,15 +8,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from handoff_api.city_facts import FIELDS, LABELS, MAX_CHARS
+from guichet.city_facts import FIELDS, LABELS, MAX_CHARS
+from guichet.crud import accounts, city_facts_store
+from guichet.crud import opening_hours_store as hours_store
+from guichet.crud.agents import audit
+from guichet.models import Agent
+from guichet.opening_hours import DAY_KEYS
 from handoff_api.console.access import ConsoleAdmin
 from handoff_api.console.templating import render
-from handoff_api.crud import accounts, city_facts_store
-from handoff_api.crud import opening_hours_store as hours_store
-from handoff_api.crud.agents import audit
 from handoff_api.deps import RowId, SessionDep
-from handoff_api.models import Agent
-from handoff_api.opening_hours import DAY_KEYS
 from handoff_api.routers.admin import NewAgent, new_account
 
 router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
-from bot.channels.email_store import resolve
+from gateway.channels.email_store import resolve
+from guichet.models import Message
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.deps import SessionDep
-from handoff_api.models import Message
 
 router = APIRouter(prefix="/console/attachments", tags=["console"], include_in_schema=False)
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from guichet.crud import canned_replies as crud
+from guichet.crud.agents import audit
+from guichet.crud.conversations import NotFound
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
-from handoff_api.crud import canned_replies as crud
-from handoff_api.crud.agents import audit
-from handoff_api.crud.conversations import NotFound
 from handoff_api.deps import SessionDep
 
 router = APIRouter(prefix="/console/canned", tags=["console"], include_in_schema=False)

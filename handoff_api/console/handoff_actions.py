@@ -14,19 +14,19 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.limits import TooLong
+from guichet.contract.limits import TooLong
+from guichet.crud import handoffs as crud
+from guichet.crud.agents import audit
+from guichet.crud.conversations import NotFound
+from guichet.crud.unseen import UnseenMessage
+from guichet.models import Agent
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.console.handoff_page import handoff_page
 from handoff_api.console.templating import CHANNEL_FR
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.agents import audit
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.kb_drafts import draft_from_reply
-from handoff_api.crud.unseen import UnseenMessage
 from handoff_api.deps import RowId, SessionDep
-from handoff_api.models import Agent
 from handoff_api.routers import handoffs as api
+from services.kb_drafts import draft_from_reply
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
 WEBHOOK_ACTIONS = {"claim": "claimed", "reply": "replied", "resolve": "resolved", "return": "resolved",

@@ -14,11 +14,11 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud.agents import audit
+from guichet.models import Agent, Author, EntryStatus, KBEntry, Message
 from handoff_api.console.handoff_page import suggestions_for
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.agents import audit
-from handoff_api.models import Agent, Author, EntryStatus, KBEntry, Message
 from knowledge_base import inbox_store
 
 OFF_TOPIC = "off_topic"

@@ -10,16 +10,16 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.limits import LIMITS
+from guichet.contract.limits import LIMITS
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud.conversations import NotFound
+from guichet.models import Agent, Author, Message, Role
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.queue import departments
 from handoff_api.console.reply_tools import reply_tools
 from handoff_api.console.templating import render
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.conversations import NotFound
 from handoff_api.deps import SessionDep
-from handoff_api.models import Agent, Author, Message, Role
 from knowledge_base.types import SearchService
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guichet.models import KBRevision
 from handoff_api.console.templating import ENTRY_STATUS_FR
-from handoff_api.models import KBRevision
 
 SHOWN_FIELDS = (("question", "Question"), ("answer", "Réponse"), ("department", "Service"), ("url", "Lien"),
                 ("tags", "Mots-clés"), ("variants", "Variantes"), ("status", "Statut"))

@@ -12,16 +12,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from guichet.crud.agents import audit
+from guichet.crud.conversations import NotFound
+from guichet.crud.handoffs import Conflict
+from guichet.models import EntryStatus, KBEntry
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.kb_diff import ACTION_FR, revision_changes
 from handoff_api.console.kb_pages import refresh_entries
 from handoff_api.console.queue import departments
 from handoff_api.console.templating import render
-from handoff_api.crud.agents import audit
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.handoffs import Conflict
 from handoff_api.deps import SessionDep
-from handoff_api.models import EntryStatus, KBEntry
 from knowledge_base import store
 from knowledge_base.validation import ANSWER_LIMIT, InvalidEntry, validate_entry, weighted_length
 

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from guichet.crud.agents import audit
+from guichet.crud.conversations import NotFound
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
-from handoff_api.crud.agents import audit
-from handoff_api.crud.conversations import NotFound
 from handoff_api.deps import SessionDep
 from knowledge_base import off_topic_store
 from knowledge_base.off_topic_store import InvalidExample

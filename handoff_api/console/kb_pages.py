@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from guichet.models import EntryStatus
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.kb_quality import production_quality
 from handoff_api.console.queue import departments
 from handoff_api.console.templating import ENTRY_STATUS_FR, render
 from handoff_api.deps import SessionDep
-from handoff_api.models import EntryStatus
 from knowledge_base.store import list_entries, unfilled_entry_ids
 from knowledge_base.types import SearchService
 

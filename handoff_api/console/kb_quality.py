@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.inbox_view import top_unanswered
+from guichet.crud.inbox_view import top_unanswered
+from guichet.models import InboxStatus, utcnow
 from handoff_api.journal.encoders import encoder_of
-from handoff_api.models import InboxStatus, utcnow
 from knowledge_base.inbox_quality import precision, weekly_shares
 from knowledge_base.inbox_store import list_items
 

@@ -9,6 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from guichet.crud.agents import agent_by_name, audit
+from guichet.models import KeyValue, utcnow
+from guichet.security import HashingBusy, hash_password, password_matches, pseudonym
 from handoff_api.client_address import client_key
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAnyone, safe_next
 from handoff_api.console.middleware import logout_key
@@ -20,11 +23,8 @@ from handoff_api.console.session import (
     secure_cookies,
 )
 from handoff_api.console.templating import render
-from handoff_api.crud.agents import agent_by_name, audit
 from handoff_api.deps import SessionDep
-from handoff_api.models import KeyValue, utcnow
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.security import HashingBusy, hash_password, password_matches, pseudonym
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from guichet.crud.agents import logout_key
+from guichet.models import Agent, KeyValue
 from handoff_api.console.session import COOKIE_NAME, SessionCodec, SessionData
-from handoff_api.crud.agents import logout_key
-from handoff_api.models import Agent, KeyValue
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CITIZEN_PREFIXES = ("/api/webchat/", "/api/x/")

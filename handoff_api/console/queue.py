@@ -13,13 +13,13 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud import search
+from guichet.models import Agent, Department, Handoff, Message, utcnow
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.templating import CHANNEL_FR, STATUS_FR, render
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud import search
 from handoff_api.deps import SessionDep
-from handoff_api.models import Agent, Department, Handoff, Message, utcnow
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 PAGE_SIZE = 50

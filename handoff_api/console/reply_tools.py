@@ -9,9 +9,9 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.limits import LIMITS, measure
-from handoff_api.crud import canned_replies
-from handoff_api.models import Handoff, Message
+from guichet.contract.limits import LIMITS, measure
+from guichet.crud import canned_replies
+from guichet.models import Handoff, Message
 from handoff_api.presence import HEARTBEAT_SECONDS, PresenceRegistry
 
 

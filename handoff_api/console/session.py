@@ -18,8 +18,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from handoff_api.secret_files import stored_secret
-from handoff_api.settings import Settings
+from guichet.secret_files import stored_secret
+from guichet.settings import Settings
 
 COOKIE_NAME = "guichet_console"
 LIFETIME_SECONDS = 12 * 3600

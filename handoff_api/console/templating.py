@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from handoff_api.models import utcnow
+from guichet.models import utcnow
 from knowledge_base.city_answers import is_builtin
 from knowledge_base.placeholders import placeholders
 

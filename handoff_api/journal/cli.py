@@ -8,18 +8,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from guichet.crud.opening_hours_store import load_stored
+from guichet.db import session_scope
+from guichet.models import utcnow
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from handoff_api.cli import CommandError, migrated_session_factory
-from handoff_api.crud.opening_hours_store import load_stored
-from handoff_api.db import session_scope
 from handoff_api.journal.clustering import DEFAULT_THRESHOLD
 from handoff_api.journal.encoders import load_encoder
 from handoff_api.journal.render_html import html
 from handoff_api.journal.render_text import csv_text, markdown
 from handoff_api.journal.report import WeeklyReport, build_report
 from handoff_api.journal.weeks import JournalError, resolve_week
-from handoff_api.models import utcnow
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import Settings
 from knowledge_base.types import Encoder
 
 FORMATS = {"html": html, "md": markdown, "csv": csv_text}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from knowledge_base.hashing_encoder import HashingEncoder, parse_hashing_name
 from knowledge_base.types import Encoder
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from guichet.contract.addresses import redact_addresses, without_house_number
+from guichet.contract.redact import redact_identifiers
 from handoff_api.journal.records import HandoffRow
-from handoff_api.privacy.addresses import redact_addresses, without_house_number
-from handoff_api.privacy.redact import redact_identifiers
 
 UNSPECIFIED = "non précisé"
 TOP_PLACES = 15

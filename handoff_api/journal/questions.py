@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from guichet.contract.redact import redact
 from handoff_api.journal.activity import bot_answers, in_week
 from handoff_api.journal.records import HandoffRow, MessageRow, SearchRow
 from handoff_api.journal.weeks import Week
-from handoff_api.privacy.redact import redact
 from knowledge_base.text import fold
 
 UNDERSTOOD_REASONS = ("report_problem", "request_human", "insult")

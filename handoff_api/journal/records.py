@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff_api.models import Handoff, HandoffEvent, Message, SearchLog
+from guichet.models import Handoff, HandoffEvent, Message, SearchLog
 
 
 @dataclass(frozen=True)

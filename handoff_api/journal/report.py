@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from guichet.models import Department, Handoff, KBEntry
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from handoff_api.journal import activity, records
 from handoff_api.journal.activity import ChannelVolume, DayVolume, DepartmentVolume, Outcomes
 from handoff_api.journal.clustering import DEFAULT_THRESHOLD
@@ -19,10 +22,7 @@ from handoff_api.journal.response_times import ResponseTimes, response_times
 from handoff_api.journal.rising import BASELINE_WEEKS, Rising, ranked, rising
 from handoff_api.journal.snapshots import answer_counts
 from handoff_api.journal.weeks import Week
-from handoff_api.models import Department, Handoff, KBEntry
-from handoff_api.opening_hours import OpeningHours
 from handoff_api.production_quality import AnswerQuality, DepartmentSatisfaction, answer_quality, help_satisfaction
-from handoff_api.settings import Settings
 from knowledge_base.types import Encoder
 
 

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from guichet.opening_hours import OpeningHours
 from handoff_api.journal.records import HandoffRow
-from handoff_api.opening_hours import OpeningHours
 
 HISTOGRAM_BOUNDS = (1.0, 2.0, 4.0, 8.0, 16.0, 24.0)  # opening hours
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from guichet.models import KeyValue, Message, utcnow
 from handoff_api.journal.weeks import Week, last_complete_week
-from handoff_api.models import KeyValue, Message, utcnow
 
 PREFIX = "journal.answers."
 KEPT_WEEKS = 6

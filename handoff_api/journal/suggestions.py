@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy.orm import Session
 
-from handoff_api.models import EntryStatus, KBEntry
-from handoff_api.privacy.redact import redact
+from guichet.contract.redact import redact
+from guichet.models import EntryStatus, KBEntry
 from knowledge_base.store import create_entry, known_departments
 from knowledge_base.text import fold
 from knowledge_base.validation import EntryData

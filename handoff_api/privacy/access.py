@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.agents import audit
-from handoff_api.models import Conversation, Feedback, Handoff, Message, SearchLog, utcnow
+from guichet.crud.agents import audit
+from guichet.models import Conversation, Feedback, Handoff, Message, SearchLog, utcnow
 from handoff_api.privacy.erasure import (
     Deletion,
     conversations_of,

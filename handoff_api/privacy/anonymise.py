@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from handoff_api.models import Author, Conversation, Handoff, HandoffEvent, Message, OutboxItem, OutboxStatus
-from handoff_api.privacy.redact import redact
+from guichet.contract.redact import redact
+from guichet.models import Author, Conversation, Handoff, HandoffEvent, Message, OutboxItem, OutboxStatus
 
 
 @dataclass

@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from guichet.crud.conversations import NotFound
+from guichet.db import session_scope
+from guichet.settings import Settings
 from handoff_api.cli import CommandError, migrated_session_factory
-from handoff_api.crud.conversations import NotFound
-from handoff_api.db import session_scope
 from handoff_api.privacy.access import erase_subject, export_subject
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.privacy.retention import purge
-from handoff_api.settings import Settings
 
 
 def _actor() -> str:

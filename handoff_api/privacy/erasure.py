@@ -9,8 +9,8 @@ from typing import Any, Literal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from handoff_api.crud.conversations import NotFound
-from handoff_api.models import Conversation, Feedback, Handoff, HandoffEvent, Message, OutboxItem, SearchLog
+from guichet.crud.conversations import NotFound
+from guichet.models import Conversation, Feedback, Handoff, HandoffEvent, Message, OutboxItem, SearchLog
 from handoff_api.privacy.inbox_rows import forget_conversations
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, update
 from sqlalchemy.orm import Session
 
-from handoff_api.models import InboxItem, InboxStatus
+from guichet.models import InboxItem, InboxStatus
 
 UNLABELLED = (InboxStatus.OPEN.value, InboxStatus.DISMISSED.value)
 

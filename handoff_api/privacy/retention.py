@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from guichet.models import AuditEntry, Author, Conversation, Feedback, Handoff, Message, SearchLog, utcnow
+from guichet.models.handoff import OPEN_STATUSES
+from guichet.settings import Settings
 from handoff_api.journal.snapshots import keep_recent_answer_counts
-from handoff_api.models import AuditEntry, Author, Conversation, Feedback, Handoff, Message, SearchLog, utcnow
-from handoff_api.models.handoff import OPEN_STATUSES
 from handoff_api.privacy.anonymise import Anonymisation, anonymise_conversations
 from handoff_api.privacy.erasure import Deletion, count_attached, delete_conversations
 from handoff_api.privacy.inbox_rows import expire as expire_inbox
 from handoff_api.privacy.rasa_trackers import RasaTrackers
-from handoff_api.settings import Settings
 
 
 @dataclass

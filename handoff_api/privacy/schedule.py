@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from anyio import to_thread
 from fastapi import FastAPI
 
-from handoff_api.db import session_scope
-from handoff_api.models import utcnow
+from guichet.db import session_scope
+from guichet.models import utcnow
 from handoff_api.privacy.retention import PurgeReport, purge
 
 log = logging.getLogger("guichet.privacy.retention")

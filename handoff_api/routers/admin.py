@@ -9,14 +9,14 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from handoff_api.crud import accounts, city_facts_store
-from handoff_api.crud import opening_hours_store as hours_store
-from handoff_api.crud.account_changes import ACCOUNT_ROLES
-from handoff_api.crud.agents import audit, create_agent
+from guichet.crud import accounts, city_facts_store
+from guichet.crud import opening_hours_store as hours_store
+from guichet.crud.account_changes import ACCOUNT_ROLES
+from guichet.crud.agents import audit, create_agent
+from guichet.models import Agent, Role
+from guichet.opening_hours import OpeningHours
 from handoff_api.deps import AdminDep, RowId, SessionDep
 from handoff_api.error_schema import problem
-from handoff_api.models import Agent, Role
-from handoff_api.opening_hours import OpeningHours
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from handoff_api.crud import account_changes as changes
-from handoff_api.crud.agents import audit
+from guichet.crud import account_changes as changes
+from guichet.crud.agents import audit
 from handoff_api.deps import AdminDep, RowId, SessionDep
 from handoff_api.routers.admin import AgentOut, agent_out
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from guichet.models import Agent
 from handoff_api.deps import current_agent
-from handoff_api.models import Agent
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Agent, Depends(current_agent)]

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Response
 from pydantic import BaseModel, Field
 
-from handoff_api.crud import canned_replies as crud
-from handoff_api.crud.agents import audit
+from guichet.crud import canned_replies as crud
+from guichet.crud.agents import audit
+from guichet.models import Agent, CannedReply, Role
 from handoff_api.deps import EditorDep, RowId, SessionDep, require
-from handoff_api.models import Agent, CannedReply, Role
 
 router = APIRouter(prefix="/api/canned-replies", tags=["canned replies"])
 ReaderDep = Annotated[Agent, Depends(require(Role.AGENT, Role.EDITOR))]

@@ -22,9 +22,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from guichet.events import EventBus
+from guichet.models import Agent, Role
 from handoff_api.deps import current_agent
-from handoff_api.events import EventBus
-from handoff_api.models import Agent, Role
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 

@@ -9,16 +9,16 @@ from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.gateway import Gateway
-from bot.limits import check_length
-from handoff_api.crud import agents as agent_crud
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import feedback as feedback_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud import search, unseen
+from gateway.messages import Gateway
+from guichet.contract.limits import check_length
+from guichet.crud import agents as agent_crud
+from guichet.crud import conversations as conv_crud
+from guichet.crud import feedback as feedback_crud
+from guichet.crud import handoffs as crud
+from guichet.crud import search, unseen
+from guichet.events import publish_on_commit
+from guichet.models import Agent, Author, Handoff, OutboxItem, Role
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
-from handoff_api.events import publish_on_commit
-from handoff_api.models import Agent, Author, Handoff, OutboxItem, Role
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
-from bot.rasa_client import RasaClient
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.db import session_scope
 from handoff_api.deps import caller_or_none
 
 router = APIRouter(tags=["health"])

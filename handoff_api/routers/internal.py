@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.events import publish_on_commit
+from guichet.models import Handoff
+from guichet.opening_hours import OpeningHours
 from handoff_api.deps import ServiceDep, SessionDep, SettingsDep
 from handoff_api.error_schema import problem
-from handoff_api.events import publish_on_commit
-from handoff_api.models import Handoff
-from handoff_api.opening_hours import OpeningHours
 
 router = APIRouter(prefix="/api/internal", tags=["internal"])
 

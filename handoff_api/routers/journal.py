@@ -12,8 +12,9 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from guichet.crud.handoffs import Conflict
+from guichet.models import Agent, Role, utcnow
 from handoff_api.console.access import LoginRequired
-from handoff_api.crud.handoffs import Conflict
 from handoff_api.deps import EditorDep, SessionDep, SettingsDep, current_agent, require
 from handoff_api.error_schema import PROBLEM_REF
 from handoff_api.journal.encoders import encoder_of
@@ -22,7 +23,6 @@ from handoff_api.journal.render_text import csv_text, markdown
 from handoff_api.journal.report import build_report
 from handoff_api.journal.suggestions import create_draft
 from handoff_api.journal.weeks import JournalError, resolve_week
-from handoff_api.models import Agent, Role, utcnow
 
 router = APIRouter(tags=["journal"])
 FORMATS = ("html", "md", "csv")

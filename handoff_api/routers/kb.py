@@ -11,10 +11,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from handoff_api.crud.agents import audit
+from guichet.contract.redact import redact
+from guichet.crud.agents import audit
+from guichet.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
 from handoff_api.deps import MAX_ROW_ID, EditorDep, KnowledgeBaseDep, SearcherDep, SessionDep
-from handoff_api.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
-from handoff_api.privacy.redact import redact
 from knowledge_base import store
 from knowledge_base.inbox_store import record_search
 from knowledge_base.validation import InvalidEntry, validate_entry

@@ -14,13 +14,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from guichet.crud.agents import audit
+from guichet.crud.inbox_view import inbox_view
+from guichet.models import InboxItem, InboxStatus, utcnow
 from handoff_api.console.kb_off_topic import reload_off_topic
-from handoff_api.crud.agents import audit
-from handoff_api.crud.inbox_view import inbox_view
 from handoff_api.deps import MAX_ROW_ID, EditorDep, SessionDep
 from handoff_api.error_schema import problem
 from handoff_api.journal.encoders import encoder_of
-from handoff_api.models import InboxItem, InboxStatus, utcnow
 from knowledge_base import inbox_store
 
 router = APIRouter(prefix="/api/kb/inbox", tags=["knowledge base"])

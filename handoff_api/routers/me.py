@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from handoff_api.crud.accounts import get_agent
-from handoff_api.crud.agents import audit
+from guichet.crud.accounts import get_agent
+from guichet.crud.agents import audit
+from guichet.models import Agent
 from handoff_api.deps import AgentDep, SessionDep
-from handoff_api.models import Agent
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 

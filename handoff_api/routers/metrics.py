@@ -9,9 +9,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from guichet.metrics import Metrics
+from guichet.models import Role
 from handoff_api.deps import SessionDep, bearer_token, current_agent
-from handoff_api.metrics import Metrics
-from handoff_api.models import Role
 
 router = APIRouter(tags=["metrics"])
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from handoff_api.crud import handoffs as crud
+from guichet.crud import handoffs as crud
 from handoff_api.deps import AgentDep, RowId, SessionDep
 from handoff_api.presence import PresenceRegistry, State
 

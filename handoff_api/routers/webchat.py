@@ -11,16 +11,16 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.gateway import Gateway
+from gateway.messages import Gateway
+from guichet.crud import conversations as conv_crud
+from guichet.crud import feedback as feedback_crud
+from guichet.db import session_scope
+from guichet.models import Author, Conversation
+from guichet.settings import Settings
 from handoff_api.client_address import client_key
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import feedback as feedback_crud
-from handoff_api.db import session_scope
 from handoff_api.deps import MAX_ROW_ID, SessionDep, SettingsDep, bearer_token
-from handoff_api.models import Author, Conversation
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers.webchat_access import check_access, new_pair, write_conversation
-from handoff_api.settings import Settings
 
 router = APIRouter(prefix="/api/webchat", tags=["web chat"])
 

@@ -15,9 +15,9 @@ from fastapi import HTTPException
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.models import Conversation
-from handoff_api.security import hash_token, new_token, tokens_match
+from guichet.crud import conversations as conv_crud
+from guichet.models import Conversation
+from guichet.security import hash_token, new_token, tokens_match
 
 ISSUED_ID = re.compile(r"[0-9a-f]{32}")
 

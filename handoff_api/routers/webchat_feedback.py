@@ -4,7 +4,7 @@ person's help once the request is resolved (docs/feedback.md).
 Both take the conversation's token like every web chat endpoint; the last word wins (a citizen may change
 their mind: the row is updated). A « Non » on an answer, the first time it is said, offers a person at once:
 the button writes the citizen's « Non, cette réponse ne m'aide pas. » into the conversation and the gateway
-runs the same turn as a request for a person (``bot.feedback_turn``).
+runs the same turn as a request for a person (``gateway.feedback_turn``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, StrictBool, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.feedback_turn import BUTTON_ECHO
-from bot.gateway import Gateway
-from handoff_api.crud import feedback as feedback_crud
-from handoff_api.db import session_scope
+from gateway.feedback_turn import BUTTON_ECHO
+from gateway.messages import Gateway
+from guichet.crud import feedback as feedback_crud
+from guichet.db import session_scope
+from guichet.models import Author, FeedbackSource, Handoff, Message, Owner
 from handoff_api.deps import RowId
-from handoff_api.models import Author, FeedbackSource, Handoff, Message, Owner
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers.webchat import RepliesOut, require_token
 from handoff_api.routers.webchat_access import check_access

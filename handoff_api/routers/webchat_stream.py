@@ -33,12 +33,12 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.events import EventBus
+from guichet.models import Author, Message
 from handoff_api.client_address import client_key
 from handoff_api.console.session import session_secret
 from handoff_api.deps import MAX_ROW_ID, bearer_token
 from handoff_api.error_schema import problem
-from handoff_api.events import EventBus
-from handoff_api.models import Author, Message
 from handoff_api.routers.stream_slots import Slot, StreamSlots
 from handoff_api.routers.webchat_access import check_access as conversation_access
 from handoff_api.routers.webchat_access import require_known

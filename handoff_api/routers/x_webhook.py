@@ -18,11 +18,11 @@ from typing import Annotated, Any
 from anyio import to_thread
 from fastapi import APIRouter, Header, HTTPException, Request
 
-from bot.channels.x_dms import XDirectMessages
-from bot.channels.x_events import dm_from_activity, mention_from_activity
-from bot.channels.x_mentions import XMentions
+from gateway.channels.x_dms import XDirectMessages
+from gateway.channels.x_events import dm_from_activity, mention_from_activity
+from gateway.channels.x_mentions import XMentions
+from guichet.settings import Settings
 from handoff_api.error_schema import problem
-from handoff_api.settings import Settings
 
 log = logging.getLogger("guichet.x.webhook")
 router = APIRouter(prefix="/api/x", tags=["x"])

@@ -21,15 +21,15 @@ from sqlalchemy import select
 
 from actions import api_client
 from actions.answer_question import ActionAnswerQuestion
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.models import Role, SearchLog, utcnow
+from guichet.settings import Settings
 from handoff_api.journal.questions import unanswered
 from handoff_api.journal.records import handoffs_created, messages_between, searches_between
 from handoff_api.journal.weeks import week_of
 from handoff_api.main import create_app
-from handoff_api.models import Role, SearchLog, utcnow
-from handoff_api.settings import Settings
+from testing.fakes import KeywordKnowledgeBase
 from tests.actions.helpers import DOMAIN
-from tests.fakes import KeywordKnowledgeBase
 from tests.handoff_api.conftest import make_account
 
 

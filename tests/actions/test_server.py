@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from handoff_api.settings import PROJECT_ROOT
-from tests.listeners import listening_addresses
-from tests.live import free_port
+from guichet.settings import PROJECT_ROOT
+from testing.listeners import listening_addresses
+from testing.live import free_port
 
 SECRET = "actions-test-secret-0123456789abcdef"
 CALL = {"next_action": "action_that_does_not_exist", "sender_id": "c1", "version": "3.6.21",

@@ -9,12 +9,12 @@ import pytest
 from twitter_text import parse_tweet
 
 from actions import texts
-from actions.departments import DEPARTMENT_LABELS
 from actions.handoff import handoff_text
 from actions.payloads import KINDS, make_payload, truncate, weighted_length
 from actions.problem_types import PROBLEM_TYPES
 from actions.report import report_text
 from actions.status import status_text
+from guichet.contract.departments import DEPARTMENT_LABELS
 from tests.actions.helpers import DOMAIN
 
 PAYLOAD_KEYS = {"text", "kind", "faq_id", "suggestions", "handoff"}

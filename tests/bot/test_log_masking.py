@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.rasa_model import rasa_environment
-from handoff_api.settings import PROJECT_ROOT, Settings
-from tests.needs import unavailable
+from testing.needs import unavailable
 
 SECRET = "écrivez à martine.dupont@exemple.fr ou au 06 12 34 56 78"
 

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.rasa_model import rasa_environment, rasa_server_command
-from handoff_api.settings import PROJECT_ROOT, Settings
-from tests.needs import unavailable
+from testing.needs import unavailable
 
 pytestmark = pytest.mark.rasa
 

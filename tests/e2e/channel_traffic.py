@@ -7,12 +7,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from handoff_api.models import utcnow
-from tests.e2e.outcomes import Ledger
+from guichet.models import utcnow
+from testing.mail_servers import PASSWORD, SMTP_PASSWORD, SMTP_USER, USER, Captured, Imap
+from testing.mastodon_fake import FakeMastodon
+from testing.mastodon_fake.harness import TOKEN
+from testing.outcomes import Ledger
 from tests.e2e.traffic import QUESTIONS
-from tests.mail_servers import PASSWORD, SMTP_PASSWORD, SMTP_USER, USER, Captured, Imap
-from tests.mastodon_fake import FakeMastodon
-from tests.mastodon_fake.harness import TOKEN
 
 CITY_ADDRESS = "guichet@ville.test"
 

@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import Role
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.crud.agents import create_agent
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import Role
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.stack import Stack
+from testing.live import free_port
+from testing.needs import unavailable
 from tests.conftest import ALWAYS_OPEN
-from tests.live import free_port
-from tests.needs import unavailable
 
 E2E_X_CONSUMER_SECRET = "e2e-x-consumer-secret"
 

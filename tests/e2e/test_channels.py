@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.settings import PROJECT_ROOT
+from guichet.db import make_engine, make_session_factory
+from guichet.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
+from testing.live import serve
+from testing.mail_servers import Captured, Imap, dovecot, smtp_server
+from testing.mastodon_fake import FakeMastodon, make_app
+from testing.mastodon_fake.harness import TOKEN
+from testing.outcomes import outcome_problems, read_ledger
 from tests.e2e.channel_traffic import a_mail, email_problems, email_values, mastodon_problems, mastodon_values
 from tests.e2e.conftest import running_stack, stack_settings
-from tests.e2e.outcomes import outcome_problems, read_ledger
 from tests.e2e.traffic import wait_until
-from tests.live import serve
-from tests.mail_servers import Captured, Imap, dovecot, smtp_server
-from tests.mastodon_fake import FakeMastodon, make_app
-from tests.mastodon_fake.harness import TOKEN
 
 pytestmark = pytest.mark.rasa
 PISCINE = "c'est ouvert jusqu'à quelle heure la piscine le week-end ?"

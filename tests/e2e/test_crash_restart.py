@@ -11,10 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import InboundState
-from handoff_api.settings import PROJECT_ROOT
+from guichet.db import make_engine, make_session_factory
+from guichet.models import InboundState
+from guichet.settings import PROJECT_ROOT
 from handoff_api.stack import Stack
+from testing.live import serve
+from testing.mail_servers import Captured, Imap, dovecot, smtp_server
+from testing.mastodon_fake import FakeMastodon
+from testing.mastodon_fake import make_app as make_mastodon_app
+from testing.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
+from testing.outcomes import Ledger, outcome_problems, read_ledger, settled, x_problems
+from testing.x_fake import FakeX
+from testing.x_fake.harness import CREDENTIALS
 from tests.e2e.channel_traffic import (
     add_toots,
     email_problems,
@@ -24,7 +32,6 @@ from tests.e2e.channel_traffic import (
     send_mails,
 )
 from tests.e2e.conftest import running_stack, stack_settings
-from tests.e2e.outcomes import Ledger, outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import (
     add_dms,
     add_mentions,
@@ -35,13 +42,6 @@ from tests.e2e.traffic import (
     wait_until,
     x_values,
 )
-from tests.live import serve
-from tests.mail_servers import Captured, Imap, dovecot, smtp_server
-from tests.mastodon_fake import FakeMastodon
-from tests.mastodon_fake import make_app as make_mastodon_app
-from tests.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
-from tests.x_fake import FakeX
-from tests.x_fake.harness import CREDENTIALS
 
 pytestmark = pytest.mark.rasa
 X_CITIZENS = 50  # mentions, and as many DMs: with twice as many web chat messages, 200 in flight

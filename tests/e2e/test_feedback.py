@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import Feedback, Handoff, SearchLog
+from guichet.db import make_engine, make_session_factory
+from guichet.models import Feedback, Handoff, SearchLog
 from handoff_api.stack import Stack
 from tests.e2e.test_walking_skeleton import open_conversation, say
 

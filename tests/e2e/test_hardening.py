@@ -10,8 +10,8 @@ import json
 import httpx
 
 from handoff_api.stack import Stack, rasa_token
+from testing.listeners import listening_addresses
 from tests.e2e.conftest import E2E_X_CONSUMER_SECRET
-from tests.listeners import listening_addresses
 
 ACTION_CALL = {"next_action": "action_answer_question", "sender_id": "attacker", "version": "3.6.21",
                "tracker": {"sender_id": "attacker", "slots": {}, "events": [],

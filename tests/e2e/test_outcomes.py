@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handoff_api.models import Message
-from tests.e2e.outcomes import turns
+from guichet.models import Message
+from testing.outcomes import turns
 
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

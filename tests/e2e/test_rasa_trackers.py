@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from handoff_api.models import Role
+from guichet.models import Role
 from handoff_api.stack import Stack
 from tests.e2e.conftest import account
 from tests.e2e.test_walking_skeleton import open_conversation, say

@@ -14,17 +14,17 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import InboundState
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.db import make_engine, make_session_factory
+from guichet.models import InboundState
+from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.topology import Topology
+from testing.needs import unavailable
+from testing.outcomes import outcome_problems, read_ledger, settled, x_problems
+from testing.x_fake import FakeX
+from testing.x_fake.harness import CREDENTIALS
 from tests.conftest import ALWAYS_OPEN
-from tests.e2e.outcomes import outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import QUESTIONS, Sent, fake_x_server, in_background, open_conversations, send_all, wait_until
 from tests.e2e.traffic import x_values as fake_x_values
-from tests.needs import unavailable
-from tests.x_fake import FakeX
-from tests.x_fake.harness import CREDENTIALS
 
 pytestmark = [pytest.mark.rasa, pytest.mark.postgres]
 WEB_CHAT = 20

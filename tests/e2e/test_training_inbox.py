@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from handoff_api.models import Role
+from guichet.models import Role
 from handoff_api.stack import Stack, rasa_token
 from tests.e2e.conftest import account
 from tests.e2e.test_walking_skeleton import open_conversation, say

@@ -12,13 +12,17 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.x_poller import LEASE_NAME
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.models import Lease
-from handoff_api.settings import Settings
+from gateway.x_poller import LEASE_NAME
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.models import Lease
+from guichet.settings import Settings
 from handoff_api.stack import Stack
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_app
+from testing.live import free_port, serve
+from testing.outcomes import outcome_problems, read_ledger, settled, x_problems
+from testing.x_fake import FakeX
+from testing.x_fake.harness import CREDENTIALS
 from tests.conftest import ALWAYS_OPEN
-from tests.e2e.outcomes import outcome_problems, read_ledger, settled, x_problems
 from tests.e2e.traffic import (
     XServer,
     add_dms,
@@ -30,10 +34,6 @@ from tests.e2e.traffic import (
     wait_until,
     x_values,
 )
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_app
-from tests.live import free_port, serve
-from tests.x_fake import FakeX
-from tests.x_fake.harness import CREDENTIALS
 
 pytestmark = pytest.mark.postgres
 X_CITIZENS = 40  # mentions, and as many DMs

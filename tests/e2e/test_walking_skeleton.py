@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.models import Handoff, HandoffEvent, Message, Role
+from guichet.db import make_engine, make_session_factory
+from guichet.models import Handoff, HandoffEvent, Message, Role
 from handoff_api.stack import Stack, rasa_token
 from tests.e2e.conftest import account
 

@@ -14,9 +14,9 @@ import httpx
 from fastapi import Request, Response
 
 from handoff_api.stack import Stack
-from tests.live import serve
-from tests.x_fake import FakeX, make_app
-from tests.x_fake.harness import CREDENTIALS
+from testing.live import serve
+from testing.x_fake import FakeX, make_app
+from testing.x_fake.harness import CREDENTIALS
 
 T = TypeVar("T")
 QUESTIONS = (

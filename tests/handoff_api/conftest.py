@@ -5,13 +5,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Role
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 
 
 @pytest.fixture

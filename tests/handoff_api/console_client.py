@@ -6,10 +6,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Role
 from handoff_api.console.session import COOKIE_NAME, SessionCodec
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
-from handoff_api.models import Role
 
 PASSWORD = "correct-horse-42"
 

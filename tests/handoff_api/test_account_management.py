@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from handoff_api.crud.agents import ensure_departments
-from handoff_api.db import session_scope
-from handoff_api.models import Department, Role
+from guichet.crud.agents import ensure_departments
+from guichet.db import session_scope
+from guichet.models import Department, Role
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, form_token, login
 from tests.handoff_api.tools_client import db_client, make_handoff

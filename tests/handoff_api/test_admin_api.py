@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.rasa_client import RasaClient
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.db import session_scope
+from guichet.models import AuditEntry, Department, KeyValue, Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import AuditEntry, Department, KeyValue, Role
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import PASSWORD, account, login
 

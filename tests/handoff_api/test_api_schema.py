@@ -22,15 +22,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Role
 from handoff_api.routers import events, webchat_stream
-from handoff_api.settings import Settings
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.conftest import ALWAYS_OPEN
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 
 EXAMPLES_PER_OPERATION = 40
 

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from fastapi.testclient import TestClient
 
-from handoff_api.crud.canned_replies import fill, next_opening_fr
-from handoff_api.db import session_scope
-from handoff_api.models import Role
-from handoff_api.opening_hours import OpeningHours
+from guichet.crud.canned_replies import fill, next_opening_fr
+from guichet.db import session_scope
+from guichet.models import Role
+from guichet.opening_hours import OpeningHours
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login
 from tests.handoff_api.tools_client import db_client, make_handoff
@@ -69,7 +69,7 @@ def test_variables_are_filled_for_the_handoff(db_client: TestClient) -> None:
     assert next_opening_fr(hours, monday_morning) == "lundi 7 décembre à 13 h 30", "open now: the next opening"
     assert next_opening_fr(hours, datetime.fromisoformat("2026-12-07T18:00:00+01:00")) == "mardi 8 décembre à 8 h 30"
     with session_scope(db_client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        from handoff_api.crud.handoffs import get_handoff
+        from guichet.crud.handoffs import get_handoff
 
         handoff = get_handoff(session, handoff_id=handoff_id)
         text = fill("Demande {reference} transmise au service {department} ; réouverture {next_opening}.",

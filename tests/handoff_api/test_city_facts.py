@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from handoff_api.city_facts import CityContacts, CityFactsError
-from handoff_api.settings import Settings
+from guichet.city_facts import CityContacts, CityFactsError
+from guichet.settings import Settings
 
 
 def test_contacts_are_cleaned_and_empty_means_unknown() -> None:

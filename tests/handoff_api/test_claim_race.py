@@ -6,14 +6,14 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.agents import create_agent, ensure_departments
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import Role
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import Settings
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud.agents import create_agent, ensure_departments
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import Role
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from tests.conftest import ALWAYS_OPEN
 
 

@@ -11,14 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.gateway import Gateway, Recovery
-from bot.rasa_client import RasaClient
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.db import session_scope
+from gateway.messages import Gateway, Recovery
+from gateway.rasa_client import RasaClient
+from guichet.crud import conversations as conv_crud
+from guichet.db import session_scope
+from guichet.models import Handoff, InboundState, Message, Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Handoff, InboundState, Message, Role
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login
 

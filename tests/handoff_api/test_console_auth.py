@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from guichet.db import session_scope
+from guichet.models import Agent, AuditEntry, Role
+from guichet.settings import Settings
 from handoff_api.console.session import COOKIE_NAME, SessionCodec, SessionData, session_secret
-from handoff_api.db import session_scope
-from handoff_api.models import Agent, AuditEntry, Role
-from handoff_api.settings import Settings
 from tests.handoff_api.console_client import PASSWORD, account, form_token, login, session_token
 
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.limits import measure
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as handoff_crud
-from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
+from guichet.contract.limits import measure
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as handoff_crud
+from guichet.db import session_scope
+from guichet.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
 from knowledge_base.validation import weighted_length
 from tests.handoff_api.console_client import account, login
 

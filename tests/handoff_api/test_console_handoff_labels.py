@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, InboxItem, KBEntry, Role
+from guichet.db import session_scope
+from guichet.models import AuditEntry, InboxItem, KBEntry, Role
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
-from tests.fakes import FAQ
+from testing.fakes import FAQ
 from tests.handoff_api.console_client import account, login
 from tests.handoff_api.test_console_handoff import handoff_from_citizen
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, InboxItem, KBEntry, Role, SearchLog
+from guichet.db import session_scope
+from guichet.models import AuditEntry, InboxItem, KBEntry, Role, SearchLog
 from knowledge_base.inbox_store import record_search
 from knowledge_base.store import create_entry
 from knowledge_base.types import Hit

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
+from guichet.db import session_scope
+from guichet.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
-from tests.fakes import KeywordKnowledgeBase
+from testing.fakes import KeywordKnowledgeBase
 from tests.handoff_api.console_client import account, login
 
 ANSWER = "Les piscines ouvrent de 7h à 20h."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
-from handoff_api.models import OffTopicExample, OffTopicRevision, Role
+from guichet.db import session_scope
+from guichet.models import OffTopicExample, OffTopicRevision, Role
 from tests.handoff_api.console_client import account, login
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from handoff_api.models import Role
+from guichet.models import Role
 from tests.handoff_api.conftest import make_account
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from handoff_api import security
-from handoff_api.models import Role
+from guichet import security
+from guichet.models import Role
 from tests.handoff_api.console_client import account, form_token
 
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.rasa_client import RasaClient
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.db import session_scope
+from guichet.models import Conversation, Handoff, OutboxItem, utcnow
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Conversation, Handoff, OutboxItem, utcnow
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 
 
 def samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

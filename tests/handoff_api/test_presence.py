@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from guichet.models import Role
 from handoff_api import presence
-from handoff_api.models import Role
 from handoff_api.presence import PresenceRegistry
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login

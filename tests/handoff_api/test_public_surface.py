@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api import deps
 from handoff_api.main import create_app
-from handoff_api.models import Role
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guichet.settings import Settings
 from handoff_api.rasa_endpoints import EndpointsError, endpoints_config, rasa_tracker_url, write_endpoints
-from handoff_api.settings import Settings
 
 
 def make(tmp_path: Path, **values: object) -> Settings:

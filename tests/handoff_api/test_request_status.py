@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from handoff_api.crud.conversations import conversation_for_ref, new_conversation
-from handoff_api.db import session_scope
+from guichet.crud.conversations import conversation_for_ref, new_conversation
+from guichet.db import session_scope
 
 SERVICE = {"Authorization": "Bearer service-test-token"}
 

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.routing import SILENT, return_silent
-from handoff_api.db import session_scope
-from handoff_api.models import Author, Conversation, HandoffEvent, Role
-from handoff_api.opening_hours import OpeningHours
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud.routing import SILENT, return_silent
+from guichet.db import session_scope
+from guichet.models import Author, Conversation, HandoffEvent, Role
+from guichet.opening_hours import OpeningHours
 from handoff_api.routing_task import run_once
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.console_client import account, login

@@ -8,10 +8,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.search import catch_up
-from handoff_api.db import session_scope
-from handoff_api.models import Message, Role
+from guichet.crud import handoffs as crud
+from guichet.crud.search import catch_up
+from guichet.db import session_scope
+from guichet.models import Message, Role
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.tools_client import db_client, make_handoff
 

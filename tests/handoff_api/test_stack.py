@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from guichet.settings import Settings
 from handoff_api import stack as stack_module
-from handoff_api.settings import Settings
 from handoff_api.stack import Stack, child_environment, service_token
 
 Launched = dict[str, tuple[list[str], dict[str, str]]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from handoff_api.stack import Stack
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from handoff_api.topology import Topology, TopologyError, haproxy_config
 
 

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.models import Conversation
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Conversation
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase
+from testing.fakes import KeywordKnowledgeBase
 
 
 def make_client(settings: Settings, knowledge_base: KeywordKnowledgeBase, rasa_transport,  # type: ignore[no-untyped-def]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from benchmarks.load import run_load
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.live import serve
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.live import serve
 
 
 def test_fifty_concurrent_conversations(settings: Settings) -> None:

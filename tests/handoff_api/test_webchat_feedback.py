@@ -7,9 +7,9 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from handoff_api.crud.feedback import verdicts_by_search
-from handoff_api.db import session_scope
-from handoff_api.models import Feedback, Handoff, Message, Role, SearchLog, utcnow
+from guichet.crud.feedback import verdicts_by_search
+from guichet.db import session_scope
+from guichet.models import Feedback, Handoff, Message, Role, SearchLog, utcnow
 from tests.handoff_api.conftest import make_account
 
 Citizen = tuple[str, dict[str, str]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.models import Handoff, HandoffEvent, Message, Owner
+from guichet.models import Handoff, HandoffEvent, Message, Owner
 
 
 def say(client: TestClient, conversation: tuple[str, dict[str, str]], text: str) -> list[dict[str, object]]:
@@ -62,7 +62,7 @@ def test_greeting_answer_handoff_agent_and_back_to_bot(client: TestClient, citiz
         assert actions == ["create", "claim", "resolve"]
         assert handoff.conversation_id == conversation_id
         conversation = handoff.conversation_id
-        assert session.get(__import__("handoff_api.models").models.Conversation, conversation).owner == Owner.BOT
+        assert session.get(__import__("guichet.models").models.Conversation, conversation).owner == Owner.BOT
     events = rasa_transport.events
     assert (conversation_id, "pause") in events and (conversation_id, "resume") in events
 

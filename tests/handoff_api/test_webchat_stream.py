@@ -9,15 +9,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Role
 from handoff_api.routers import webchat_stream
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase
-from tests.live import LiveServer, serve
+from testing.fakes import KeywordKnowledgeBase
+from testing.live import LiveServer, serve
 
 TIMEOUT = httpx.Timeout(10.0)
 

@@ -13,15 +13,15 @@ import pytest
 from anyio import to_thread
 from fastapi import FastAPI
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud import conversations as conv_crud
+from guichet.db import session_scope
+from guichet.models import Author
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Author
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase
+from testing.fakes import KeywordKnowledgeBase
+from testing.live import LiveServer, serve
 from tests.handoff_api.test_webchat_stream import events, open_conversation, say, ticket
-from tests.live import LiveServer, serve
 
 TIMEOUT = httpx.Timeout(10.0)
 

@@ -12,16 +12,16 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud import webhook_feed as feed
+from guichet.crud.agents import ensure_departments
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import HandoffEvent, KeyValue, utcnow
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from handoff_api import webhooks
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud import webhook_feed as feed
-from handoff_api.crud.agents import ensure_departments
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import HandoffEvent, KeyValue, utcnow
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import Settings
 from tests.conftest import ALWAYS_OPEN
 
 

@@ -15,14 +15,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api import webhooks
 from handoff_api.main import create_app
-from handoff_api.models import Role
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.live import serve
 from tests.handoff_api.conftest import make_account
-from tests.live import serve
 
 SECRET = "the-city-shares-this-secret"
 

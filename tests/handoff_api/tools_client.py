@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.db import session_scope
+from guichet.models import Author, Conversation
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Author, Conversation
-from handoff_api.settings import Settings
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
 from tests.conftest import ALWAYS_OPEN
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import make_engine, make_session_factory
-from handoff_api.migrate import upgrade
-from handoff_api.settings import Settings
+from guichet.db import make_engine, make_session_factory
+from guichet.migrate import upgrade
+from guichet.settings import Settings
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.service import KnowledgeBase
 

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import AuditEntry, Role, SearchLog
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import AuditEntry, Role, SearchLog
-from handoff_api.settings import Settings
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.service import KnowledgeBase
 

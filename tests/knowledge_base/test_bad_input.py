@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
 from knowledge_base import off_topic_store, store
 from knowledge_base.fiches import Fiche, to_entry
 from knowledge_base.hashing_encoder import HashingEncoder

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.tweet_length import weighted_length
-from handoff_api.city_facts import MAX_CHARS, CityContacts
-from handoff_api.crud import city_facts_store, opening_hours_store
-from handoff_api.crud.city_facts_store import CityFacts
-from handoff_api.db import session_scope
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.city_facts import MAX_CHARS, CityContacts
+from guichet.contract.tweet_length import weighted_length
+from guichet.crud import city_facts_store, opening_hours_store
+from guichet.crud.city_facts_store import CityFacts
+from guichet.db import session_scope
+from guichet.opening_hours import OpeningHours
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import city_answers
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.service import KnowledgeBase

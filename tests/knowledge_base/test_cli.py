@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from knowledge_base.cli import main
 
 
@@ -146,8 +146,8 @@ def test_eval_a_foreign_faq_from_fiches(cli_settings: Settings, tmp_path: Path,
 def test_calibrate_adds_the_questions_editors_labelled_in_the_inbox(cli_settings: Settings, sample_file: Path,
                                                                      tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    from handoff_api.db import session_scope
-    from handoff_api.models import InboxItem
+    from guichet.db import session_scope
+    from guichet.models import InboxItem
     from knowledge_base.cli import database
 
     main(["kb", "import", str(sample_file)], cli_settings)

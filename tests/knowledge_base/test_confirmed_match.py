@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
 from knowledge_base.confirmed_match import confirmed_entry
 from knowledge_base.decision import Thresholds
 from knowledge_base.hashing_encoder import HashingEncoder

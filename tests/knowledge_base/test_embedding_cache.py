@@ -5,8 +5,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.models import EmbeddingCache
+from guichet.db import session_scope
+from guichet.models import EmbeddingCache
 from knowledge_base.embedding_cache import embed, text_hash
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.yaml_files import import_path

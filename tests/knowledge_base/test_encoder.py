@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from handoff_api.settings import Settings
+from guichet.settings import Settings
 from knowledge_base.encoder import BFLOAT16_SUFFIX, QUERY_MAX_TOKENS, QUERY_SUFFIX, SentenceTransformerEncoder
-from tests.needs import unavailable
+from testing.needs import unavailable
 
 pytestmark = pytest.mark.model
 MODEL = Path(Settings().resolved_embedding_model)

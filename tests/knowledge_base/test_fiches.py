@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
 from knowledge_base import store
 from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
 

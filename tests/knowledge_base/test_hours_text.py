@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from handoff_api.opening_hours import OpeningHours
+from guichet.opening_hours import OpeningHours
 from knowledge_base.hours_text import asked_days, clock, day_text, known, week_text
 
 HOURS = OpeningHours.parse({"mon": ["08:30-12:00", "13:30-17:30"], "tue": ["08:30-17:30"], "wed": ["08:30-17:30"],

@@ -112,9 +112,9 @@ def test_one_entry_keeps_its_plain_score() -> None:
 
 
 def test_the_service_penalises_entries_against_the_reference_questions(tmp_path: Path) -> None:
-    from handoff_api.db import make_engine, make_session_factory
-    from handoff_api.migrate import upgrade
-    from handoff_api.settings import Settings
+    from guichet.db import make_engine, make_session_factory
+    from guichet.migrate import upgrade
+    from guichet.settings import Settings
     from knowledge_base.hashing_encoder import HashingEncoder
     from knowledge_base.service import KnowledgeBase
     from knowledge_base.yaml_files import import_path

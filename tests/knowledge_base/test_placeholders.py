@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.settings import PROJECT_ROOT
+from guichet.db import session_scope
+from guichet.settings import PROJECT_ROOT
 from knowledge_base import store
 from knowledge_base.decision import Thresholds
 from knowledge_base.hashing_encoder import HashingEncoder

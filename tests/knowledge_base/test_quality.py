@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import calibration, evaluation
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.service import KnowledgeBase
-from tests.needs import unavailable
+from testing.needs import unavailable
 
 pytestmark = pytest.mark.model
 MODEL = Path(Settings().resolved_embedding_model)
@@ -27,8 +27,8 @@ MODEL = Path(Settings().resolved_embedding_model)
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[evaluation.Outcome]:
     if not (MODEL / "modules.json").is_file():
         unavailable(f"no embedding model at {MODEL}: run `make install`")
-    from handoff_api.db import make_engine, make_session_factory
-    from handoff_api.migrate import upgrade
+    from guichet.db import make_engine, make_session_factory
+    from guichet.migrate import upgrade
 
     settings = Settings(var_dir=tmp_path_factory.mktemp("quality"), embedding_model=str(MODEL),
                         faq_path=PROJECT_ROOT / "knowledge_base" / "faq", seed_faq_on_start=True)

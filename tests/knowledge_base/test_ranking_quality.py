@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 import yaml
 
-from handoff_api.settings import PROJECT_ROOT, Settings
+from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation
 from knowledge_base.abbreviations import expand
 from knowledge_base.hubness import Background, reference_texts
 from knowledge_base.ranking import FusionConfig, HybridIndex, key_texts, passage_texts
 from knowledge_base.validation import EntryData
-from tests.needs import unavailable
+from testing.needs import unavailable
 
 pytestmark = pytest.mark.model
 MODEL = Path(Settings().resolved_embedding_model)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
 from knowledge_base import store
 from knowledge_base.decision import Thresholds
 from knowledge_base.hashing_encoder import HashingEncoder

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handoff_api.crud.agents import DEFAULT_DEPARTMENTS
-from handoff_api.settings import PROJECT_ROOT
+from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.settings import PROJECT_ROOT
 from knowledge_base.placeholders import is_unfilled
 from knowledge_base.validation import EntryData
 from knowledge_base.yaml_files import read_entries

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.crud.conversations import NotFound
-from handoff_api.crud.handoffs import Conflict
-from handoff_api.db import session_scope
+from guichet.crud.conversations import NotFound
+from guichet.crud.handoffs import Conflict
+from guichet.db import session_scope
 from knowledge_base import store
 from knowledge_base.validation import EntryData
 

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import session_scope
-from handoff_api.models import KBEntry
+from guichet.db import session_scope
+from guichet.models import KBEntry
 from knowledge_base import store
 from knowledge_base.yaml_files import export_path, import_path
 
@@ -40,9 +40,9 @@ def test_import_then_export_reimports_identically(factory: sessionmaker[Session]
         assert again.ok and again.changed == []
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    from handoff_api.db import make_engine, make_session_factory
-    from handoff_api.migrate import upgrade
-    from handoff_api.settings import Settings
+    from guichet.db import make_engine, make_session_factory
+    from guichet.migrate import upgrade
+    from guichet.settings import Settings
 
     engine = make_engine(Settings(var_dir=fresh))
     upgrade(engine)

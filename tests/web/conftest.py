@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.rasa_client import RasaClient
+from gateway.rasa_client import RasaClient
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.live import LiveServer, serve
-from tests.needs import unavailable
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.live import LiveServer, serve
+from testing.needs import unavailable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -8,17 +8,17 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import EntryStatus, KBEntry, Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import EntryStatus, KBEntry, Role
-from handoff_api.settings import Settings
 from knowledge_base.store import create_entry
 from knowledge_base.types import Decision, Hit, SearchResult
 from knowledge_base.validation import EntryData, weighted_length
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.live import LiveServer, serve
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.live import LiveServer, serve
 from tests.web.conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -6,17 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.rasa_client import RasaClient
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.db import session_scope
+from guichet.models import KBEntry, OffTopicExample, Role, utcnow
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import KBEntry, OffTopicExample, Role, utcnow
-from handoff_api.settings import Settings
 from knowledge_base.inbox_store import propose, record_search
 from knowledge_base.store import create_entry
 from knowledge_base.types import Hit
 from knowledge_base.validation import EntryData
-from tests.fakes import fake_rasa_transport
-from tests.live import LiveServer, serve
+from testing.fakes import fake_rasa_transport
+from testing.live import LiveServer, serve
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import screenshot
 from tests.web.test_console import DatabaseKnowledgeBase, add_account, log_in

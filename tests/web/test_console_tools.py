@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from handoff_api.crud import conversations as conv_crud
-from handoff_api.crud import handoffs as crud
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
-from handoff_api.models import Role
+from guichet.crud import conversations as conv_crud
+from guichet.crud import handoffs as crud
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Role
 from handoff_api.routing_task import run_once
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
-from tests.live import LiveServer
+from testing.live import LiveServer
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import screenshot
 

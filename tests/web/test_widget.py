@@ -14,15 +14,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.rasa_client import RasaClient
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
+from gateway.rasa_client import RasaClient
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Message, Role
+from guichet.settings import Settings
 from handoff_api.main import create_app
-from handoff_api.models import Message, Role
 from handoff_api.rate_limit import RateLimiter
-from handoff_api.settings import Settings
-from tests.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.live import LiveServer, free_port, serve
+from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
+from testing.live import LiveServer, free_port, serve
 from tests.web.conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -7,10 +7,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from handoff_api.crud.agents import create_agent
-from handoff_api.db import session_scope
-from handoff_api.models import Feedback, Handoff, Role
-from tests.live import LiveServer
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
+from guichet.models import Feedback, Handoff, Role
+from testing.live import LiveServer
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import screenshot
 

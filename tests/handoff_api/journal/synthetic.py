@@ -16,10 +16,10 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from guichet.contract.redact import redact
+from guichet.models import Conversation, Handoff, HandoffEvent, KBEntry, Message, SearchLog
+from guichet.opening_hours import OpeningHours
 from handoff_api.journal.weeks import Week
-from handoff_api.models import Conversation, Handoff, HandoffEvent, KBEntry, Message, SearchLog
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.privacy.redact import redact
 
 FAQ = {"piscines-horaires": ("Quels sont les horaires des piscines ?", "sports"),
        "papiers-cni": ("Comment refaire ma carte d'identité ?", "papiers"),

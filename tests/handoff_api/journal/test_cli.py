@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from guichet.db import session_scope
+from guichet.models import utcnow
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from handoff_api.cli import main, migrated_session_factory
-from handoff_api.db import session_scope
 from handoff_api.journal.weeks import last_complete_week
-from handoff_api.models import utcnow
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import Settings
 from tests.handoff_api.journal.synthetic import generate
 
 

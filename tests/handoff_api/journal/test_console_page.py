@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
+from guichet.models import EntryStatus, KBEntry, KBRevision, Role, utcnow
 from handoff_api.journal.weeks import last_complete_week
-from handoff_api.models import EntryStatus, KBEntry, KBRevision, Role, utcnow
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.journal.synthetic import TopicEncoder, generate
 

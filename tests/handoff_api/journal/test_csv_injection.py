@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from handoff_api.db import session_scope
+from guichet.db import session_scope
+from guichet.models import Role, SearchLog, utcnow
 from handoff_api.journal.weeks import last_complete_week
-from handoff_api.models import Role, SearchLog, utcnow
 from tests.handoff_api.conftest import make_account
 from tests.handoff_api.journal.synthetic import Generator, Record
 

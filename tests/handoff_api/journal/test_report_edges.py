@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from guichet.db import session_scope
+from guichet.models import Conversation, Message
+from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 from handoff_api.cli import migrated_session_factory
-from handoff_api.db import session_scope
 from handoff_api.journal.render_text import markdown
 from handoff_api.journal.report import build_report
 from handoff_api.journal.weeks import parse_week
-from handoff_api.models import Conversation, Message
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")
 

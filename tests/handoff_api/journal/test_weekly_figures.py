@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from guichet.db import session_scope
+from guichet.opening_hours import OpeningHours
+from guichet.settings import DEFAULT_OPENING_HOURS, Settings
 from handoff_api.cli import migrated_session_factory
-from handoff_api.db import session_scope
 from handoff_api.journal.report import WeeklyReport, build_report
 from handoff_api.journal.weeks import Week, parse_week
-from handoff_api.opening_hours import OpeningHours
-from handoff_api.settings import DEFAULT_OPENING_HOURS, Settings
 from tests.handoff_api.journal.synthetic import Record, TopicEncoder, Traffic, generate
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -166,7 +166,7 @@ def test_unanswered_questions_grouped_by_meaning_and_anonymised(built: Built) ->
 
 
 def _redacted(text: str) -> str:
-    from handoff_api.privacy.redact import redact
+    from guichet.contract.redact import redact
 
     return redact(text)
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.db import make_engine, make_session_factory, session_scope
-from handoff_api.migrate import upgrade
-from handoff_api.models import InboxItem, utcnow
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
+from guichet.models import InboxItem, utcnow
+from guichet.settings import Settings
 from handoff_api.privacy.erasure import delete_conversations
 from handoff_api.privacy.retention import purge
-from handoff_api.settings import Settings
 
 
 @pytest.fixture

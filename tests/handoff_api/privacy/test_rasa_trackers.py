@@ -9,14 +9,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.db import session_scope
+from guichet.models import Role
+from guichet.settings import Settings
 from handoff_api.cli import migrated_session_factory
-from handoff_api.db import session_scope
 from handoff_api.main import create_app
-from handoff_api.models import Role
 from handoff_api.privacy.access import erase_subject
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.privacy.retention import purge
-from handoff_api.settings import Settings
 from tests.conftest import ALWAYS_OPEN
 from tests.handoff_api.privacy.test_retention import NOW, conversation
 from tests.handoff_api.test_admin_api import make_account

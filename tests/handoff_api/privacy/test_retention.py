@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff_api.cli import main, migrated_session_factory
-from handoff_api.db import session_scope
-from handoff_api.models import (
+from guichet.db import session_scope
+from guichet.models import (
     AuditEntry,
     Conversation,
     Feedback,
@@ -24,9 +23,10 @@ from handoff_api.models import (
     OutboxItem,
     SearchLog,
 )
+from guichet.settings import Settings
+from handoff_api.cli import main, migrated_session_factory
 from handoff_api.privacy.retention import purge
 from handoff_api.privacy.schedule import next_run, retention_task
-from handoff_api.settings import Settings
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 SECRET = "Rappelez-moi au 06 12 34 56 78, j'habite 3 rue de la Paix"

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from guichet.db import session_scope
+from guichet.models import AuditEntry, Conversation, Handoff, HandoffEvent, Message, Role, SearchLog
 from handoff_api.cli import main
-from handoff_api.db import session_scope
-from handoff_api.models import AuditEntry, Conversation, Handoff, HandoffEvent, Message, Role, SearchLog
 from tests.handoff_api.conftest import make_account
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

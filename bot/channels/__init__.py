@@ -1,7 +1,0 @@
-"""Where citizens write from: each channel is one module implementing ``bot.channels.base.Channel``."""
-
-from __future__ import annotations
-
-from bot.channels.base import Channel, Delivery, DeliveryError, RetryLater, Undeliverable
-
-__all__ = ["Channel", "Delivery", "DeliveryError", "RetryLater", "Undeliverable"]

@@ -1,0 +1,1 @@
+"""Fakes and live-server helpers shared by the tests and the benchmarks (never imported by the product)."""

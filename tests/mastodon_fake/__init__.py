@@ -1,6 +1,0 @@
-"""An offline Mastodon API for the channel tests: ``FakeMastodon`` holds the scripted state, ``make_app`` serves it."""
-
-from tests.mastodon_fake.app import make_app
-from tests.mastodon_fake.state import FakeMastodon
-
-__all__ = ["FakeMastodon", "make_app"]
