@@ -13,6 +13,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from guichet.crud.agents import ensure_departments
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
 from guichet.settings import Settings
 from testing.needs import unavailable
 
@@ -53,3 +58,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'guichet.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture
+def session_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """The one way tests get a database: the test's settings, a real SQLite file, every migration applied and
+    the departments seeded, as the application has it when it starts."""
+    engine = make_engine(settings)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        ensure_departments(session)
+    yield factory
+    engine.dispose()

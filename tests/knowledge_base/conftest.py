@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from guichet.db import make_engine, make_session_factory
-from guichet.migrate import upgrade
 from guichet.settings import Settings
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.service import KnowledgeBase
@@ -44,14 +41,6 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(settings)
-    upgrade(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
 def sample_file(tmp_path: Path) -> Path:
     path = tmp_path / "sample.yml"
     path.write_text(SAMPLE, encoding="utf-8")
@@ -63,7 +52,7 @@ def encoder() -> HashingEncoder:
     return HashingEncoder(256)
 
 
-def make_knowledge_base(factory: sessionmaker[Session], encoder: HashingEncoder) -> KnowledgeBase:
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1)
+def make_knowledge_base(session_factory: sessionmaker[Session], encoder: HashingEncoder) -> KnowledgeBase:
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim, sync_seconds=-1)
     knowledge_base.load()
     return knowledge_base

@@ -31,8 +31,8 @@ def app_client(tmp_path: Path, sample_file: Path) -> Iterator[tuple[TestClient, 
                         service_token="service-secret")
     loaded: list[KnowledgeBase] = []
 
-    def loader(settings: Settings, factory: sessionmaker[Session]) -> KnowledgeBase:
-        knowledge_base = load_knowledge_base(settings, factory)
+    def loader(settings: Settings, session_factory: sessionmaker[Session]) -> KnowledgeBase:
+        knowledge_base = load_knowledge_base(settings, session_factory)
         knowledge_base.sync_seconds = -1  # this test sees only the API's own refreshes
         loaded.append(knowledge_base)
         return knowledge_base

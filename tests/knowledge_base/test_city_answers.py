@@ -102,17 +102,17 @@ entries:
 
 
 def test_the_search_answers_from_the_facts_as_they_stand(tmp_path: Path, settings: Settings,
-                                                         factory: sessionmaker[Session]) -> None:
+                                                         session_factory: sessionmaker[Session]) -> None:
     (tmp_path / "mairie.yml").write_text(BUILT_IN, encoding="utf-8")
-    assert import_path(factory, tmp_path / "mairie.yml", actor="test").ok
+    assert import_path(session_factory, tmp_path / "mairie.yml", actor="test").ok
     configured = settings.model_copy(update={"city_phone": "01 23 45 67 89"})
     encoder = HashingEncoder(256)
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1,
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim, sync_seconds=-1,
                                    facts=lambda session: city_facts_store.current(session, settings=configured))
     knowledge_base.load()
     hit = knowledge_base.search("numéro de téléphone de la mairie").hits[0]
     assert hit.id == "mairie-telephone" and "01 23 45 67 89" in hit.answer
-    with session_scope(factory) as session:  # an admin's change is the next answer, without a reload
+    with session_scope(session_factory) as session:  # an admin's change is the next answer, without a reload
         city_facts_store.save_contacts(session, values={"phone": "09 87 65 43 21"})
         opening_hours_store.save_weekly(session, target=HOURS, weekly={"sat": ["09:00-11:00"]})
     assert "09 87 65 43 21" in knowledge_base.search("numéro de téléphone de la mairie").hits[0].answer
@@ -122,11 +122,11 @@ def test_the_search_answers_from_the_facts_as_they_stand(tmp_path: Path, setting
 
 
 def test_a_knowledge_base_without_facts_refuses_to_answer_a_built_in_entry(
-        tmp_path: Path, factory: sessionmaker[Session]) -> None:
+        tmp_path: Path, session_factory: sessionmaker[Session]) -> None:
     (tmp_path / "mairie.yml").write_text(BUILT_IN, encoding="utf-8")
-    assert import_path(factory, tmp_path / "mairie.yml", actor="test").ok
+    assert import_path(session_factory, tmp_path / "mairie.yml", actor="test").ok
     encoder = HashingEncoder(256)
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1)
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim, sync_seconds=-1)
     knowledge_base.load()
     with pytest.raises(RuntimeError, match="facts"):
         knowledge_base.search("numéro de téléphone de la mairie")

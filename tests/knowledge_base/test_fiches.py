@@ -61,26 +61,26 @@ def test_answers_are_cut_at_a_sentence_to_fit_with_the_link() -> None:
     assert weighted_length(trim_to_sentences("Un mot " * 100, 50)) <= 50
 
 
-def test_import_creates_drafts_and_leaves_published_ones_alone(factory: sessionmaker[Session]) -> None:
+def test_import_creates_drafts_and_leaves_published_ones_alone(session_factory: sessionmaker[Session]) -> None:
     encoder = HashingEncoder(64)
-    report = import_fiches(factory, XML, department="papiers", on_changed=CacheWarmer(encoder))
+    report = import_fiches(session_factory, XML, department="papiers", on_changed=CacheWarmer(encoder))
     assert sorted(report.created) == ["sp-f1234", "sp-f5678"] and report.skipped == 1 and not report.errors
     assert encoder.calls > 0  # embeddings computed at import
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         entry = store.get_entry(session, entry_id="sp-f1234")
         assert (entry.status, entry.department, entry.attribution) == ("draft", "papiers", ATTRIBUTION)
         store.publish_entry(session, entry_id="sp-f1234", actor="editor")
-    again = import_fiches(factory, XML, department="papiers")
+    again = import_fiches(session_factory, XML, department="papiers")
     assert again.kept == ["sp-f1234"] and again.created == [] and again.updated == []
     with pytest.raises(InvalidEntry, match="department 'lune'"):
-        import_fiches(factory, XML, department="lune")
+        import_fiches(session_factory, XML, department="lune")
 
 
-def test_broken_files_are_reported(factory: sessionmaker[Session], tmp_path: Path) -> None:
+def test_broken_files_are_reported(session_factory: sessionmaker[Session], tmp_path: Path) -> None:
     (tmp_path / "bad.xml").write_text("<Publication><dc:title>", encoding="utf-8")
     (tmp_path / "empty.xml").write_text('<Publication ID="F1" type="Fiche Question-réponse"><dc:title '
                                         'xmlns:dc="http://purl.org/dc/elements/1.1/">T ?</dc:title></Publication>',
                                         encoding="utf-8")
-    report = import_fiches(factory, tmp_path)
+    report = import_fiches(session_factory, tmp_path)
     assert len(report.errors) == 2 and "bad.xml" in report.errors[0] and "F1: no description" in report.errors[1]
     assert report.lines()[1].startswith("refused ")

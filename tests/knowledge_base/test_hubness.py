@@ -123,12 +123,12 @@ def test_the_service_penalises_entries_against_the_reference_questions(tmp_path:
 
     engine = make_engine(Settings(var_dir=tmp_path, embedding_model="hashing"))
     upgrade(engine)
-    factory = make_session_factory(engine)
+    session_factory = make_session_factory(engine)
     (tmp_path / "sample.yml").write_text(SAMPLE, encoding="utf-8")
-    assert import_path(factory, tmp_path / "sample.yml", actor="test").ok
+    assert import_path(session_factory, tmp_path / "sample.yml", actor="test").ok
     encoder = HashingEncoder(64)
     references = ["horaires de la piscine municipale", "carte d'identité perdue", "bruit des voisins la nuit"]
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=64, sync_seconds=-1,
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=64, sync_seconds=-1,
                                    background_texts=references)
     knowledge_base.load()
     index = knowledge_base._index
@@ -136,7 +136,7 @@ def test_the_service_penalises_entries_against_the_reference_questions(tmp_path:
     assert set(index.closeness) == {"piscines-horaires", "piscines-tarifs", "papiers-carte-identite"}
     mode = int(index.mixing)
     assert index.dense.shift == pytest.approx(0.5 * float(np.mean([c[mode] for c in index.closeness.values()])))
-    plain = KnowledgeBase(encoder=encoder, session_factory=factory, dim=64, sync_seconds=-1,
+    plain = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=64, sync_seconds=-1,
                           config=FusionConfig(hub_weight=0.0, bare_weight=0.0))
     plain.load()
     assert plain._index.background is None and plain._index.dense.shift == 0.0

@@ -59,19 +59,19 @@ entries:
 EASY = Thresholds(answer_score=-1.0, answer_margin=-1.0, clarify_score=-1.0)
 
 
-def loaded(tmp_path: Path, factory: sessionmaker[Session]) -> KnowledgeBase:
+def loaded(tmp_path: Path, session_factory: sessionmaker[Session]) -> KnowledgeBase:
     (tmp_path / "accueil.yml").write_text(SAMPLE, encoding="utf-8")
-    assert import_path(factory, tmp_path / "accueil.yml", actor="test").ok
+    assert import_path(session_factory, tmp_path / "accueil.yml", actor="test").ok
     encoder = HashingEncoder(256)
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1,
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim, sync_seconds=-1,
                                    thresholds=EASY)
     knowledge_base.load()
     return knowledge_base
 
 
 def test_the_search_hands_an_unfilled_entry_over_until_an_editor_fills_it(tmp_path: Path,
-                                                                        factory: sessionmaker[Session]) -> None:
-    knowledge_base = loaded(tmp_path, factory)
+                                                                        session_factory: sessionmaker[Session]) -> None:
+    knowledge_base = loaded(tmp_path, session_factory)
     result = knowledge_base.search("jour du marché hebdomadaire")
     assert result.decision == "handoff" and [h.id for h in result.hits] == ["accueil-marche"], \
         "kept first so that the handoff goes to its department"
@@ -79,7 +79,7 @@ def test_the_search_hands_an_unfilled_entry_over_until_an_editor_fills_it(tmp_pa
     assert other.hits[0].id == "accueil-marche-noel" and "accueil-marche" not in [h.id for h in other.hits]
     assert len(other.hits) == 2
 
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         entry = store.get_entry(session, entry_id="accueil-marche")
         assert store.unfilled_entry_ids(session) == ["accueil-marche"]
         store.update_entry(session, data=EntryData(id=entry.id, question=entry.question, department="accueil",

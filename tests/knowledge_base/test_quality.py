@@ -34,8 +34,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[evaluation.Outcom
                         faq_path=PROJECT_ROOT / "knowledge_base" / "faq", seed_faq_on_start=True)
     engine = make_engine(settings)
     upgrade(engine)
-    factory: sessionmaker[Session] = make_session_factory(engine)
-    knowledge_base: KnowledgeBase = load_knowledge_base(settings, factory)
+    session_factory: sessionmaker[Session] = make_session_factory(engine)
+    knowledge_base: KnowledgeBase = load_knowledge_base(settings, session_factory)
     knowledge_base.relative_off_topic = False  # today's decision: the whole off-topic list (the adaptive one:
     knowledge_base.update_profile()  # test_generalization_quality.py)
     questions = evaluation.load_questions(PROJECT_ROOT / "knowledge_base" / "eval")

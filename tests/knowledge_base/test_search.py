@@ -18,9 +18,9 @@ from .conftest import make_knowledge_base
 
 
 @pytest.fixture
-def loaded(factory: sessionmaker[Session], sample_file: Path) -> sessionmaker[Session]:
-    assert import_path(factory, sample_file, actor="test").ok
-    return factory
+def loaded(session_factory: sessionmaker[Session], sample_file: Path) -> sessionmaker[Session]:
+    assert import_path(session_factory, sample_file, actor="test").ok
+    return session_factory
 
 
 def test_search_finds_the_entry_and_returns_the_contract(loaded: sessionmaker[Session],
@@ -115,8 +115,8 @@ def test_decision_uses_the_thresholds(loaded: sessionmaker[Session], encoder: Ha
     assert knowledge_base.search("piscine horaires").decision == "handoff"
 
 
-def test_empty_knowledge_base_hands_off(factory: sessionmaker[Session], encoder: HashingEncoder) -> None:
-    result = make_knowledge_base(factory, encoder).search("piscine")
+def test_empty_knowledge_base_hands_off(session_factory: sessionmaker[Session], encoder: HashingEncoder) -> None:
+    result = make_knowledge_base(session_factory, encoder).search("piscine")
     assert (result.decision, result.hits) == ("handoff", [])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.settings import PROJECT_ROOT
 from knowledge_base.placeholders import is_unfilled
 from knowledge_base.validation import EntryData
@@ -14,7 +14,7 @@ FAQ = PROJECT_ROOT / "knowledge_base" / "faq"
 
 
 def shipped() -> list[EntryData]:
-    departments = set(DEFAULT_DEPARTMENTS)
+    departments = set(DEPARTMENT_LABELS)
     return [entry for path in sorted(FAQ.glob("*.yml")) for entry in read_entries(path, departments=departments)]
 
 

@@ -13,8 +13,8 @@ ENTRY = EntryData(id="test-entry", question="Une question ?", answer="Une répon
                   tags=["a"], status="draft")
 
 
-def test_every_change_leaves_a_revision(factory: sessionmaker[Session]) -> None:
-    with session_scope(factory) as session:
+def test_every_change_leaves_a_revision(session_factory: sessionmaker[Session]) -> None:
+    with session_scope(session_factory) as session:
         store.create_entry(session, data=ENTRY, actor="alice")
         entry, changed = store.update_entry(session, data=EntryData(**{**ENTRY.as_dict(), "answer": "Autre."}),
                                             actor="bob")
@@ -24,7 +24,7 @@ def test_every_change_leaves_a_revision(factory: sessionmaker[Session]) -> None:
         assert not changed
         store.publish_entry(session, entry_id="test-entry", actor="carol")
         store.delete_entry(session, entry_id="test-entry", actor="dan")
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         revisions = store.revisions(session, entry_id="test-entry")
         assert [(r.actor, r.action) for r in revisions] == [
             ("alice", "create"), ("bob", "update"), ("carol", "publish"), ("dan", "delete")]
@@ -37,11 +37,11 @@ def test_every_change_leaves_a_revision(factory: sessionmaker[Session]) -> None:
         assert all(r.created_at.tzinfo is not None for r in revisions)
 
 
-def test_soft_delete_keeps_the_entry_and_hides_it(factory: sessionmaker[Session]) -> None:
-    with session_scope(factory) as session:
+def test_soft_delete_keeps_the_entry_and_hides_it(session_factory: sessionmaker[Session]) -> None:
+    with session_scope(session_factory) as session:
         store.create_entry(session, data=ENTRY, actor="alice")
         store.delete_entry(session, entry_id="test-entry", actor="alice")
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert store.get_entry(session, entry_id="test-entry").status == "deleted"
         assert store.list_entries(session)[1] == 0
         assert store.list_entries(session, status="deleted")[1] == 1
@@ -53,8 +53,8 @@ def test_soft_delete_keeps_the_entry_and_hides_it(factory: sessionmaker[Session]
         assert store.get_entry(session, entry_id="test-entry").status == "draft"
 
 
-def test_errors_name_the_entry(factory: sessionmaker[Session]) -> None:
-    with session_scope(factory) as session:
+def test_errors_name_the_entry(session_factory: sessionmaker[Session]) -> None:
+    with session_scope(session_factory) as session:
         store.create_entry(session, data=ENTRY, actor="alice")
         with pytest.raises(Conflict, match="'test-entry' already exists"):
             store.create_entry(session, data=ENTRY, actor="alice")
@@ -62,14 +62,14 @@ def test_errors_name_the_entry(factory: sessionmaker[Session]) -> None:
             store.get_entry(session, entry_id="nope")
 
 
-def test_list_filters_and_pages(factory: sessionmaker[Session]) -> None:
-    with session_scope(factory) as session:
+def test_list_filters_and_pages(session_factory: sessionmaker[Session]) -> None:
+    with session_scope(session_factory) as session:
         for index in range(5):
             store.create_entry(session, actor="a", data=EntryData(
                 id=f"e{index}", question=f"Question {index} piscine" if index % 2 else f"Question {index}",
                 answer="Réponse.", department="sports" if index < 3 else "papiers", tags=["x"] if index == 4 else [],
                 status="published" if index % 2 else "draft"))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert store.list_entries(session, department="sports")[1] == 3
         assert store.list_entries(session, status="published")[1] == 2
         assert store.list_entries(session, tag="x")[0][0].id == "e4"

@@ -14,29 +14,29 @@ from knowledge_base.yaml_files import export_path, import_path
 from .conftest import SAMPLE
 
 
-def entries(factory: sessionmaker[Session]) -> dict[str, dict[str, object]]:
-    with session_scope(factory) as session:
+def entries(session_factory: sessionmaker[Session]) -> dict[str, dict[str, object]]:
+    with session_scope(session_factory) as session:
         return {e.id: store.entry_data(e).as_dict() for e in session.query(KBEntry)}
 
 
-def test_import_then_export_reimports_identically(factory: sessionmaker[Session], sample_file: Path,
+def test_import_then_export_reimports_identically(session_factory: sessionmaker[Session], sample_file: Path,
                                                    tmp_path: Path) -> None:
-    report = import_path(factory, sample_file, actor="test")
+    report = import_path(session_factory, sample_file, actor="test")
     assert report.ok and sorted(report.files[0].created) == ["papiers-carte-identite", "piscines-horaires",
                                                               "piscines-tarifs"]
-    before = entries(factory)
+    before = entries(session_factory)
     assert before["piscines-tarifs"]["department"] == "sports"  # the file's default department
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         store.publish_entry(session, entry_id="piscines-tarifs", actor="x")  # already published: no-op
         store.delete_entry(session, entry_id="papiers-carte-identite", actor="x")
     for target in (tmp_path / "one.yml", tmp_path / "folder"):
-        with session_scope(factory) as session:
+        with session_scope(session_factory) as session:
             written = export_path(session, target)
         assert written
         text = "".join(p.read_text(encoding="utf-8") for p in written)
         assert "papiers-carte-identite" not in text  # deleted entries are not exported
         # importing the export changes nothing, and the export of a fresh import is the same text
-        again = import_path(factory, target, actor="test")
+        again = import_path(session_factory, target, actor="test")
         assert again.ok and again.changed == []
     fresh = tmp_path / "fresh"
     fresh.mkdir()
@@ -56,12 +56,12 @@ def test_import_then_export_reimports_identically(factory: sessionmaker[Session]
     engine.dispose()
 
 
-def test_reimport_updates_by_id_with_a_revision(factory: sessionmaker[Session], sample_file: Path) -> None:
-    import_path(factory, sample_file, actor="first")
+def test_reimport_updates_by_id_with_a_revision(session_factory: sessionmaker[Session], sample_file: Path) -> None:
+    import_path(session_factory, sample_file, actor="first")
     sample_file.write_text(SAMPLE.replace("Tout est sur notre page.", "Voir la page."), encoding="utf-8")
-    report = import_path(factory, sample_file, actor="second")
+    report = import_path(session_factory, sample_file, actor="second")
     assert report.files[0].updated == ["piscines-horaires"] and len(report.files[0].unchanged) == 2
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         revisions = store.revisions(session, entry_id="piscines-horaires")
         assert [(r.actor, r.action) for r in revisions] == [("first", "create"), ("second", "import")]
 
@@ -88,38 +88,38 @@ INVALID = {
 
 
 @pytest.mark.parametrize("case", sorted(INVALID))
-def test_invalid_file_is_refused_whole_and_nothing_is_lost(case: str, factory: sessionmaker[Session],
+def test_invalid_file_is_refused_whole_and_nothing_is_lost(case: str, session_factory: sessionmaker[Session],
                                                            sample_file: Path, tmp_path: Path) -> None:
-    import_path(factory, sample_file, actor="test")
-    before = entries(factory)
+    import_path(session_factory, sample_file, actor="test")
+    before = entries(session_factory)
     content, message = INVALID[case]
     # a valid entry first: it must not be stored either
     bad = tmp_path / f"{case}.yml"
     bad.write_text(content.replace("entries:\n", "entries:\n  - {id: piscines-horaires, question: 'Changé ?', "
                                    "answer: 'Changé.', department: sports}\n", 1), encoding="utf-8")
-    report = import_path(factory, bad, actor="test")
+    report = import_path(session_factory, bad, actor="test")
     assert not report.ok
     assert str(bad) == str(report.files[0].path)
     assert message in (report.files[0].error or ""), report.files[0].error
     assert report.lines()[0].startswith(f"refused {bad}: ")
-    assert entries(factory) == before
+    assert entries(session_factory) == before
 
 
-def test_folder_import_keeps_the_valid_files(factory: sessionmaker[Session], tmp_path: Path) -> None:
+def test_folder_import_keeps_the_valid_files(session_factory: sessionmaker[Session], tmp_path: Path) -> None:
     folder = tmp_path / "faq"
     folder.mkdir()
     (folder / "a.yml").write_text("department: accueil\nentries:\n  - {id: x1, question: Q, answer: R}\n")
     (folder / "b.yml").write_text("department: accueil\nentries:\n  - {id: x1, question: Q, answer: R}\n")
     (folder / "c.yml").write_text("department: accueil\nentries:\n  - {id: x2, question: Q, answer: R}\n")
-    report = import_path(factory, folder, actor="test")
+    report = import_path(session_factory, folder, actor="test")
     assert [r.error is None for r in report.files] == [True, False, True]
     assert "entry 'x1': duplicate id, already in" in (report.files[1].error or "")
-    assert set(entries(factory)) == {"x1", "x2"}
+    assert set(entries(session_factory)) == {"x1", "x2"}
 
 
-def test_export_is_plain_yaml(factory: sessionmaker[Session], sample_file: Path, tmp_path: Path) -> None:
-    import_path(factory, sample_file, actor="test")
-    with session_scope(factory) as session:
+def test_export_is_plain_yaml(session_factory: sessionmaker[Session], sample_file: Path, tmp_path: Path) -> None:
+    import_path(session_factory, sample_file, actor="test")
+    with session_scope(session_factory) as session:
         (path,) = export_path(session, tmp_path / "out.yml")
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     first = document["entries"][0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,19 +23,12 @@ from guichet.models import (
     SearchLog,
 )
 from guichet.settings import Settings
-from handoff_api.cli import main, migrated_session_factory
+from handoff_api.cli import main
 from handoff_api.privacy.retention import purge
 from handoff_api.privacy.schedule import next_run, retention_task
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 SECRET = "Rappelez-moi au 06 12 34 56 78, j'habite 3 rue de la Paix"
-
-
-@pytest.fixture
-def factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    made = migrated_session_factory(settings)
-    yield made
-    made.kw["bind"].dispose()
 
 
 def conversation(session: Session, *, days_ago: int, person: str | None = None,
@@ -79,25 +71,25 @@ def count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_purge_deletes_anonymises_and_reports(factory: sessionmaker[Session], settings: Settings) -> None:
-    with session_scope(factory) as session:
+def test_purge_deletes_anonymises_and_reports(session_factory: sessionmaker[Session], settings: Settings) -> None:
+    with session_scope(session_factory) as session:
         recent_bot = conversation(session, days_ago=29)
         old_bot = conversation(session, days_ago=31)
         old_agent = conversation(session, days_ago=200, person="agent")
         expired_agent = conversation(session, days_ago=400, person="agent")
         expired_handoff = conversation(session, days_ago=366, person="handoff")
         still_open = conversation(session, days_ago=500, person="handoff", open_handoff=True)
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         dry = purge(session, settings=settings, now=NOW, dry_run=True)
     assert (dry.deleted.conversations, dry.deleted.messages) == (1, 2)
     assert (dry.anonymised.conversations, dry.anonymised.messages, dry.anonymised.handoffs) == (2, 5, 1)
     assert dry.skipped_open_handoff == 1 and dry.search_logs_deleted == 3
     assert "would delete 1 bot-only conversation(s)" in dry.summary()
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert count(session, Conversation) == 6  # a dry run changes nothing
         report = purge(session, settings=settings, now=NOW)
     assert report.as_dict()["deleted"]["conversations"] == 1 and report.anonymised.conversations == 2
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert session.get(Conversation, old_bot) is None
         assert session.scalar(select(func.count()).select_from(Message)
                               .where(Message.conversation_id == old_bot)) == 0
@@ -120,30 +112,31 @@ def test_purge_deletes_anonymises_and_reports(factory: sessionmaker[Session], se
         logs = list(session.scalars(select(SearchLog)))
         assert len(logs) == 3  # the three older than 12 months are gone
         assert sum(1 for log in logs if log.conversation_id is None) == 1  # the deleted one's, detached
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         again = purge(session, settings=settings, now=NOW)
     assert (again.deleted.conversations, again.anonymised.conversations) == (0, 0)  # idempotent
 
 
-def test_weekly_answer_counts_are_kept_before_deleting(factory: sessionmaker[Session], settings: Settings) -> None:
-    with session_scope(factory) as session:
+def test_weekly_answer_counts_are_kept_before_deleting(session_factory: sessionmaker[Session],
+                                                       settings: Settings) -> None:
+    with session_scope(session_factory) as session:
         conv = conversation(session, days_ago=26)
         session.add(Message(conversation_id=conv, author="bot", channel="x_dm", text="7h-20h", kind="answer",
                             faq_id="piscines-horaires", created_at=NOW - timedelta(days=26)))
-    with session_scope(factory) as session:  # the daily job on 30 November keeps week 45's counts ...
+    with session_scope(session_factory) as session:  # the daily job on 30 November keeps week 45's counts ...
         assert purge(session, settings=settings, now=NOW).deleted.conversations == 0
-    with session_scope(factory) as session:  # ... before 5 December's deletes its conversations
+    with session_scope(session_factory) as session:  # ... before 5 December's deletes its conversations
         assert purge(session, settings=settings, now=NOW + timedelta(days=5)).deleted.conversations == 1
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert session.get(Conversation, conv) is None
         snapshot = session.get(KeyValue, "journal.answers.2026-W45")
         assert snapshot is not None and snapshot.value == {"piscines-horaires": 1}
 
 
-def test_purge_command(factory: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch,
+def test_purge_command(session_factory: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch,
                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GUICHET_VAR_DIR", str(settings.var_dir))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         conversation(session, days_ago=45)
     assert main(["purge", "--dry-run"]) == 0
     assert "would delete 1 bot-only conversation(s)" in capsys.readouterr().out
@@ -160,38 +153,38 @@ def test_the_daily_job_is_registered_and_runs_at_half_past_three(client) -> None
 
 
 def test_purge_deletes_in_chunks_past_the_database_variable_limit(settings: Settings,
-                                                                    factory: sessionmaker[Session]) -> None:
+                                                                    session_factory: sessionmaker[Session]) -> None:
     import sqlite3
 
     from sqlalchemy import event
 
-    engine = factory.kw["bind"]
+    engine = session_factory.kw["bind"]
     engine.dispose()
     event.listen(engine, "connect",
                  lambda connection, _record: connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         for _ in range(120):
             conversation(session, days_ago=40)
         for _ in range(70):
             conversation(session, days_ago=400, person="agent")
     chunked = settings.model_copy(update={"purge_chunk_size": 20})
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         report = purge(session, settings=chunked, now=NOW)
     assert report.deleted.conversations == 120
     assert report.anonymised.conversations == 70
-    with factory() as session:
+    with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Conversation)) == 70
 
 
-def test_audit_log_rows_go_after_their_retention(factory: sessionmaker[Session], settings: Settings) -> None:
-    with session_scope(factory) as session:
+def test_audit_log_rows_go_after_their_retention(session_factory: sessionmaker[Session], settings: Settings) -> None:
+    with session_scope(session_factory) as session:
         for days in (400, 366, 364, 1):
             session.add(AuditEntry(actor="unknown:ab12", action="console.login_failed", target="console",
                                    created_at=NOW - timedelta(days=days)))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         report = purge(session, settings=settings.model_copy(update={"audit_retention_days": 365}), now=NOW)
     assert report.audit_entries_deleted == 2 and "2 audit-log row(s)" in report.summary()
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         left = sorted(NOW - row.created_at.replace(tzinfo=UTC) for row in session.scalars(select(AuditEntry)))
     assert left == [timedelta(days=1), timedelta(days=364)]
 
