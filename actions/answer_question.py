@@ -8,14 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from guichet.contract.limits import MAX_QUERY_CHARS
+
 from . import api_client, texts
 from .choices import NONE_FITS, parse_choice
 from .conversation import conversation_id, latest_intent, latest_text
 from .handoff import apology_payload, hand_over
-from .payloads import MAX_WEIGHTED, fits, make_payload, truncate, weighted_length
+from .payloads import TWEET_LIMIT, fits, make_payload, truncate, weighted_length
 from .text_utils import (
     LONG_MESSAGE_CHARS,
-    MAX_QUERY_CHARS,
     MENTION_RE,
     clean_for_search,
     has_words,
@@ -36,8 +37,8 @@ def answer_text(hit: dict[str, Any]) -> str:
         if fits(with_url):
             return with_url
         link_weight = weighted_length(f" {url}")  # 1 + 23 for a URL that X recognises
-        if not fits(answer) and link_weight < MAX_WEIGHTED // 2:  # cut anyway: keep the link
-            return f"{truncate(answer, MAX_WEIGHTED - link_weight)} {url}"
+        if not fits(answer) and link_weight < TWEET_LIMIT // 2:  # cut anyway: keep the link
+            return f"{truncate(answer, TWEET_LIMIT - link_weight)} {url}"
     return truncate(answer)
 
 
@@ -61,7 +62,7 @@ def clarify_text(hits: list[dict[str, Any]]) -> str:
     if fits(text):
         return text
     fixed = weighted_length(build([""] * len(questions)))
-    budget = max(12, (MAX_WEIGHTED - fixed) // max(1, len(questions)))
+    budget = max(12, (TWEET_LIMIT - fixed) // max(1, len(questions)))
     return build([truncate(question, budget) for question in questions])
 
 

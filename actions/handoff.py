@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import api_client, texts
 from .conversation import channel, conversation_id, recent_summary
-from .payloads import MAX_WEIGHTED, fits, handoff_info, make_payload, truncate, weighted_length
+from .payloads import TWEET_LIMIT, fits, handoff_info, make_payload, truncate, weighted_length
 
 # slots emptied once a person takes over (a form in progress is abandoned)
 FORM_SLOTS = ("problem_type", "place", "problem_details", "reference", "clarify_options", "pending_choice")
@@ -26,7 +26,7 @@ def handoff_text(intro: str, expected: str | None, reference: str) -> str:
         if fits(candidate):
             return candidate
     # the expected sentence alone is too long: shorten it, keep the reference
-    room = truncate(expected, MAX_WEIGHTED - 2 - weighted_length(tail) - weighted_length(texts.HANDOFF_SHORT_INTRO))
+    room = truncate(expected, TWEET_LIMIT - 2 - weighted_length(tail) - weighted_length(texts.HANDOFF_SHORT_INTRO))
     return f"{texts.HANDOFF_SHORT_INTRO} {room} {tail}"
 
 

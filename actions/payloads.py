@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from guichet.contract.replies import KINDS
 from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
 
-MAX_WEIGHTED = TWEET_LIMIT
 ELLIPSIS = "…"
 
-KINDS = ("answer", "clarify", "handoff", "smalltalk", "form", "info")
 
 
 
-def fits(text: str, limit: int = MAX_WEIGHTED) -> bool:
+def fits(text: str, limit: int = TWEET_LIMIT) -> bool:
     return weighted_length(text) <= limit
 
 
-def truncate(text: str, limit: int = MAX_WEIGHTED) -> str:
+def truncate(text: str, limit: int = TWEET_LIMIT) -> str:
     """Cut ``text`` on a word boundary (adding "…") so that it fits in ``limit``."""
     text = " ".join(text.split())
     if fits(text, limit):

@@ -10,9 +10,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from guichet.contract.departments import department_label
+
 from . import api_client, texts
 from .conversation import conversation_id
-from .departments import department_label
 from .handoff import apology_payload, clear_pending_choice
 from .payloads import fits, make_payload
 

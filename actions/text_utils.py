@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from guichet.contract.text import fold
 
 URL_RE = re.compile(r"(https?://\S+|www\.\S+)", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<!\w)@\w+")
@@ -12,23 +13,17 @@ WORD_RE = re.compile(r"[a-z0-9]+")
 
 # above this many characters a message goes to a person rather than to the knowledge base
 LONG_MESSAGE_CHARS = 1000
-MAX_QUERY_CHARS = 500
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def normalize(text: str) -> str:
     """Lower case, no accents, apostrophes and punctuation as spaces, single spaces."""
-    text = strip_accents(text.lower()).replace("’", "'")
+    text = fold(text)
     text = re.sub(r"[^a-z0-9\-]+", " ", text)
     return " ".join(text.split())
 
 
 def words(text: str) -> list[str]:
-    return WORD_RE.findall(strip_accents(text.lower()))
+    return WORD_RE.findall(fold(text))
 
 
 def clean_for_search(text: str) -> str:

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.report import DOCS, header
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, calibration, evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
@@ -55,7 +55,7 @@ def shipped(settings: Settings) -> protocols.Comparison:
 
 def lodo(settings: Settings) -> protocols.Comparison:
     faq = [entry for file in sorted(FAQ.glob("*.yml"))
-           for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+           for entry in read_entries(file, departments=set(DEPARTMENT_LABELS))]
     return protocols.leave_one_department_out(settings, faq=faq, questions=evaluation.load_questions(EVAL))
 
 

@@ -6,7 +6,6 @@ from guichet.contract.replies import Reply
 from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
 
 AUTOMATIC_NOTICE = "(Assistant automatique)"
-LIMIT = TWEET_LIMIT
 
 
 def apology_text() -> str:
@@ -20,7 +19,7 @@ def with_automatic_notice(replies: list[Reply]) -> list[Reply]:
         return replies
     first = replies[0]
     prefixed = f"{AUTOMATIC_NOTICE} {first.text}"
-    if weighted_length(prefixed) <= LIMIT:
+    if weighted_length(prefixed) <= TWEET_LIMIT:
         first.text = prefixed
         return replies
     notice = Reply("Je suis l'assistant automatique de la Ville. Tapez « agent » pour parler à une personne.", "info")

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.settings import PROJECT_ROOT, Settings
@@ -152,7 +152,7 @@ def cmd_eval_protocol(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.protocol == "lodo":
         faq = [entry for file in sorted(Path(args.faq_path).glob("*.y*ml"))
-               for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+               for entry in read_entries(file, departments=set(DEPARTMENT_LABELS))]
         questions = evaluation.load_questions(Path(args.eval_path))
         comparison = protocols.leave_one_department_out(settings, faq=faq, questions=questions)
     else:

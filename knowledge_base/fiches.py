@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from knowledge_base.validation import ANSWER_LIMIT, EntryData, weighted_length
+from knowledge_base.validation import TWEET_LIMIT, EntryData, weighted_length
 
 ATTRIBUTION = "Service-public.fr / DILA, Licence Ouverte 2.0"
 URL_WEIGHT = 23  # twitter-text counts any link as 23
@@ -140,7 +140,7 @@ def trim_to_sentences(text: str, limit: int) -> str:
 
 
 def to_entry(fiche: Fiche, *, department: str) -> EntryData:
-    answer = trim_to_sentences(fiche.summary, ANSWER_LIMIT - URL_WEIGHT - 1)
+    answer = trim_to_sentences(fiche.summary, TWEET_LIMIT - URL_WEIGHT - 1)
     return EntryData(id=f"sp-{fiche.id.lower()}", question=fiche.title, answer=answer, department=department,
                      url=fiche.url, tags=["service-public"], status="draft", source=f"service-public.fr:{fiche.id}",
                      attribution=ATTRIBUTION)

@@ -29,13 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from guichet.contract.limits import MAX_QUERY_CHARS
 from knowledge_base.dense import DenseIndex
 from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
 Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its key and passage vectors
-MAX_QUERY_CHARS = 2000  # about the model's 512 tokens; the encoder truncates to exactly 512
 POOL = 50
 
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.contract.limits import MAX_QUERY_CHARS
 from guichet.crud.city_facts_store import CityFacts
 from guichet.db import one_instance_at_a_time, session_scope
 from guichet.models import Calibration, KBEntry
@@ -49,7 +50,6 @@ from knowledge_base.validation import EntryData
 
 log = logging.getLogger("guichet.kb")
 
-MAX_QUERY_CHARS = 4000  # the encoder keeps 512 tokens (about 2,000 characters); no need to tokenise more
 MAX_TOP_K = 20
 UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
 CONFLICT_CANDIDATES = 3  # the other entries the decision would offer

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
 from guichet.models import Department, EntryStatus, KBEntry, KBRevision, utcnow
@@ -28,7 +28,7 @@ def snapshot(entry: KBEntry) -> dict[str, Any]:
 
 
 def known_departments(session: Session) -> set[str]:
-    return set(DEFAULT_DEPARTMENTS) | set(session.scalars(select(Department.slug)))
+    return set(DEPARTMENT_LABELS) | set(session.scalars(select(Department.slug)))
 
 
 def get_entry(session: Session, *, entry_id: str, include_deleted: bool = True) -> KBEntry:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from guichet.contract.text import fold
+
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<!\w)@\w+")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -19,13 +21,6 @@ par pas peu pour qu que quel quelle quelles quels qui s sa sans se ses si son so
 un une vos votre vous y svp stp bonjour bonsoir merci salut hello madame monsieur peut peux pouvez puis dois doit
 faut voudrais veux voulez aimerais souhaite souhaiterais savoir est-ce ceux celle-ci cela tres bien
 """.split())  # noqa: SIM905
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or ligatures: "Élections" -> "elections", "œuvre" -> "oeuvre"."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'").replace("ʼ", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def stem(word: str) -> str:

@@ -6,11 +6,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from guichet.contract.tweet_length import weighted_length
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
+from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
 from guichet.models import EntryStatus
 
-ANSWER_LIMIT = 280
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 REQUIRED = ("id", "question", "answer", "department")
 OPTIONAL = ("url", "tags", "variants", "status", "source", "attribution")
@@ -76,10 +75,10 @@ def validate_entry(raw: object, *, default_department: str | None = None,
             raise InvalidEntry(f"entry {entry_id!r}: missing field {name!r}")
     answer = _text(entry_id, "answer", values["answer"])
     length = weighted_length(answer)
-    if length > ANSWER_LIMIT:
-        raise InvalidEntry(f"entry {entry_id!r}: answer is {length} weighted characters, the limit is {ANSWER_LIMIT}")
+    if length > TWEET_LIMIT:
+        raise InvalidEntry(f"entry {entry_id!r}: answer is {length} weighted characters, the limit is {TWEET_LIMIT}")
     department = _text(entry_id, "department", values["department"])
-    known = departments if departments is not None else set(DEFAULT_DEPARTMENTS)
+    known = departments if departments is not None else set(DEPARTMENT_LABELS)
     if department not in known:
         raise InvalidEntry(f"entry {entry_id!r}: department {department!r} is not one of {', '.join(sorted(known))}")
     url = values.get("url")

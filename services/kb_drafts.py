@@ -9,13 +9,13 @@ from guichet.contract.redact import redact
 from guichet.crud.conversations import NotFound
 from guichet.models import Author, EntryStatus, Handoff, KBEntry, Message
 from knowledge_base.store import create_entry
-from knowledge_base.validation import ANSWER_LIMIT, EntryData, weighted_length
+from knowledge_base.validation import TWEET_LIMIT, EntryData, weighted_length
 
 MAX_QUESTION = 500
 ELLIPSIS = "…"
 
 
-def trim_weighted(text: str, limit: int = ANSWER_LIMIT) -> str:
+def trim_weighted(text: str, limit: int = TWEET_LIMIT) -> str:
     """The text itself if it fits, else as many whole words as fit before an ellipsis."""
     text = " ".join(text.split())
     if weighted_length(text) <= limit:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from knowledge_base.text import fold
+from guichet.contract.text import fold
 
 STRONG_TYPES = ("rue", "ruelle", "avenue", "av", "boulevard", "bd", "bld", "impasse", "quai", "allee")
 WEAK_TYPES = ("place", "chemin", "route", "cours", "square", "passage", "voie", "cite", "residence", "villa",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from gateway.notices import weighted_length
+from guichet.contract.tweet_length import TWEET_LIMIT, weighted_length
 
 # Mastodon's is the instance's (``configuration.statuses.max_characters``, 500 by default): the channel writes
 # what the instance says here with ``set_limit`` once it has read it. E-mail has no limit of its own; this one
 # keeps replies readable.
-LIMITS = {"webchat": 5000, "x_mention": 280, "x_dm": 10_000, "mastodon": 500, "email": 10_000}
+LIMITS = {"webchat": 5000, "x_mention": TWEET_LIMIT, "x_dm": 10_000, "mastodon": 500, "email": 10_000}
+
+# The longest query the knowledge base searches: the encoder reads 512 tokens, about 2,000 characters of French,
+# so the action server, the search service and the lexical index all cut there (a longer query searches no more).
+MAX_QUERY_CHARS = 2000
 
 
 def set_limit(channel: str, limit: int) -> None:

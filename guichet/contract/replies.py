@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = {"answer", "clarify", "handoff", "smalltalk", "form", "info"}
+KINDS = ("answer", "clarify", "handoff", "smalltalk", "form", "info")  # what a reply is (docs/architecture.md)
 
 
 @dataclass

@@ -8,20 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.crud.conversations import NotFound
 from guichet.models import Agent, AuditEntry, Department, KeyValue, Role, utcnow
 from guichet.security import hash_password, hash_token, new_token
-
-DEFAULT_DEPARTMENTS = {
-    "accueil": "Accueil général", "etat-civil": "État civil", "papiers": "Papiers d'identité",
-    "elections": "Élections", "urbanisme": "Urbanisme", "voirie": "Voirie", "proprete": "Propreté et déchets",
-    "eclairage": "Éclairage public", "sports": "Piscines et sports", "culture": "Culture",
-    "bibliotheques": "Bibliothèques et conservatoire", "ecoles": "Écoles", "periscolaire": "Cantine et périscolaire",
-    "petite-enfance": "Petite enfance", "stationnement": "Stationnement", "mobilites": "Vélo et transports",
-    "logement": "Logement", "solidarites": "Solidarités", "animaux": "Animaux", "bruit": "Bruit et voisinage",
-    "cimetieres": "Cimetières",
-}
-
 
 RETIRED_PREFIX = "department_retired:"
 """A department merged into another is remembered under this key, so start-up does not create it again."""
@@ -35,7 +25,7 @@ def retired_departments(session: Session) -> set[str]:
 def ensure_departments(session: Session) -> None:
     known = set(session.scalars(select(Department.slug)))
     known |= retired_departments(session)
-    for slug, name in DEFAULT_DEPARTMENTS.items():
+    for slug, name in DEPARTMENT_LABELS.items():
         if slug not in known:
             session.add(Department(slug=slug, name=name))
     session.flush()

@@ -23,7 +23,7 @@ from handoff_api.console.queue import departments
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from knowledge_base import store
-from knowledge_base.validation import ANSWER_LIMIT, InvalidEntry, validate_entry, weighted_length
+from knowledge_base.validation import TWEET_LIMIT, InvalidEntry, validate_entry, weighted_length
 
 router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False)
 DONE = {"saved": "Entrée enregistrée : l'assistant utilise désormais ce texte.", "created": "Entrée créée.",
@@ -50,15 +50,15 @@ class EntryForm:
 
 def check_answer(answer: str) -> None:
     length = weighted_length(answer.strip())
-    if length > ANSWER_LIMIT:
-        raise InvalidEntry(f"La réponse fait {length} caractères pondérés ; la limite est de {ANSWER_LIMIT}.")
+    if length > TWEET_LIMIT:
+        raise InvalidEntry(f"La réponse fait {length} caractères pondérés ; la limite est de {TWEET_LIMIT}.")
 
 
 def entry_page(request: Request, session: Session, entry: KBEntry | None, form: EntryForm, *,
                error: str | None = None, ok: str = "", status_code: int = 200) -> Response:
     history = store.revisions(session, entry_id=entry.id) if entry is not None else []
     context = {"title": f"Entrée {entry.id}" if entry else "Nouvelle entrée", "entry": entry, "form": form,
-               "error": error, "done": DONE.get(ok), "departments": departments(session), "limit": ANSWER_LIMIT,
+               "error": error, "done": DONE.get(ok), "departments": departments(session), "limit": TWEET_LIMIT,
                "history": [(rev, ACTION_FR.get(rev.action, rev.action), revision_changes(rev))
                            for rev in reversed(history)]}
     return render(request, "console/kb_entry.html", context, status_code=status_code)
