@@ -28,7 +28,7 @@ from benchmarks.report import header, table
 from guichet.settings import PROJECT_ROOT
 from handoff_api.rasa_model import model_path
 from handoff_api.stack import Stack
-from tests.e2e.conftest import stack_settings
+from testing.stack import stack_settings
 
 DISCLOSURE = re.compile(r"^\([^)]*\) ")
 BENCH_LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,

@@ -18,7 +18,7 @@ from benchmarks.load import run_load
 from benchmarks.report import header, rss_mb, summary, table, write_section
 from guichet.settings import Settings
 from handoff_api.stack import Stack
-from tests.e2e.conftest import stack_settings
+from testing.stack import stack_settings
 
 BENCH_ENV_LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,
                     "webchat_conversations_per_hour": 1_000_000}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import signal
 import sys
 import time
@@ -11,30 +10,17 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from guichet.crud.agents import create_agent, ensure_departments
-from guichet.db import make_engine, make_session_factory, session_scope
-from guichet.migrate import upgrade
+from guichet.crud.agents import create_agent
+from guichet.db import session_scope
 from guichet.models import Role
 from guichet.settings import Settings
+from handoff_api.commands import CommandError, migrated_session_factory
+from handoff_api.journal.cli import add_commands as journal_commands
+from handoff_api.privacy.cli import add_commands as privacy_commands
+from knowledge_base.cli import add_commands as kb_commands
 
 if TYPE_CHECKING:
     from handoff_api.stack import Stack
-
-COMMAND_MODULES = ("knowledge_base.cli", "handoff_api.journal.cli", "handoff_api.privacy.cli")
-
-
-class CommandError(RuntimeError):
-    """A user-facing failure: printed without a traceback, exit code 2."""
-
-
-def migrated_session_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    engine = make_engine(settings)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        ensure_departments(session)
-    return factory
-
 
 def stop_requested() -> Callable[[], bool]:
     """Ctrl-C or SIGTERM from now on: whether one came (the commands that run until stopped poll it)."""
@@ -174,14 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--target", help="folder to write (default: the configured embedding model)")
     prepare.set_defaults(func=cmd_model_prepare)
 
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name is not None and name.startswith(error.name):
-                continue
-            raise
-        module.add_commands(commands)
+    for add_commands in (kb_commands, journal_commands, privacy_commands):
+        add_commands(commands)
     return parser
 
 

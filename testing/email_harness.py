@@ -13,9 +13,9 @@ from sqlalchemy import select
 from guichet.db import session_scope
 from guichet.models import Handoff, utcnow
 from guichet.settings import Settings
+from testing.hours import ALWAYS_OPEN
 from testing.mail_servers import PASSWORD, SMTP_PASSWORD, SMTP_USER, USER, Captured, Imap
 from testing.x_fake.harness import Harness
-from tests.conftest import ALWAYS_OPEN
 
 CITY_ADDRESS = "guichet@ville.test"
 

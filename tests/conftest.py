@@ -19,9 +19,8 @@ from guichet.crud.agents import ensure_departments
 from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.settings import Settings
+from testing.hours import ALWAYS_OPEN
 from testing.needs import unavailable
-
-ALWAYS_OPEN = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from guichet.db import session_scope
 from guichet.models import utcnow
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from handoff_api.cli import CommandError, migrated_session_factory
+from handoff_api.commands import CommandError, migrated_session_factory
 from handoff_api.journal.clustering import DEFAULT_THRESHOLD
 from handoff_api.journal.encoders import load_encoder
 from handoff_api.journal.render_html import html

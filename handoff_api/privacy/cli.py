@@ -12,7 +12,7 @@ from typing import Any
 from guichet.crud.conversations import NotFound
 from guichet.db import session_scope
 from guichet.settings import Settings
-from handoff_api.cli import CommandError, migrated_session_factory
+from handoff_api.commands import CommandError, migrated_session_factory
 from handoff_api.privacy.access import erase_subject, export_subject
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.privacy.retention import purge

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from guichet.settings import Settings
+from testing.hours import ALWAYS_OPEN
 from testing.mastodon_fake.state import FakeMastodon
 from testing.x_fake.harness import Harness
-from tests.conftest import ALWAYS_OPEN
 
 TOKEN = "mastodon-test-token"
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -14,36 +11,10 @@ from guichet.crud.agents import create_agent
 from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.models import Role
-from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.stack import Stack
-from testing.live import free_port
-from testing.needs import unavailable
-from tests.conftest import ALWAYS_OPEN
+from testing.stack import running_stack, stack_settings
 
 E2E_X_CONSUMER_SECRET = "e2e-x-consumer-secret"
-
-
-def stack_settings(var: Path, **overrides: Any) -> Settings:
-    """The three processes on free ports, the trained Rasa model and the converted embedding model."""
-    values: dict[str, Any] = {
-        "var_dir": var, "port": free_port(), "rasa_url": f"http://127.0.0.1:{free_port()}",
-        "actions_port": free_port(), "rasa_models_dir": PROJECT_ROOT / "var" / "rasa-models",
-        "embedding_model": str(PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"),
-        "opening_hours": ALWAYS_OPEN, "service_token": "e2e-service-token", **overrides}
-    return Settings(_env_file=None, **values)
-
-
-@contextmanager
-def running_stack(settings: Settings, logs: Path, *, timeout: float = 600) -> Iterator[Stack]:
-    if not (PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        unavailable("the Rasa environment is not installed (make install)")
-    running = Stack(settings, logs=logs)
-    try:
-        running.start()
-        running.wait_healthy(timeout=timeout)
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from testing.mail_servers import Captured, Imap, dovecot, smtp_server
 from testing.mastodon_fake import FakeMastodon, make_app
 from testing.mastodon_fake.harness import TOKEN
 from testing.outcomes import outcome_problems, read_ledger
+from testing.stack import running_stack, stack_settings
 from tests.e2e.channel_traffic import a_mail, email_problems, email_values, mastodon_problems, mastodon_values
-from tests.e2e.conftest import running_stack, stack_settings
 from tests.e2e.traffic import wait_until
 
 pytestmark = pytest.mark.rasa

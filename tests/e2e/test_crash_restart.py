@@ -21,6 +21,7 @@ from testing.mastodon_fake import FakeMastodon
 from testing.mastodon_fake import make_app as make_mastodon_app
 from testing.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
 from testing.outcomes import Ledger, outcome_problems, read_ledger, settled, x_problems
+from testing.stack import running_stack, stack_settings
 from testing.x_fake import FakeX
 from testing.x_fake.harness import CREDENTIALS
 from tests.e2e.channel_traffic import (
@@ -31,7 +32,6 @@ from tests.e2e.channel_traffic import (
     mastodon_values,
     send_mails,
 )
-from tests.e2e.conftest import running_stack, stack_settings
 from tests.e2e.traffic import (
     add_dms,
     add_mentions,

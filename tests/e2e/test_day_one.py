@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import running_stack, stack_settings
+from testing.stack import running_stack, stack_settings
 from tests.e2e.test_walking_skeleton import open_conversation, say
 
 PHONE = "05 56 10 20 30"

@@ -18,11 +18,11 @@ from guichet.db import make_engine, make_session_factory
 from guichet.models import InboundState
 from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.topology import Topology
+from testing.hours import ALWAYS_OPEN
 from testing.needs import unavailable
 from testing.outcomes import outcome_problems, read_ledger, settled, x_problems
 from testing.x_fake import FakeX
 from testing.x_fake.harness import CREDENTIALS
-from tests.conftest import ALWAYS_OPEN
 from tests.e2e.traffic import QUESTIONS, Sent, fake_x_server, in_background, open_conversations, send_all, wait_until
 from tests.e2e.traffic import x_values as fake_x_values
 

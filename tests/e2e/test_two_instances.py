@@ -18,11 +18,11 @@ from guichet.models import Lease
 from guichet.settings import Settings
 from handoff_api.stack import Stack
 from testing.fakes import KeywordKnowledgeBase, fake_rasa_app
+from testing.hours import ALWAYS_OPEN
 from testing.live import free_port, serve
 from testing.outcomes import outcome_problems, read_ledger, settled, x_problems
 from testing.x_fake import FakeX
 from testing.x_fake.harness import CREDENTIALS
-from tests.conftest import ALWAYS_OPEN
 from tests.e2e.traffic import (
     XServer,
     add_dms,

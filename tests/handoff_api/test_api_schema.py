@@ -30,7 +30,7 @@ from guichet.settings import Settings
 from handoff_api.main import create_app
 from handoff_api.routers import events, webchat_stream
 from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 EXAMPLES_PER_OPERATION = 40
 

@@ -14,7 +14,7 @@ from guichet.migrate import upgrade
 from guichet.models import Role
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 
 def test_twenty_agents_claim_at_once(database_url: str, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from guichet.models import HandoffEvent, KeyValue, utcnow
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
 from handoff_api import webhooks
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 
 class Received:

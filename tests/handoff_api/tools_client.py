@@ -17,7 +17,7 @@ from guichet.models import Author, Conversation
 from guichet.settings import Settings
 from handoff_api.main import create_app
 from testing.fakes import KeywordKnowledgeBase, fake_rasa_transport
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 
 @pytest.fixture

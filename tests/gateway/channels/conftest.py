@@ -17,6 +17,7 @@ from guichet.settings import Settings
 from handoff_api.main import create_app
 from testing.email_harness import EmailHarness, MailWorld, email_settings_for
 from testing.fakes import fake_rasa_transport
+from testing.hours import ALWAYS_OPEN
 from testing.live import serve
 from testing.mail_servers import Captured, Imap, dovecot, smtp_server
 from testing.mastodon_fake import FakeMastodon
@@ -25,7 +26,6 @@ from testing.mastodon_fake.harness import TOKEN as MASTODON_TOKEN
 from testing.mastodon_fake.harness import MastodonHarness, mastodon_settings_for
 from testing.x_fake import FakeX, make_app
 from testing.x_fake.harness import CREDENTIALS, CountingKnowledgeBase, Harness
-from tests.conftest import ALWAYS_OPEN
 
 
 @pytest.fixture(scope="session")

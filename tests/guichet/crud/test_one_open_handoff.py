@@ -18,7 +18,7 @@ from guichet.migrate import alembic_config, upgrade
 from guichet.models import Handoff, HandoffEvent
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 HOURS = OpeningHours.parse(ALWAYS_OPEN, "Europe/Paris")
 

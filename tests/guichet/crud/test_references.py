@@ -17,7 +17,7 @@ from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 
 HOURS = OpeningHours.parse(ALWAYS_OPEN, "Europe/Paris")
 

@@ -14,7 +14,8 @@ from guichet.db import session_scope
 from guichet.models import utcnow
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from handoff_api.cli import main, migrated_session_factory
+from handoff_api.cli import main
+from handoff_api.commands import migrated_session_factory
 from handoff_api.journal.weeks import last_complete_week
 from tests.handoff_api.journal.synthetic import generate
 

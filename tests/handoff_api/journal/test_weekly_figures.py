@@ -15,7 +15,7 @@ import pytest
 from guichet.db import session_scope
 from guichet.opening_hours import OpeningHours
 from guichet.settings import DEFAULT_OPENING_HOURS, Settings
-from handoff_api.cli import migrated_session_factory
+from handoff_api.commands import migrated_session_factory
 from handoff_api.journal.report import WeeklyReport, build_report
 from handoff_api.journal.weeks import Week, parse_week
 from tests.handoff_api.journal.synthetic import Record, TopicEncoder, Traffic, generate

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from guichet.db import session_scope
 from guichet.models import Role
 from guichet.settings import Settings
-from handoff_api.cli import migrated_session_factory
+from handoff_api.commands import migrated_session_factory
 from handoff_api.main import create_app
 from handoff_api.privacy.access import erase_subject
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 from handoff_api.privacy.retention import purge
-from tests.conftest import ALWAYS_OPEN
+from testing.hours import ALWAYS_OPEN
 from tests.handoff_api.privacy.test_retention import NOW, conversation
 from tests.handoff_api.test_admin_api import make_account
 
