@@ -18,10 +18,11 @@ from guichet.contract.replies import Reply, from_rasa
 from guichet.crud import conversations as conv_crud
 from guichet.crud import feedback as feedback_crud
 from guichet.crud import handoffs as handoff_crud
+from guichet.crud.replies import send_reply
 from guichet.db import session_scope
-from guichet.events import EventBus, publish_on_commit
+from guichet.events import EventBus
 from guichet.metrics import Metrics
-from guichet.models import Author, Conversation, Message, OutboxItem, Owner, utcnow
+from guichet.models import Author, Conversation, Message, Owner, utcnow
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
 
@@ -187,26 +188,18 @@ class Gateway:
         if existing is not None:
             conversation.owner = Owner.AGENT.value if existing.agent_id else Owner.QUEUE.value
             return existing.id if info.get("handoff_id") is None else None
-        handoff, _ = handoff_crud.create_handoff(
-            session, conversation=conversation, department=info.get("department"),
-            reason=str(info.get("reason") or "unanswered"), summary=message.text[:500], hours=self.hours,
-            first_response_hours=self.settings.first_response_hours,
-            reopen_window=timedelta(hours=self.settings.reopen_window_hours), actor="gateway",
-        )
+        handoff, _ = handoff_crud.open_handoff(
+            session, conversation=conversation, settings=self.settings, hours=self.hours,
+            department=info.get("department"), reason=str(info.get("reason") or "unanswered"),
+            summary=message.text[:500], actor="gateway")
         if reply.text == apology_text() or not info.get("reference"):
             reply.text = f"{reply.text} Référence : {handoff.reference}."
         return handoff.id
 
     def _save_reply(self, session: Session, conversation: Conversation, inbound: Message, reply: Reply) -> None:
-        payload = {"suggestions": reply.suggestions, "handoff": reply.handoff}
-        saved = conv_crud.add_outgoing(session, conversation=conversation, author=Author.BOT, text=reply.text,
-                                       kind=reply.kind, faq_id=reply.faq_id, payload=payload,
-                                       reply_to_id=inbound.id)
-        if conversation.channel != "webchat":
-            session.add(OutboxItem(conversation_id=conversation.id, message_id=saved.id,
-                                   channel=conversation.channel,
-                                   payload={"text": reply.text, "reply_to": inbound.external_id}))
-        publish_on_commit(session, f"conversation:{conversation.id}", {"type": "message", "id": saved.id})
+        send_reply(session, conversation=conversation, author=Author.BOT, text=reply.text, kind=reply.kind,
+                   answering=inbound, faq_id=reply.faq_id,
+                   payload={"suggestions": reply.suggestions, "handoff": reply.handoff})
 
     async def _tracker_event(self, conversation_id: str, event: str) -> None:
         try:
@@ -262,11 +255,9 @@ class Gateway:
             assert message is not None
             conversation = message.conversation
             summary = f"Message non traité par l'assistant après {attempts} tentatives : « {message.text} »"
-            handoff, _ = handoff_crud.create_handoff(
-                session, conversation=conversation, department=None, reason="error", summary=summary[:500],
-                hours=self.hours, first_response_hours=self.settings.first_response_hours,
-                reopen_window=timedelta(hours=self.settings.reopen_window_hours), actor="gateway",
-            )
+            handoff, _ = handoff_crud.open_handoff(
+                session, conversation=conversation, settings=self.settings, hours=self.hours, department=None,
+                reason="error", summary=summary[:500], actor="gateway")
             handoff_id, conversation_id = handoff.id, conversation.id
         self.events.publish("handoffs", {"type": "handoff", "handoff_id": handoff_id,
                                          "conversation_id": conversation_id})

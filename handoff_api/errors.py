@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from guichet.contract.limits import TooLong
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
+from services.handoffs import Refused
 
 log = logging.getLogger("guichet.errors")
 
@@ -34,6 +35,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TooLong)
     async def too_long(_request: Request, error: TooLong) -> JSONResponse:
         return JSONResponse({"detail": str(error), "length": error.length, "limit": error.limit}, status_code=422)
+
+    @app.exception_handler(Refused)
+    async def refused(_request: Request, error: Refused) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
 
     @app.exception_handler(Conflict)
     async def conflict(_request: Request, error: Conflict) -> JSONResponse:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.messages import Gateway
 from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as handoff_crud
+from guichet.crud.replies import send_reply
 from guichet.db import session_scope
-from guichet.models import Author, OutboxItem, Owner
+from guichet.models import Author, Owner
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,7 @@ def _keep(factory: sessionmaker[Session], inbound: Inbound, reply: str | None,
             return None
         conv_crud.mark_handled(session, message=message)
         if reply is not None:
-            saved = conv_crud.add_outgoing(session, conversation=conversation, author=Author.BOT, text=reply,
-                                           kind="info", payload={"suggestions": [], "handoff": None},
-                                           reply_to_id=message.id)
-            session.add(OutboxItem(conversation_id=conversation.id, message_id=saved.id, channel=inbound.channel,
-                                   payload={"text": reply, "reply_to": inbound.external_id, **options}))
+            send_reply(session, conversation=conversation, author=Author.BOT, text=reply, kind="info",
+                       answering=message, payload={"suggestions": [], "handoff": None}, delivery=options)
         handoff = handoff_crud.open_handoff_of(session, conversation_id=conversation.id)
         return conversation.id, handoff.id if handoff else None, conversation.owner

@@ -16,6 +16,7 @@ from guichet.crud.conversations import NotFound
 from guichet.models import Conversation, Department, Handoff, HandoffEvent, HandoffStatus, Owner, utcnow
 from guichet.models.handoff import OPEN_CONDITION, OPEN_STATUSES
 from guichet.opening_hours import OpeningHours
+from guichet.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -270,3 +271,14 @@ def is_breached(handoff: Handoff, *, now: datetime | None = None) -> bool:
     if handoff.first_response_at is not None:
         return handoff.first_response_at > handoff.first_response_due
     return (now or utcnow()) > handoff.first_response_due
+
+
+def open_handoff(session: Session, *, conversation: Conversation, settings: Settings, hours: OpeningHours,
+                 department: str | None, reason: str, summary: str, details: dict[str, Any] | None = None,
+                 actor: str) -> tuple[Handoff, bool]:
+    """The one way to hand a conversation to a person (the action server's call, the gateway when the action
+    could not make it, a message given up): the deadlines and reopening window from the settings."""
+    return create_handoff(session, conversation=conversation, department=department, reason=reason,
+                          summary=summary, details=details, hours=hours,
+                          first_response_hours=settings.first_response_hours,
+                          reopen_window=timedelta(hours=settings.reopen_window_hours), actor=actor)

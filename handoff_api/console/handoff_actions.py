@@ -1,12 +1,13 @@
 """The conversation page's forms: claim, reply, note, transfer, resolve, return to the bot, save as FAQ draft.
 
-Each one does what the JSON API (``routers/handoffs``) does, by calling it, then redirects back to the page
+Each one calls the same service as the JSON API (services/handoffs.py), then redirects back to the page
 (post/redirect/get) or shows the page again with the error and its status (409, 404, 422).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from anyio import from_thread
@@ -25,7 +26,8 @@ from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.console.handoff_page import handoff_page
 from handoff_api.console.templating import CHANNEL_FR
 from handoff_api.deps import RowId, SessionDep
-from handoff_api.routers import handoffs as api
+from services import handoffs
+from services.handoffs import Refused
 from services.kb_drafts import draft_from_reply
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
@@ -56,9 +58,10 @@ def run(request: Request, session: Session, handoff_id: int, action: str, step: 
         channel = crud.get_handoff(session, handoff_id=handoff_id).channel
         return handoff_page(request, session, handoff_id, status_code=422, error=too_long_fr(error, channel),
                             draft_text=draft_text)
-    except (crud.Conflict, NotFound, HTTPException) as error:
+    except (crud.Conflict, NotFound, Refused, HTTPException) as error:
         session.rollback()
-        status = 409 if isinstance(error, crud.Conflict) else 404 if isinstance(error, NotFound) else error.status_code
+        status = (409 if isinstance(error, crud.Conflict) else 404 if isinstance(error, NotFound)
+                  else 422 if isinstance(error, Refused) else error.status_code)
         if isinstance(error, UnseenMessage):
             return handoff_page(request, session, handoff_id, status_code=409, draft_text=draft_text,
                                 confirm_unseen=True, error="L'usager a écrit un nouveau message depuis que vous avez "
@@ -72,23 +75,24 @@ def run(request: Request, session: Session, handoff_id: int, action: str, step: 
 
 @router.post("/{handoff_id}/claim")
 def claim(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent) -> Response:
-    return run(request, session, handoff_id, "claim", lambda: api.claim(handoff_id, session, agent))
+    return run(request, session, handoff_id, "claim", lambda: handoffs.claim(session, handoff_id=handoff_id,
+                                                                             agent=agent))
 
 
 @router.post("/{handoff_id}/reply")
 def reply(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
           text: Annotated[str, Form(max_length=20_000)] = "", seen_message_id: Annotated[int | None, Form()] = None,
           confirm: Annotated[str, Form()] = "") -> Response:
-    body = api.ReplyIn(text=text, seen_message_id=seen_message_id, confirm=confirm == "1")
     return run(request, session, handoff_id, "reply",
-               lambda: api.reply(handoff_id, body, request, session, agent), draft_text=text)
+               lambda: handoffs.reply(session, handoff_id=handoff_id, agent=agent, text=text,
+                                      seen_message_id=seen_message_id, confirm=confirm == "1"), draft_text=text)
 
 
 @router.post("/{handoff_id}/note")
 def note(handoff_id: RowId, request: Request, session: SessionDep, agent: ConsoleAgent,
          text: Annotated[str, Form(max_length=20_000)] = "") -> Response:
     return run(request, session, handoff_id, "note",
-               lambda: api.note(handoff_id, api.AgentText(text=text), session, agent))
+               lambda: handoffs.note(session, handoff_id=handoff_id, agent=agent, text=text))
 
 
 @router.post("/{handoff_id}/transfer")
@@ -96,13 +100,16 @@ def transfer(handoff_id: RowId, request: Request, session: SessionDep, agent: Co
              department: Annotated[str, Form()] = "", agent_id: Annotated[str, Form()] = "") -> Response:
     if agent_id and not agent_id.isdigit():
         raise HTTPException(422, f"agent_id: {agent_id!r} is not a number")
-    body = api.TransferIn(department=department or None, agent_id=int(agent_id) if agent_id else None)
-    return run(request, session, handoff_id, "transfer", lambda: api.transfer(handoff_id, body, session, agent))
+    return run(request, session, handoff_id, "transfer",
+               lambda: handoffs.transfer(session, handoff_id=handoff_id, agent=agent, department=department or None,
+                                         agent_id=int(agent_id) if agent_id else None))
 
 
 def close(request: Request, session: Session, agent: Agent, handoff_id: int, action: str) -> Response:
-    endpoint = api.resolve if action == "resolve" else api.return_to_bot
-    return run(request, session, handoff_id, action, lambda: from_thread.run(endpoint, handoff_id, request, agent))
+    service_action = "resolve" if action == "resolve" else "return_to_bot"
+    return run(request, session, handoff_id, action, lambda: from_thread.run(partial(
+        handoffs.close, request.app.state.session_factory, request.app.state.gateway, handoff_id=handoff_id,
+        agent=agent, action=service_action, view=lambda handoff: handoff.id)))
 
 
 @router.post("/{handoff_id}/resolve")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -48,11 +48,9 @@ def create_handoff(body: HandoffRequest, request: Request, response: Response, s
                    settings: SettingsDep, _service: ServiceDep) -> dict[str, Any]:
     hours: OpeningHours = request.app.state.hours
     conversation = conv_crud.get_conversation(session, conversation_id=body.conversation_id)
-    handoff, is_new = crud.create_handoff(
-        session, conversation=conversation, department=body.department, reason=body.reason, summary=body.summary,
-        details=body.details, hours=hours, first_response_hours=settings.first_response_hours,
-        reopen_window=timedelta(hours=settings.reopen_window_hours), actor="bot",
-    )
+    handoff, is_new = crud.open_handoff(session, conversation=conversation, settings=settings, hours=hours,
+                                        department=body.department, reason=body.reason, summary=body.summary,
+                                        details=body.details, actor="bot")
     if not is_new:
         response.status_code = 200
     publish_on_commit(session, "handoffs", {"type": "handoff", "handoff_id": handoff.id,
