@@ -48,7 +48,8 @@ def kb_worker(queries: int) -> dict[str, float]:
     load_knowledge_base = first("knowledge_base.loader:load_knowledge_base")
     evaluation = importlib.import_module("knowledge_base.evaluation")
     folder = Path(tempfile.mkdtemp(prefix="side-by-side-"))
-    settings = settings_class(var_dir=folder, seed_faq_on_start=True, _env_file=None)
+    settings = settings_class(var_dir=folder, seed_faq_on_start=True, _env_file=None,
+                              embedding_model=str(Path.cwd() / "var" / "models" / "multilingual-e5-small"))
     engine = make_engine(settings)
     upgrade(engine)
     knowledge_base = load_knowledge_base(settings, make_session_factory(engine))
