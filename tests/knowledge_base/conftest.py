@@ -35,9 +35,10 @@ entries:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path, embedding_model="hashing", seed_faq_on_start=False,
-                    faq_path=tmp_path / "faq")
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The tests' settings (tests/conftest.py) with the hashing encoder and no FAQ seeded at start."""
+    return settings.model_copy(update={"embedding_model": "hashing", "seed_faq_on_start": False,
+                                       "faq_path": tmp_path / "faq"})
 
 
 @pytest.fixture
