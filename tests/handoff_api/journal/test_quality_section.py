@@ -11,7 +11,7 @@ from guichet.db import session_scope
 from guichet.models import Conversation, Feedback, Handoff, Message, SearchLog
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
-from handoff_api.cli import migrated_session_factory
+from handoff_api.commands import migrated_session_factory
 from handoff_api.journal.render_html import html
 from handoff_api.journal.render_text import csv_rows, markdown
 from handoff_api.journal.report import build_report
