@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import knowledge_base.service as service
-from guichet.crud.agents import DEFAULT_DEPARTMENTS
+from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
@@ -44,7 +44,7 @@ def collect(config: FusionConfig, only: list[str], *, against_questions: bool = 
     service.FusionConfig = lambda: config  # type: ignore[assignment,misc]  # the knowledge base's default
     settings = Settings(_env_file=None)
     faq = [entry for file in sorted(FAQ.glob("*.yml"))
-           for entry in read_entries(file, departments=set(DEFAULT_DEPARTMENTS))]
+           for entry in read_entries(file, departments=set(DEPARTMENT_LABELS))]
     questions = evaluation.load_questions(EVAL)
     result: dict[str, Any] = {"config": config, "off_topic_against_questions": against_questions}
     with tempfile.TemporaryDirectory(prefix="guichet-cand-") as folder:

@@ -27,14 +27,14 @@ def test_word_for_word_only_and_only_for_the_first_candidate() -> None:
     assert confirmed_entry("🙂", [DEPOT]) is None and confirmed_entry("x", []) is None
 
 
-def test_the_search_answers_a_confirmed_question_its_thresholds_would_not(factory: sessionmaker[Session],
+def test_the_search_answers_a_confirmed_question_its_thresholds_would_not(session_factory: sessionmaker[Session],
                                                                            encoder: HashingEncoder) -> None:
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         for entry in (DEPOT, DP):
             create_entry(session, data=entry, actor="test")
     unreachable = Thresholds(answer_score=10.0, answer_margin=1.0, clarify_score=-10.0, answer_gap=-10.0,
                              clarify_gap=-10.0)
-    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=encoder.dim, sync_seconds=-1,
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim, sync_seconds=-1,
                                    thresholds=unreachable)
     knowledge_base.load()
     repeated = knowledge_base.search("Peut-on déposer sa déclaration préalable par internet ?")

@@ -23,9 +23,9 @@ def test_wilson_matches_the_textbook_values() -> None:
         wilson(5, 3)
 
 
-def test_weekly_shares_and_reviewed_precision(factory: sessionmaker[Session]) -> None:
+def test_weekly_shares_and_reviewed_precision(session_factory: sessionmaker[Session]) -> None:
     now = utcnow()
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         for days, decision in ((1, "answer"), (2, "handoff"), (3, "answer"), (9, "clarify"), (10, "answer")):
             session.add(SearchLog(conversation_id="c", text="q", decision=decision, created_at=now - timedelta(days)))
         session.add(SearchLog(conversation_id=None, text="editor test", decision="handoff", created_at=now))
@@ -34,7 +34,7 @@ def test_weekly_shares_and_reviewed_precision(factory: sessionmaker[Session]) ->
                                  ("dismissed", None), ("open", None)):
             session.add(InboxItem(text="q", decision="answer", hits=hits, status=status, entry_id=entry_id))
         session.add(InboxItem(text="q", decision="clarify", hits=hits, status="confirmed", entry_id="a"))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         shares = weekly_shares(session, now=now, weeks=3)
         found = precision(session)
     assert [(w.questions, w.answered) for w in shares] == [(3, 2), (2, 1), (0, 0)]

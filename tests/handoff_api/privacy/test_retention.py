@@ -189,9 +189,9 @@ def test_audit_log_rows_go_after_their_retention(session_factory: sessionmaker[S
     assert left == [timedelta(days=1), timedelta(days=364)]
 
 
-def test_feedback_of_a_deleted_bot_only_conversation_is_kept_detached(factory: sessionmaker[Session],
+def test_feedback_of_a_deleted_bot_only_conversation_is_kept_detached(session_factory: sessionmaker[Session],
                                                                       settings: Settings) -> None:
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         old = conversation(session, days_ago=40)
         answer = Message(conversation_id=old, author="bot", channel="x_dm", text="7h-20h", kind="answer",
                          faq_id="piscines-horaires", created_at=NOW - timedelta(days=40))
@@ -201,16 +201,16 @@ def test_feedback_of_a_deleted_bot_only_conversation_is_kept_detached(factory: s
         session.add(Feedback(kind="answer", helpful=False, source="reply", channel="x_dm", conversation_id=old,
                              message_id=answer.id, search_log_id=log.id, faq_id="piscines-horaires",
                              department="sports", created_at=answer.created_at, updated_at=answer.created_at))
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         report = purge(session, settings=settings, now=NOW)
         assert report.deleted.conversations == 1 and report.deleted.feedback == 0
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         row = session.scalars(select(Feedback)).one()
         assert (row.conversation_id, row.message_id, row.reply_message_id) == (None, None, None)
         assert (row.helpful, row.faq_id, row.department) == (False, "piscines-horaires", "sports")
         assert row.search_log_id is not None and session.get(SearchLog, row.search_log_id) is not None
-    with session_scope(factory) as session:  # after the retention period, the detached row goes too
+    with session_scope(session_factory) as session:  # after the retention period, the detached row goes too
         report = purge(session, settings=settings, now=NOW + timedelta(days=settings.retention_days))
         assert report.feedback_deleted == 1 and "1 detached feedback row(s)" in report.summary()
-    with session_scope(factory) as session:
+    with session_scope(session_factory) as session:
         assert session.scalar(select(func.count()).select_from(Feedback)) == 0
