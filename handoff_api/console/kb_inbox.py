@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
-from guichet.crud.inbox_view import by_group
 from guichet.models import InboxItem, InboxStatus, utcnow
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
 from handoff_api.deps import RowId, SessionDep
 from handoff_api.routers.kb_inbox import decided, view
 from knowledge_base import inbox_store
+from knowledge_base.inbox_view import by_group
 from knowledge_base.store import published_entries
 
 router = APIRouter(prefix="/console/kb/inbox", tags=["console"], include_in_schema=False)

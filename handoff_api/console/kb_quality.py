@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from guichet.crud.inbox_view import top_unanswered
 from guichet.models import InboxStatus, utcnow
 from handoff_api.journal.encoders import encoder_of
 from knowledge_base.inbox_quality import precision, weekly_shares
 from knowledge_base.inbox_store import list_items
+from knowledge_base.inbox_view import top_unanswered
 
 WEEKS = 4
 

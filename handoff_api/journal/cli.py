@@ -14,12 +14,12 @@ from guichet.models import utcnow
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
 from handoff_api.commands import CommandError, migrated_session_factory
-from handoff_api.journal.clustering import DEFAULT_THRESHOLD
 from handoff_api.journal.encoders import load_encoder
 from handoff_api.journal.render_html import html
 from handoff_api.journal.render_text import csv_text, markdown
 from handoff_api.journal.report import WeeklyReport, build_report
 from handoff_api.journal.weeks import JournalError, resolve_week
+from knowledge_base.clustering import DEFAULT_THRESHOLD
 from knowledge_base.types import Encoder
 
 FORMATS = {"html": html, "md": markdown, "csv": csv_text}

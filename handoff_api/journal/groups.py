@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from handoff_api.journal.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, Cluster, agglomerate, assign
 from handoff_api.journal.questions import Unanswered, key
+from knowledge_base.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, Cluster, agglomerate, assign
 from knowledge_base.types import Encoder
 
 EXAMPLES = 2

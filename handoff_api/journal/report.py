@@ -14,7 +14,6 @@ from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
 from handoff_api.journal import activity, records
 from handoff_api.journal.activity import ChannelVolume, DayVolume, DepartmentVolume, Outcomes
-from handoff_api.journal.clustering import DEFAULT_THRESHOLD
 from handoff_api.journal.groups import Grouping, group_questions
 from handoff_api.journal.problems import Problems, problems
 from handoff_api.journal.questions import TopAnswer, top_answers, unanswered
@@ -23,6 +22,7 @@ from handoff_api.journal.rising import BASELINE_WEEKS, Rising, ranked, rising
 from handoff_api.journal.snapshots import answer_counts
 from handoff_api.journal.weeks import Week
 from handoff_api.production_quality import AnswerQuality, DepartmentSatisfaction, answer_quality, help_satisfaction
+from knowledge_base.clustering import DEFAULT_THRESHOLD
 from knowledge_base.types import Encoder
 
 

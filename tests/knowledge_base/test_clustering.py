@@ -1,13 +1,12 @@
-from __future__ import annotations
+"""The question clustering: the fast average linkage agrees with the textbook algorithm; thresholds and
+assignment to existing groups."""
 
-from xml.etree import ElementTree
+from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from handoff_api.journal.charts import bar_chart, share_bar
-from handoff_api.journal.clustering import agglomerate, assign, normalise
-from handoff_api.journal.response_times import percentile
+from knowledge_base.clustering import agglomerate, assign, normalise
 
 
 def naive_average_linkage(vectors: np.ndarray, weights: list[int], threshold: float) -> list[set[int]]:
@@ -53,24 +52,3 @@ def test_threshold_and_assignment() -> None:
     assert assign(np.array([[1, 0.05], [-1, 0]], dtype=np.float32), centroids, threshold=0.9) == [0, None]
     with pytest.raises(ValueError, match="3 rows for 2 weights"):
         agglomerate(np.zeros((3, 2), dtype=np.float32), [1, 1])
-
-
-def test_percentile_is_linear_between_ranks() -> None:
-    assert percentile([], 0.5) is None
-    assert percentile([4.0], 0.9) == 4.0
-    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
-    assert percentile([0.0, 10.0], 0.9) == pytest.approx(9.0)
-    values = [0.3, 7.0, 1.5, 2.0, 12.0, 0.0]
-    assert percentile(values, 0.9) == pytest.approx(float(np.percentile(values, 90)))
-
-
-def test_charts_are_well_formed_svg_and_escape_text() -> None:
-    svg = bar_chart(["lun. 2", "<mar>"], [("messages", [3, 0]), ("demandes & co", [1.5, 2])],
-                    title='Volumes "par" jour', reference=("objectif 8 h", 8.0))
-    root = ElementTree.fromstring(svg)
-    assert root.tag.endswith("svg") and root.get("role") == "img" and root.get("aria-label") == 'Volumes "par" jour'
-    assert "&lt;mar&gt;" in svg and "demandes &amp; co" in svg
-    share = share_bar([("assistant seul", 3), ("avec une personne", 1)], title="Issue")
-    ElementTree.fromstring(share)
-    assert "75%" in share
-    assert "aucune donnée" in share_bar([("a", 0)], title="vide")

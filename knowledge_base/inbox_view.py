@@ -2,7 +2,7 @@
 and what the agent did (the handoff it led to, an agent's label). One dict per item, for the API and the
 console alike.
 
-Questions are grouped with the Journal's clustering (``journal.clustering``), on the running knowledge
+Questions are grouped with the Journal's clustering (``knowledge_base.clustering``), on the running knowledge
 base's encoder; without one (still loading), each question is its own group.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from guichet.crud.feedback import verdicts_by_search
 from guichet.models import Handoff, InboxItem
-from handoff_api.journal.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, agglomerate
+from knowledge_base.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, agglomerate
 from knowledge_base.embedding_cache import embed
 from knowledge_base.types import Encoder
 
