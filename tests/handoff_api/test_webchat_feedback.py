@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -50,7 +51,7 @@ def feedback(client: TestClient, citizen: Citizen, message_id: int, body: object
 
 
 def test_yes_then_no_last_word_wins_and_no_offers_a_person_once(client: TestClient, citizen: Citizen,
-                                                                 rasa_transport) -> None:  # type: ignore[no-untyped-def]
+                                                                 rasa_transport: Any) -> None:
     answer_id = answered(client, citizen)
     status, body = feedback(client, citizen, answer_id, {"helpful": True})
     assert status == 200 and body == {"message_id": answer_id, "helpful": True, "replies": []}
