@@ -47,11 +47,12 @@ def compiled_action_result_check() -> Any:
 
 
 def with_auth_token(argv: list[str], env: Mapping[str, str]) -> list[str]:
-    """``argv`` with ``--auth-token`` from ``GUICHET_RASA_TOKEN`` added to a ``run`` command."""
+    """``argv`` with ``--auth-token`` from ``GUICHET_RASA_TOKEN`` added to a ``run`` command, as one
+    ``--auth-token=<token>`` argument: a random token may begin with "-", which argparse would read as an option."""
     token = env.get("GUICHET_RASA_TOKEN", "")
-    if len(argv) < 2 or argv[1] != "run" or not token or "--auth-token" in argv:
+    if len(argv) < 2 or argv[1] != "run" or not token or any(a.split("=")[0] == "--auth-token" for a in argv):
         return argv
-    return [*argv, "--auth-token", token]
+    return [*argv, f"--auth-token={token}"]
 
 
 def prepare() -> None:

@@ -7,14 +7,17 @@
   answers that got any feedback;
 - **satisfaction with a person's help**, per department: 👍 and 👎 given after a resolution.
 
-Used by the weekly Journal (``handoff_api.journal``); the knowledge-base page can call the same functions.
-Feedback counts by when it was given, answers and questions by when they were asked.
+The one computation of these figures: the weekly Journal (``handoff_api.journal``) calls ``answer_quality``
+for its week, the knowledge-base page (``handoff_api.console.kb_quality``) ``weekly_quality`` for its 7-day
+windows. Feedback counts by when it was given, answers and questions by when they were asked. Every search-log
+row counts as a question: the assistant always searches for a conversation, and the retention purge detaches
+old rows from their deleted conversations precisely so that they still count here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -81,6 +84,20 @@ def answer_quality(session: Session, *, start: datetime, end: datetime) -> Answe
     verdicts = _verdicts(session, FeedbackKind.ANSWER, start, end)
     return AnswerQuality(questions=int(questions), answered=int(answered), answers=int(answers),
                          rated=len(verdicts), negative=sum(not helpful for _, helpful in verdicts))
+
+
+@dataclass(frozen=True)
+class WindowQuality:
+    start: datetime
+    end: datetime
+    quality: AnswerQuality
+
+
+def weekly_quality(session: Session, *, now: datetime, weeks: int = 4) -> list[WindowQuality]:
+    """``answer_quality`` per 7-day window ending at ``now``, the latest first (coverage week over week)."""
+    ends = [now - timedelta(days=7 * back) for back in range(weeks)]
+    return [WindowQuality(start=end - timedelta(days=7), end=end,
+                          quality=answer_quality(session, start=end - timedelta(days=7), end=end)) for end in ends]
 
 
 def help_satisfaction(session: Session, *, start: datetime, end: datetime,

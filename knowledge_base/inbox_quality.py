@@ -1,7 +1,6 @@
-"""Quality in production, from what citizens asked and what editors reviewed in the training inbox.
+"""Quality in production from what editors reviewed in the training inbox (the share answered automatically
+and the negative-feedback rate are computed once, in ``handoff_api.production_quality``):
 
-- share answered automatically: of the citizens' questions the FAQ search logged (those of a conversation),
-  how many it answered, per 7-day window ending now (this week, the week before...): coverage week over week;
 - precision: of the automatic answers an editor reviewed (confirmed to an entry, marked out of scope, or
   turned into a new entry; dismissed ones do not count), the share whose entry was the right one, with its
   95% Wilson score interval. Reviewed questions are a sample chosen by editors, not a random one: the
@@ -12,12 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guichet.models import InboxItem, InboxStatus, SearchLog
+from guichet.models import InboxItem, InboxStatus
 
 Z95 = 1.959964
 REVIEWED = (InboxStatus.CONFIRMED.value, InboxStatus.OUT_OF_SCOPE.value, InboxStatus.NEW_ENTRY.value)
@@ -46,36 +45,13 @@ def wilson(successes: int, total: int, *, z: float = Z95) -> Interval | None:
                     total=total)
 
 
-@dataclass(frozen=True)
-class WeekShare:
-    start: datetime
-    questions: int
-    answered: int
-
-    @property
-    def share(self) -> float | None:
-        return self.answered / self.questions if self.questions else None
-
-
-def weekly_shares(session: Session, *, now: datetime, weeks: int = 4) -> list[WeekShare]:
-    """The share answered automatically per 7-day window, the latest first."""
-    out = []
-    for back in range(weeks):
-        end = now - timedelta(days=7 * back)
-        start = end - timedelta(days=7)
-        window = (SearchLog.conversation_id.is_not(None), SearchLog.created_at >= start, SearchLog.created_at < end)
-        total = session.scalar(select(func.count()).select_from(SearchLog).where(*window)) or 0
-        answered = session.scalar(select(func.count()).select_from(SearchLog)
-                                  .where(*window, SearchLog.decision == "answer")) or 0
-        out.append(WeekShare(start=start, questions=int(total), answered=int(answered)))
-    return out
-
-
-def precision(session: Session, *, since: datetime | None = None) -> Interval | None:
-    """How often an automatic answer an editor reviewed gave the right entry."""
+def precision(session: Session, *, since: datetime | None = None, until: datetime | None = None) -> Interval | None:
+    """How often an automatic answer an editor reviewed gave the right entry (questions asked in the period)."""
     query = select(InboxItem).where(InboxItem.decision == "answer", InboxItem.status.in_(REVIEWED))
     if since is not None:
         query = query.where(InboxItem.created_at >= since)
+    if until is not None:
+        query = query.where(InboxItem.created_at < until)
     reviewed = list(session.scalars(query))
     right = sum(1 for item in reviewed if item.status == InboxStatus.CONFIRMED.value and item.hits
                 and item.hits[0]["id"] == item.entry_id)

@@ -8,6 +8,7 @@ import io
 from handoff_api.journal import formatting as fmt
 from handoff_api.journal.report import WeeklyReport
 from handoff_api.journal.summary import headline, notices
+from knowledge_base.inbox_quality import Interval
 
 CSV_FIELDS = ("section", "key", "label", "count", "value", "detail", "suggestion")
 
@@ -77,6 +78,12 @@ def markdown(report: WeeklyReport) -> str:
     return "\n".join(lines)
 
 
+def _precision(found: Interval | None) -> str:
+    if found is None:
+        return fmt.percent(None)
+    return f"{fmt.percent(found.value)} ({fmt.percent(found.low)}–{fmt.percent(found.high)})"
+
+
 def quality_lines(report: WeeklyReport) -> list[str]:
     q, b = report.quality, report.quality_before
     lines = _section(
@@ -87,7 +94,9 @@ def quality_lines(report: WeeklyReport) -> list[str]:
          ["avis négatifs (« ne m'aide pas »)", fmt.percent(q.negative_rate), f"{q.answers} réponse(s) de la FAQ",
           fmt.percent(b.negative_rate)],
          ["avis négatifs parmi les avis donnés", fmt.percent(q.negative_share_of_rated), f"{q.rated} avis",
-          fmt.percent(b.negative_share_of_rated)]])
+          fmt.percent(b.negative_share_of_rated)],
+         ["précision des réponses relues (IC 95 %)", _precision(report.precision),
+          f"{report.precision.total if report.precision else 0} réponse(s) relue(s)", ""]])
     return lines + _section(
         "## Satisfaction après l'aide d'une personne",
         "Avis donnés par les citoyens (👍 / 👎) après la clôture de leur demande.",

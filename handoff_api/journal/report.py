@@ -23,6 +23,7 @@ from handoff_api.journal.snapshots import answer_counts
 from handoff_api.journal.weeks import Week
 from handoff_api.production_quality import AnswerQuality, DepartmentSatisfaction, answer_quality, help_satisfaction
 from knowledge_base.clustering import DEFAULT_THRESHOLD
+from knowledge_base.inbox_quality import Interval, precision
 from knowledge_base.types import Encoder
 
 
@@ -43,6 +44,7 @@ class WeeklyReport:
     problems: Problems
     quality: AnswerQuality
     quality_before: AnswerQuality  # the week before: coverage week over week
+    precision: Interval | None  # of the week's automatic answers editors reviewed in the training inbox
     satisfaction: list[DepartmentSatisfaction]
 
     @property
@@ -102,6 +104,7 @@ def build_report(session: Session, *, week: Week, settings: Settings, hours: Ope
         problems=problems(handoffs),
         quality=answer_quality(session, start=week.start, end=week.end),
         quality_before=answer_quality(session, start=week.previous(1)[0].start, end=week.start),
+        precision=precision(session, since=week.start, until=week.end),
         satisfaction=help_satisfaction(session, start=week.start, end=week.end, names=names),
     )
 

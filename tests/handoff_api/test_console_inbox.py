@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from guichet.db import session_scope
-from guichet.models import AuditEntry, InboxItem, KBEntry, Role, SearchLog
+from guichet.models import AuditEntry, Conversation, Feedback, InboxItem, KBEntry, Message, Role, SearchLog
 from knowledge_base.inbox_store import record_search
 from knowledge_base.store import create_entry
 from knowledge_base.types import Hit
@@ -76,6 +76,14 @@ def test_the_kb_page_shows_quality_in_production_with_create_an_entry(client: Te
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         for decision in ("answer", "answer", "answer", "handoff"):
             session.add(SearchLog(conversation_id="c", text="q", decision=decision))
+        session.add(Conversation(id="c", channel="webchat"))
+        session.flush()
+        answers = [Message(conversation_id="c", author="bot", channel="webchat", text="r", kind="answer",
+                           faq_id="piscines-horaires") for _ in range(4)]
+        session.add_all(answers)
+        session.flush()
+        session.add(Feedback(kind="answer", helpful=False, source="button", channel="webchat", conversation_id="c",
+                             message_id=answers[0].id, faq_id="piscines-horaires", department="sports"))
         session.add(InboxItem(text="horaires piscine", decision="answer", status="confirmed",
                               entry_id="piscines-horaires", hits=[{"id": "piscines-horaires", "score": 0.9,
                                                                    "question": "Horaires ?"}]))
@@ -84,4 +92,5 @@ def test_the_kb_page_shows_quality_in_production_with_create_an_entry(client: Te
     page = client.get("/console/kb")
     assert page.status_code == 200 and "Qualité en production" in page.text
     assert "<strong>75 %</strong>" in page.text and "1 justes sur 1" in page.text
+    assert "Avis négatifs : <strong>25 %</strong>" in page.text  # 1 « non » for 4 automatic answers
     assert f'action="/console/kb/inbox/{item_id}/new-entry"' in page.text

@@ -83,6 +83,17 @@ def test_blind_set_2_intents(model: Path) -> None:
     assert min(scores.f1.values()) >= 0.85, scores.f1
 
 
+def test_blind_set_3_intents(model: Path) -> None:
+    """tests/bot/nlu_blind_3.yml, written the same way before the second round's changes were merged and
+    measured once on them (docs/nlu-blind.md): macro F1 0.955, lowest intent 0.829 (ask_question; the issue asks
+    0.85: missed). The floors guard that figure, a little below it."""
+    pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_3.yml")
+    scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
+    assert len(pairs) == 440 and len(scores.labels) == 11
+    assert scores.macro_f1 >= 0.95, scores.f1
+    assert min(scores.f1.values()) >= 0.82, scores.f1
+
+
 def test_every_story_passes(rasa: list[str], model: Path, tmp_path: Path) -> None:
     result = run([*rasa, "test", "core", "--e2e", "--model", str(model), "--stories", "tests/bot/test_stories.yml",
                   "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot"])

@@ -80,8 +80,10 @@ def test_rasa_runs_with_an_auth_token_and_calls_actions_with_the_secret(settings
     rasa, rasa_env = launched["rasa"]
     token = rasa_env["GUICHET_RASA_TOKEN"]
     assert len(token) >= 32 and token not in rasa  # not on a command line every local user can read
-    assert with_auth_token(rasa[1:], rasa_env)[-2:] == ["--auth-token", token]  # what bot/rasa_server.py runs
+    assert with_auth_token(rasa[1:], rasa_env)[-1] == f"--auth-token={token}"  # what bot/rasa_server.py runs
     assert launched["app"][1]["GUICHET_RASA_TOKEN"] == token
+    dashed = with_auth_token(["rasa", "run"], {"GUICHET_RASA_TOKEN": "-ru4x"})  # a token_urlsafe may start so
+    assert dashed == ["rasa", "run", "--auth-token=-ru4x"]
     secret = rasa_env["GUICHET_ACTIONS_SECRET"]
     assert len(secret) >= 32 and launched["actions"][1]["GUICHET_ACTIONS_SECRET"] == secret
     for name in ("rasa-token", "actions-secret"):

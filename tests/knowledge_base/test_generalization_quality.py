@@ -61,6 +61,29 @@ def test_second_foreign_faq_measured_once() -> None:
 
 
 @pytest.fixture(scope="module")
+def third_foreign() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "foreign3" / "questions.yml", expected_of=entry_id_of)
+    return protocols.foreign(settings(), faq=EVAL / "foreign3" / "faq.yml", questions=questions).adaptive
+
+
+def test_third_foreign_faq_measured_once(third_foreign: dict[str, float]) -> None:
+    """knowledge_base/eval/foreign3: written blind before this round's changes, measured once on them (top-1
+    85.6%, 59.9% answered right at 93.1% precision, 93.4% answered or offered, 10.0% of out of scope
+    answered); the floors guard those figures."""
+    found = third_foreign
+    assert found["top1"] >= 0.85 and found["answer_precision"] >= 0.93 and found["answered_correct"] >= 0.59
+    assert found["answered_or_offered"] >= 0.93 and found["oos_answered"] <= 0.10
+
+
+@pytest.mark.xfail(reason="third foreign FAQ: top-1 85.6% (target 92%), 59.9% answered right (target 65%) at "
+                          "93.1% precision (target 95%), 10.0% of out of scope answered (target 5%)", strict=True)
+def test_third_foreign_faq_reaches_the_issue_targets(third_foreign: dict[str, float]) -> None:
+    found = third_foreign
+    assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
+    assert found["answered_or_offered"] >= 0.92 and found["oos_answered"] <= 0.05
+
+
+@pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[evaluation.Outcome], adaptive.Profile]:
     folder = tmp_path_factory.mktemp("shipped")
     knowledge_base = protocols.fresh_knowledge_base(settings(), PROJECT_ROOT / "knowledge_base" / "faq",

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from guichet.db import session_scope
-from guichet.models import Conversation, Feedback, Handoff, Message, SearchLog
+from guichet.models import Conversation, Feedback, Handoff, InboxItem, Message, SearchLog
 from guichet.opening_hours import OpeningHours
 from guichet.settings import Settings
 from handoff_api.commands import migrated_session_factory
@@ -59,6 +59,12 @@ def test_quality_in_production_and_satisfaction_per_department(tmp_path: Path) -
         seed(session, at=MONDAY)
         seed(session, at=MONDAY - timedelta(days=7))  # the week before: only in the comparison
         session.add(SearchLog(text="question de plus", decision="clarify", created_at=MONDAY - timedelta(days=7)))
+        hits = [{"id": "piscines-horaires", "score": 0.9, "question": "Horaires ?"}]
+        for entry_id in ("piscines-horaires", "piscines-horaires", "piscines-tarifs"):  # reviewed: 2 right of 3
+            session.add(InboxItem(text="q", decision="answer", hits=hits, status="confirmed", entry_id=entry_id,
+                                  created_at=MONDAY))
+        session.add(InboxItem(text="q", decision="answer", hits=hits, status="confirmed",
+                              entry_id="piscines-tarifs", created_at=MONDAY - timedelta(days=7)))  # not this week
     with session_scope(factory) as session:
         report = build_report(session, week=parse_week("2026-W48", PARIS), settings=settings,
                               hours=OpeningHours.parse(settings.opening_hours, settings.timezone),
@@ -75,10 +81,13 @@ def test_quality_in_production_and_satisfaction_per_department(tmp_path: Path) -
     assert report.quality_before.questions == 11  # the week before, for the comparison
     assert "| réponses automatiques (part des questions) | 60 % | 10 question(s) | 55 % |" in text
     assert "| avis négatifs (« ne m'aide pas ») | 33 % | 6 réponse(s) de la FAQ | 33 % |" in text
+    assert report.precision is not None and (report.precision.successes, report.precision.total) == (2, 3)
+    assert "| précision des réponses relues (IC 95 %) | 67 % (21 %–94 %) | 3 réponse(s) relue(s) |" in text
     assert "## Satisfaction après l'aide d'une personne" in text
     assert f"| {report.satisfaction[0].name} | 1 | 1 | 50 % |" in text
     rows = {(row[0], row[1]): row for row in csv_rows(report)}
     assert rows[("qualite", "part_automatique")][4] == 0.6
     assert rows[("satisfaction", "etat-civil")][3:5] == (1, 1.0)
     page = html(report)
+    assert "<strong>67 %</strong> (2 justes sur 3" in page
     assert 'id="quality"' in page and "Satisfaction après l'aide d'une personne" in page

@@ -1,0 +1,201 @@
+"""Issue 18's week, through the whole stack (real Rasa and action server, app, e5 model, the fake X, Chromium).
+
+Citizens on the web chat and on X ask questions the FAQ misses and give feedback (the web chat's buttons, a
+short « non » by DM); agents resolve the handoffs with a label in the console; an editor works the training
+inbox in the console. Then: the questions the FAQ search missed and the editor confirmed are answered with their
+entry for the next citizen, held-out wordings of the same needs (``Need.held_out``, never in the knowledge base)
+are measured before and after, Rasa's loaded model is the same file, and the figures appear on the KB page and
+in the Journal. Some needs never reach the FAQ search (Rasa reads them as a follow-up or a report and opens that
+form): the FAQ cannot learn those, and the test does not count on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from guichet.db import make_engine, make_session_factory
+from guichet.migrate import upgrade
+from guichet.models import Handoff, InboxItem, KBEntry, Role, utcnow
+from handoff_api.journal import formatting as fmt
+from handoff_api.journal.weeks import week_of
+from handoff_api.production_quality import answer_quality
+from handoff_api.stack import Stack
+from knowledge_base.inbox_quality import precision
+from testing.stack import running_stack, stack_settings
+from testing.x_fake import FakeX
+from testing.x_fake.harness import CREDENTIALS
+from tests.e2e.learning import Coverage, add_login, coverage, log_in, rasa_model, x_dm
+from tests.e2e.learning_week_data import HELD_OUT_OUT_OF_SCOPE, NEEDS, OUT_OF_SCOPE
+from tests.e2e.test_walking_skeleton import open_conversation, say
+from tests.e2e.traffic import fake_x_server, x_values
+from tests.web import conftest as web
+
+pytestmark = [pytest.mark.rasa, pytest.mark.browser]
+browser, page = web.browser, web.page  # headless Chromium, as in the console's browser tests
+POOL = "c'est ouvert jusqu'à quelle heure la piscine le week-end ?"  # answered: the scripted « non » lands on it
+MEASURED: dict[str, Coverage] = {}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, FakeX, httpx.Client]]:
+    fake = FakeX(credentials=CREDENTIALS)
+    var = tmp_path_factory.mktemp("learning")
+    with fake_x_server(fake) as server, running_stack(stack_settings(var, x_poll_seconds=1.0, **x_values(server.url)),
+                                                       var / "logs") as stack:
+        upgrade(make_engine(stack.settings))
+        with httpx.Client(base_url=stack.settings.resolved_api_url, timeout=60) as api:
+            yield stack, fake, api
+
+
+def held_out(api: httpx.Client, factory: Any, headers: dict[str, str]) -> Coverage:
+    return coverage(api, factory, headers=headers, out_of_scope=HELD_OUT_OUT_OF_SCOPE,
+                    needs=[(need.entry_id, text) for need in NEEDS for text in need.held_out])
+
+
+def web_citizen(api: httpx.Client, text: str, *, right: str | None, say_no: bool = False) -> None:
+    """Asks; on an answer presses « Oui » when it is the right entry, else « Non »; unanswered, asks for a person."""
+    conversation = open_conversation(api)
+    replies = say(api, conversation, text)
+    if replies and replies[0]["kind"] == "answer":
+        messages = api.get(f"/api/webchat/conversations/{conversation[0]}/messages", headers=conversation[1]).json()
+        answer_id = next(m["id"] for m in messages["messages"] if m["kind"] == "answer")
+        helpful = replies[0]["faq_id"] == right and not say_no
+        pressed = api.post(f"/api/webchat/conversations/{conversation[0]}/messages/{answer_id}/feedback",
+                           json={"helpful": helpful}, headers=conversation[1])
+        assert pressed.status_code == 200, pressed.text
+    elif replies and replies[0]["kind"] != "handoff":
+        say(api, conversation, "je voudrais parler à une personne de la mairie s'il vous plaît")
+
+
+def x_citizen(fake: FakeX, factory: Any, sender: int, text: str, *, right: str | None, say_no: bool = False) -> None:
+    """Asks by DM; after a wrong answer (or a scripted one) replies a short « non »."""
+    _, replies = x_dm(fake, factory, sender=sender, text=text)
+    answered = [m for m in replies if m.kind == "answer"]
+    if answered and (say_no or answered[0].faq_id != right):
+        _, after = x_dm(fake, factory, sender=sender, text="non, ça ne répond pas")
+        assert any(m.kind == "handoff" for m in after), [(m.kind, m.text) for m in after]
+
+
+def agents_resolve(page: Any, url: str, api: httpx.Client, factory: Any, agent: dict[str, str]) -> int:
+    """Every waiting handoff claimed, then resolved on its console page with "entry X answers this" when the
+    citizen's need is among the suggestions, "the bot should not answer this" for out-of-scope questions."""
+    right = {need.asked: need.entry_id for need in NEEDS}
+    log_in(page, url, "camille", "/console")
+    labelled = 0
+    for handoff in api.get("/api/handoffs", params={"status": "waiting"}, headers=agent).json():
+        assert api.post(f"/api/handoffs/{handoff['id']}/claim", headers=agent).status_code == 200
+        page.goto(f"{url}/console/handoffs/{handoff['id']}")
+        transcript = page.locator("section.conversation").inner_text()
+        need = next((text for text in right if text in transcript), None)
+        form = page.locator("form.label-form")
+        if need and form.locator(f"input[value='entry:{right[need]}']").count():
+            form.locator(f"input[value='entry:{right[need]}']").check()
+            labelled += 1
+        elif any(text in transcript for text in OUT_OF_SCOPE):
+            form.get_by_label("L'assistant ne devrait pas répondre à cette question").check()
+            labelled += 1
+        form.get_by_role("button", name="Résoudre avec cette étiquette").click()
+        page.wait_for_load_state()
+    return labelled
+
+
+def editor_works_the_inbox(page: Any, url: str) -> int:
+    """In the console: each citizen's question confirmed for its entry, the out-of-scope ones marked so."""
+    from playwright.sync_api import expect
+
+    log_in(page, url, "eve", "/console/kb/inbox")
+    done = 0
+    for text, entry_id in [(n.asked, n.entry_id) for n in NEEDS] + [(t, None) for t in OUT_OF_SCOPE] + [(POOL, None)]:
+        item = page.locator("article.inbox-item", has_text=text).first
+        if not item.count() or not item.get_by_label("Entrée qui répond").count():
+            continue
+        if text == POOL:  # the bot's answer was right after all
+            item.get_by_label("Entrée qui répond").select_option("piscines-horaires")
+            item.get_by_role("button", name="Confirmer comme variante").click()
+        elif entry_id is None:
+            item.get_by_role("button", name="Hors sujet").click()
+        else:
+            item.get_by_label("Entrée qui répond").select_option(entry_id)
+            item.get_by_role("button", name="Confirmer comme variante").click()
+        expect(page.get_by_role("status")).to_be_visible()
+        done += 1
+    return done
+
+
+def test_a_week_of_citizens_agents_and_an_editor_teaches_the_faq(world: tuple[Stack, FakeX, httpx.Client],
+                                                                 page: Any) -> None:
+    stack, fake, api = world
+    url = stack.settings.resolved_api_url
+    factory = make_session_factory(make_engine(stack.settings))
+    agent = add_login(factory, "camille", Role.AGENT)
+    editor = add_login(factory, "eve", Role.EDITOR)
+    model_before = rasa_model(stack)
+    MEASURED["before"] = held_out(api, factory, editor)
+
+    for number, need in enumerate(NEEDS):  # the week's citizens, on the web chat and by DM in turn
+        if number % 2 == 0:
+            web_citizen(api, need.asked, right=need.entry_id)
+        else:
+            x_citizen(fake, factory, 9_000 + number, need.asked, right=need.entry_id)
+    web_citizen(api, OUT_OF_SCOPE[0], right=None)
+    x_citizen(fake, factory, 9_100, OUT_OF_SCOPE[1], right=None)
+    web_citizen(api, POOL, right="piscines-horaires", say_no=True)  # the button
+    x_citizen(fake, factory, 9_200, POOL, right="piscines-horaires", say_no=True)  # a short « non »
+
+    assert agents_resolve(page, url, api, factory, agent) >= 2  # at least the out-of-scope web citizen's
+    with factory() as session:
+        assert not list(session.scalars(select(Handoff).where(Handoff.status != "resolved")))
+    worked = editor_works_the_inbox(page, url)
+    assert worked >= len(NEEDS)
+
+    with factory() as session:
+        confirmed = {item.text: item.source for item in session.scalars(
+            select(InboxItem).where(InboxItem.status == "confirmed"))}
+    searched = [need for need in NEEDS if confirmed.get(need.asked) == "search"]
+    assert len(searched) >= 3, confirmed  # the FAQ's misses the editor confirmed from the inbox
+    for need in searched:  # the next citizen asking a confirmed question gets its entry
+        replies = say(api, open_conversation(api), need.asked)
+        assert replies[0]["kind"] == "answer" and replies[0]["faq_id"] == need.entry_id, (need.asked, replies)
+    MEASURED["after"] = held_out(api, factory, editor)
+    assert rasa_model(stack) == model_before  # no retraining, no reload: the same model file, byte for byte
+    with factory() as session:  # no held-out wording became a variant or a question of the knowledge base
+        keys = {k for e in session.scalars(select(KBEntry)) for k in [e.question, *(e.variants or [])]}
+        assert not keys & {t for n in NEEDS for t in n.held_out}
+
+    now = utcnow()
+    with factory() as session:
+        week = answer_quality(session, start=now - timedelta(days=7), end=now)
+        reviewed = precision(session)
+    assert week.negative >= 2 and week.answers >= 2 and reviewed is not None  # the button and the typed « non »
+    assert week.automatic_share is not None and week.negative_rate is not None
+    page.goto(f"{url}/console/kb")
+    kb_page = " ".join(page.content().split())
+    assert (f"<strong>{week.automatic_share * 100:.0f} %</strong> des {week.questions} questions des habitants"
+            in kb_page)
+    assert f"Avis négatifs : <strong>{week.negative_rate * 100:.0f} %</strong>" in kb_page
+    assert f"{reviewed.successes} justes sur {reviewed.total}" in kb_page
+    zone = ZoneInfo(stack.settings.timezone)
+    this_week = week_of(now.astimezone(zone).date(), zone)  # in progress
+    page.goto(f"{url}/console/journal?week={this_week.label}")
+    journal = " ".join(page.content().split())
+    assert f"<strong>{fmt.percent(week.automatic_share)}</strong> des {week.questions} questions" in journal
+    assert f"<strong>{fmt.percent(week.negative_rate)}</strong> des {week.answers} réponses" in journal
+    assert f"({reviewed.successes} justes sur {reviewed.total}" in journal
+    print(f"confirmed: {confirmed}; held-out coverage: {MEASURED['before']} -> {MEASURED['after']}; "
+          f"week: {week}; precision: {reviewed}")
+
+
+@pytest.mark.xfail(strict=True, reason="confirmed variants do not yet generalise to other wordings with today's "
+                   "ranking (docs/training-inbox.md, 'Coverage on held-out questions'); passes once the ranking does",
+                   raises=AssertionError)
+def test_held_out_coverage_rose() -> None:
+    if "after" not in MEASURED:  # not an AssertionError: a real failure, not the expected one
+        raise RuntimeError("the week did not run (see the test above)")
+    assert MEASURED["after"].right > MEASURED["before"].right, MEASURED
