@@ -7,7 +7,6 @@ The label is a form value: ``entry:<id>`` (an entry the page suggested, or any p
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -18,12 +17,11 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.agents import audit
 from guichet.models import Agent, Author, EntryStatus, KBEntry, Message
-from handoff_api.console.handoff_page import suggestions_for
+from handoff_api.console.handoff_page import QUESTION_SLACK, handoff_question, suggestions_for
 from knowledge_base import inbox_store
 
 OFF_TOPIC = "off_topic"
 ENTRY = "entry:"
-SLACK = timedelta(seconds=5)
 
 
 def parse_label(session: Session, label: str) -> tuple[bool, str | None]:
@@ -46,12 +44,12 @@ def record_label(request: Request, session: Session, *, agent: Agent, handoff_id
     messages = conv_crud.transcript(session, conversation_id=handoff.conversation_id)
     asked = session.scalar(select(Message).where(Message.conversation_id == handoff.conversation_id,
                                                  Message.author == Author.CITIZEN.value,
-                                                 Message.created_at <= handoff.created_at + SLACK)
+                                                 Message.created_at <= handoff.created_at + QUESTION_SLACK)
                            .order_by(Message.id.desc()).limit(1))
-    suggestions, query = suggestions_for(request, messages)
+    suggestions, query = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
     hits: list[dict[str, Any]] = [{"id": h.id, "score": h.score, "question": h.question} for h in suggestions or []]
     item = inbox_store.propose(session, conversation_id=handoff.conversation_id,
-                               asked_before=handoff.created_at + SLACK,
+                               asked_before=handoff.created_at + QUESTION_SLACK,
                                question=asked.text if asked is not None else query, decision="handoff", hits=hits,
                                by=agent.name, handoff_id=handoff.id, entry_id=entry_id)
     audit(session, actor=agent.name, action="kb.inbox.proposal", target=f"inbox:{item.id}",

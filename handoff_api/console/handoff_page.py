@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,7 +15,7 @@ from guichet.contract.limits import LIMITS
 from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.conversations import NotFound
-from guichet.models import Agent, Author, Message, Role
+from guichet.models import Agent, Author, Handoff, InboxItem, Message, Role
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.queue import departments
 from handoff_api.console.reply_tools import reply_tools
@@ -24,6 +25,7 @@ from knowledge_base.types import SearchService
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
 log = logging.getLogger("guichet.console")
+QUESTION_SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows it
 
 DONE_MESSAGES = {
     "claim": "Demande prise en charge.", "reply": "Réponse envoyée.", "note": "Note interne ajoutée.",
@@ -32,19 +34,31 @@ DONE_MESSAGES = {
 }
 
 
-def suggestions_for(request: Request, messages: list[Message]) -> tuple[list[Any] | None, str]:
-    """The knowledge base's top 3 for the last citizen message; ``None`` when the knowledge base cannot answer."""
+def handoff_question(session: Session, *, handoff: Handoff) -> str | None:
+    """The question the handoff follows: the last one the FAQ search logged in the conversation up to the
+    handoff (masked, as the inbox keeps it), rather than the citizen's last words ("je veux parler à quelqu'un")."""
+    item = session.scalar(select(InboxItem).where(InboxItem.conversation_id == handoff.conversation_id,
+                                                  InboxItem.created_at <= handoff.created_at + QUESTION_SLACK)
+                          .order_by(InboxItem.created_at.desc(), InboxItem.id.desc()).limit(1))
+    return item.text if item is not None else None
+
+
+def suggestions_for(request: Request, messages: list[Message],
+                    question: str | None = None) -> tuple[list[Any] | None, str]:
+    """The knowledge base's top 3 for ``question`` (the one the handoff follows), else for the last citizen
+    message; ``None`` when the knowledge base cannot answer."""
     last = next((m for m in reversed(messages) if m.author == Author.CITIZEN.value), None)
-    if last is None:
+    query = question or (last.text if last is not None else "")
+    if not query:
         return [], ""
     knowledge_base: SearchService | None = request.app.state.knowledge_base
     if knowledge_base is None or not knowledge_base.ready:
-        return None, last.text
+        return None, query
     try:
-        return list(knowledge_base.search(last.text, top_k=3).hits), last.text
+        return list(knowledge_base.search(query, top_k=3).hits), query
     except Exception:
         log.exception("suggestions for the console failed")
-        return None, last.text
+        return None, query
 
 
 def handoff_context(request: Request, session: Session, handoff_id: int) -> dict[str, Any]:
@@ -55,7 +69,7 @@ def handoff_context(request: Request, session: Session, handoff_id: int) -> dict
                                                      Agent.role.in_((Role.AGENT.value, Role.ADMIN.value)))
                                  .order_by(Agent.name)))
     names = {agent.id: agent.name for agent in session.scalars(select(Agent))}
-    suggestions, suggestion_query = suggestions_for(request, messages)
+    suggestions, suggestion_query = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
     return {
         "title": f"Demande {handoff.reference}",
         "handoff": handoff, "conversation": conversation, "messages": messages, "names": names,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from guichet.db import session_scope
-from guichet.models import AuditEntry, InboxItem, KBEntry, Role
+from guichet.models import AuditEntry, Handoff, InboxItem, KBEntry, Role
+from handoff_api.console.handoff_page import handoff_question
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
 from testing.fakes import FAQ
@@ -57,3 +60,21 @@ def test_the_off_topic_label_and_a_bad_label(client: TestClient, citizen) -> Non
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         item = session.scalars(select(InboxItem)).one()
         assert item.proposal is not None and item.proposal["out_of_scope"] is True
+
+
+def test_suggestions_follow_the_question_the_handoff_follows_not_the_last_words(  # type: ignore[no-untyped-def]
+        client: TestClient, citizen) -> None:
+    handoff_id, _ = claimed(client, citizen)
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None and handoff_question(session, handoff=handoff) is None  # nothing searched
+        session.add(InboxItem(conversation_id=handoff.conversation_id, text="horaires de la piscine le dimanche",
+                              decision="clarify", hits=[], created_at=handoff.created_at - timedelta(seconds=30)))
+        session.add(InboxItem(conversation_id=handoff.conversation_id, text="asked after the handoff",
+                              decision="answer", hits=[], created_at=handoff.created_at + timedelta(minutes=5)))
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None
+        assert handoff_question(session, handoff=handoff) == "horaires de la piscine le dimanche"
+    page = client.get(f"/console/handoffs/{handoff_id}")
+    assert "horaires de la piscine le dimanche" in page.text

@@ -151,11 +151,11 @@ def test_subscription_ends_when_the_citizen_leaves(live: LiveServer) -> None:
     opened = {"ticket": ticket(live, conversation_id, token)}
     with httpx.stream("GET", url, params=opened, timeout=TIMEOUT) as response:
         next(response.iter_lines())
-        joined = time.monotonic() + 10
+        joined = time.monotonic() + 30  # generous: on a loaded machine the app's loop shares the cores
         while not subscribers[topic] and time.monotonic() < joined:
             time.sleep(0.02)
         assert len(subscribers[topic]) == 1
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while subscribers[topic] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not subscribers[topic]
