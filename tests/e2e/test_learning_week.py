@@ -11,6 +11,7 @@ form): the FAQ cannot learn those, and the test does not count on them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from handoff_api.journal.weeks import week_of
 from handoff_api.production_quality import answer_quality
 from handoff_api.stack import Stack
 from knowledge_base.inbox_quality import precision
+from testing.needs import unavailable
 from testing.stack import running_stack, stack_settings
 from testing.x_fake import FakeX
 from testing.x_fake.harness import CREDENTIALS
@@ -38,7 +40,25 @@ from tests.e2e.traffic import fake_x_server, x_values
 from tests.web import conftest as web
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
-browser, page = web.browser, web.page  # headless Chromium, as in the console's browser tests
+
+
+@pytest.fixture
+def week_page() -> Iterator[Any]:
+    """Headless Chromium for this test alone, closed when it ends. Not the browser tests' ``page``: a test using
+    that name gets pytest-playwright's browser parameter, which pulls every browser test in next to it, and
+    their session-wide Playwright then stays open under the asyncio tests that follow."""
+    if not os.path.exists(web.CHROMIUM):
+        unavailable(f"{web.CHROMIUM} is missing (make test installs Debian's chromium as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=web.CHROMIUM, headless=True, args=web.CHROMIUM_ARGS)
+        context = launched.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+        yield context.new_page()
+        context.close()
+        launched.close()
+
+
 POOL = "c'est ouvert jusqu'à quelle heure la piscine le week-end ?"  # answered: the scripted « non » lands on it
 MEASURED: dict[str, Coverage] = {}
 
@@ -130,8 +150,9 @@ def editor_works_the_inbox(page: Any, url: str) -> int:
 
 
 def test_a_week_of_citizens_agents_and_an_editor_teaches_the_faq(world: tuple[Stack, FakeX, httpx.Client],
-                                                                 page: Any) -> None:
+                                                                 week_page: Any) -> None:
     stack, fake, api = world
+    page = week_page
     url = stack.settings.resolved_api_url
     factory = make_session_factory(make_engine(stack.settings))
     agent = add_login(factory, "camille", Role.AGENT)
