@@ -20,7 +20,7 @@ from knowledge_base.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, agglomer
 from knowledge_base.embedding_cache import embed
 from knowledge_base.types import Encoder
 
-SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows from it
+QUESTION_SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows it
 
 
 def citizen_feedback(session: Session, *, items: list[InboxItem]) -> dict[int, bool | None]:
@@ -41,7 +41,7 @@ def agent_outcomes(session: Session, *, items: list[InboxItem]) -> dict[int, dic
     out: dict[int, dict[str, Any] | None] = {}
     for item in items:
         found = next((h for h in handoffs if h.conversation_id == item.conversation_id
-                      and h.created_at >= item.created_at - SLACK), None)
+                      and h.created_at >= item.created_at - QUESTION_SLACK), None)
         out[item.id] = None if found is None else {
             "handoff_id": found.id, "reference": found.reference, "status": found.status,
             "department": found.department}

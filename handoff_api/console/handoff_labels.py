@@ -17,8 +17,9 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.agents import audit
 from guichet.models import Agent, Author, EntryStatus, KBEntry, Message
-from handoff_api.console.handoff_page import QUESTION_SLACK, handoff_question, suggestions_for
+from handoff_api.console.handoff_page import handoff_question, suggestions_for
 from knowledge_base import inbox_store
+from knowledge_base.inbox_view import QUESTION_SLACK
 
 OFF_TOPIC = "off_topic"
 ENTRY = "entry:"

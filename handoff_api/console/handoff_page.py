@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,11 +20,11 @@ from handoff_api.console.queue import departments
 from handoff_api.console.reply_tools import reply_tools
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
+from knowledge_base.inbox_view import QUESTION_SLACK
 from knowledge_base.types import SearchService
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
 log = logging.getLogger("guichet.console")
-QUESTION_SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows it
 
 DONE_MESSAGES = {
     "claim": "Demande prise en charge.", "reply": "Réponse envoyée.", "note": "Note interne ajoutée.",
