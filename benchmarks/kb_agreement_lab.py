@@ -114,12 +114,16 @@ def main() -> int:
         record(args.name, args.only.split(","))
         return 0
     calls = pickle.loads((OUT / f"{args.name}.pkl").read_bytes())
-    print(f"{'':22}" + "".join(f"{label:>10}" for _, label in SHOW))
+    print(f"{'':31}" + "".join(f"{label:>10}" for _, label in SHOW))
+    seen: list[str] = []
     for call in calls:
+        decision = "today" if call["protocol"] not in seen else "adaptive"  # each protocol: today's, then adaptive
+        seen.append(call["protocol"])
         decided_now, turned = replay(call)
         for label, decided in (("recorded", call["decided"]), ("replayed", decided_now)):
             figures = evaluation.metrics(call["outcomes"], decided)
-            print(f"{call['protocol']:10}{label:>12}" + "".join(f"{figures[k] * 100:9.1f}%" for k, _ in SHOW))
+            print(f"{call['protocol']:10}{decision:>9}{label:>12}"
+                  + "".join(f"{figures[k] * 100:9.1f}%" for k, _ in SHOW))
         if args.show:
             for outcome, word in turned:
                 right = "RIGHT" if outcome.ranked[0] == outcome.question.expected else "wrong"

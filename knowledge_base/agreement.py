@@ -10,7 +10,8 @@ nothing about this entry and are left out.
 
 ``conflict`` says when the first entry must not be answered without asking. Either another candidate's
 question names a word of the message that the first entry never uses (town hall vs library), or the message
-asks about *another object* in the first entry's context (a car purchase bonus against the bike bonus): it
+asks about *another object* in the first entry's context (signing up at the pool against signing up at the
+library): it
 names none of the first entry's core (the stems at least half of its ways of asking use: its question and
 variants), and names a rare word (at most one entry in 20 uses it) that is the core of some other entry of
 the knowledge base and that the first entry never uses, whether or not that entry is among the candidates.
@@ -44,7 +45,8 @@ def entry_terms(entry: EntryData) -> frozenset[str]:
 
 def entry_core(entry: EntryData) -> frozenset[str]:
     """The stems at least ``CORE_SHARE`` of the entry's keys (question and variants) use: what every way of
-    asking for it names ("velo" for the bike bonus). Empty for an entry with fewer than ``CORE_MIN_KEYS`` keys."""
+    asking for it names ("bibliothequ" for the library's registration). Empty for an entry with fewer than
+    ``CORE_MIN_KEYS`` keys."""
     keys = [frozenset(tokens(text)) for text in (entry.question, *entry.variants)]
     if len(keys) < CORE_MIN_KEYS:
         return frozenset()
@@ -114,8 +116,8 @@ class KeyTerms:
 
     def other_object(self, stems: list[str], entry_id: str) -> str | None:
         """A rare word of the message (``SUBJECT_RARITY``) that is the core of another entry and that the entry
-        never uses, when the message names nothing of the entry's own core ("prime pour une voiture électrique"
-        against the bike bonus, whose every key says "vélo")."""
+        never uses, when the message names nothing of the entry's own core (registering at the pool
+        against the library's registration, whose every key says "bibliothèque")."""
         core = self._cores.get(entry_id, frozenset())
         if not core or not core.isdisjoint(stems):
             return None

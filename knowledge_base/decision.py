@@ -7,7 +7,7 @@ off-topic example (the gap: a near miss, a problem report or small talk is about
 off-topic example as to any entry). Below that, a top score above a lower floor and a gap above a
 lower one offer the top 3 (clarify); otherwise a person takes over (handoff). A message that names
 what another candidate is about and the first entry never mentions, or another object than the first
-entry's in its context (a car bonus against the bike bonus: ``agreement``), is never answered
+entry's in its context (the pool's registration against the library's: ``agreement``), is never answered
 automatically: it is offered the choices. The numbers come from the rule of ``adaptive`` applied to
 the knowledge base in use (or a ``guichet kb calibrate``, table kb_calibrations, per model);
 ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on knowledge_base/eval, the fallback.
