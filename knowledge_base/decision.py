@@ -6,7 +6,8 @@ second entry (the margin: "this entry" rather than "one of several"); and its le
 off-topic example (the gap: a near miss, a problem report or small talk is about as close to an
 off-topic example as to any entry). Below that, a top score above a lower floor and a gap above a
 lower one offer the top 3 (clarify); otherwise a person takes over (handoff). A message that names
-what another candidate is about and the first entry never mentions (``agreement``) is never answered
+what another candidate is about and the first entry never mentions, or another object than the first
+entry's in its context (the pool's registration against the library's: ``agreement``), is never answered
 automatically: it is offered the choices. The numbers come from the rule of ``adaptive`` applied to
 the knowledge base in use (or a ``guichet kb calibrate``, table kb_calibrations, per model);
 ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on knowledge_base/eval, the fallback.
@@ -58,7 +59,7 @@ class Signals:
     second: float
     lexical: float
     off_topic: float = -1.0
-    conflict: str | None = None  # a word of the message another candidate is about and the first lacks
+    conflict: str | None = None  # a word of the message naming what another entry is about, the first lacks
 
     @property
     def margin(self) -> float:

@@ -330,8 +330,9 @@ class KnowledgeBase:
         return ranked, signals(ranked, off_topic=off_topic, conflict=conflict)
 
     def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
-        """Key-term disagreement, read only when the first entry has variants: an entry with its question and a
-        short answer alone says too little for "it never mentions that word" to mean anything."""
+        """Key-term disagreement (another candidate's subject, or another object: ``KeyTerms.conflict``), read only
+        when the first entry has variants: an entry with its question and a short answer alone says too little for
+        "it never mentions that word" to mean anything."""
         first = self._index.entries.get(ranked[0].id) if ranked else None
         if first is None or not first.variants:
             return None

@@ -114,12 +114,8 @@ def day_one() -> dict[str, float]:
     return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
 
 
-def test_day_one_questions_floor(day_one: dict[str, float]) -> None:
-    assert day_one["wrong_answered"] <= 0.015 and day_one["answered_or_offered"] >= 0.95
-    assert day_one["oos_answered"] <= 0.05
-
-
-@pytest.mark.xfail(reason="1.1% wrong automatic answers of all day-one questions (target 1%); 98.5% answered "
-                          "or offered (target 90% met)", strict=True)
 def test_day_one_questions_reach_the_issue_targets(day_one: dict[str, float]) -> None:
-    assert day_one["wrong_answered"] <= 0.01 and day_one["answered_or_offered"] >= 0.90
+    # measured: 0.6% wrong automatic answers of all (a near miss about another object now offered choices),
+    # 98.5% answered or offered, none of the questions not in the FAQ answered (docs/benchmarks-kb.md)
+    assert day_one["wrong_answered"] <= 0.01 and day_one["answered_or_offered"] >= 0.95
+    assert day_one["oos_answered"] <= 0.05
