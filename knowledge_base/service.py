@@ -53,7 +53,6 @@ log = logging.getLogger("guichet.kb")
 MAX_TOP_K = 20
 UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
 CONFLICT_CANDIDATES = 3  # the other entries the decision would offer
-OFF_TOPIC_AGAINST_QUESTIONS = False  # an example stops counting nearer an entry's question (else: any key)
 CONFLICT_RAREST = 1  # a word only that other entry uses (docs/benchmarks-kb.md: what rarer bounds cost)
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
@@ -237,8 +236,7 @@ class KnowledgeBase:
             keys = list(self._keys.values())
             off_topic = self._off_topic
         dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
-        against = [k[:1] for k in keys] if OFF_TOPIC_AGAINST_QUESTIONS else keys
-        off_topic.relative_to(np.concatenate(against) if against and self.relative_off_topic
+        off_topic.relative_to(np.concatenate(keys) if keys and self.relative_off_topic
                               else np.zeros((0, dim), dtype=np.float32))  # no keys: every example counts
         texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
         nearest = off_topic.nearest_others()
