@@ -40,6 +40,7 @@ class DenseIndex:
         # buffers grow by doubling; rows [0, n) are in use
         self._keys: Vectors = np.zeros((0, dim), dtype=np.float32)
         self._key_slot = np.zeros(0, dtype=np.int64)
+        self._key_offsets = np.zeros(0, dtype=np.float32)  # subtracted from each key's cosine
         self._n_keys = 0
         self._passages: Vectors = np.zeros((0, len(passage_weights), dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
@@ -74,13 +75,19 @@ class DenseIndex:
     def put(self, entry_id: str, keys: Vectors, passages: Vectors, *, offset: float = 0.0) -> None:
         self.put_many([(entry_id, keys, passages)], offsets=[offset])
 
-    def put_many(self, items: list[tuple[str, Vectors, Vectors]], *, offsets: list[float] | None = None) -> None:
+    def put_many(self, items: list[tuple[str, Vectors, Vectors]], *, offsets: list[float] | None = None,
+                 key_offsets: list[npt.NDArray[np.float32]] | None = None) -> None:
         """Add or replace entries (appended: amortised cost of the new rows only); ``offsets`` are
-        subtracted from their scores (0 by default)."""
+        subtracted from their scores, ``key_offsets`` (one per key) from their keys' cosines (0 by default)."""
         if offsets is not None and len(offsets) != len(items):
             raise ValueError(f"{len(items)} entries but {len(offsets)} offsets")
-        for entry_id, keys, passages in items:
+        if key_offsets is not None and len(key_offsets) != len(items):
+            raise ValueError(f"{len(items)} entries but {len(key_offsets)} key offsets")
+        for position, (entry_id, keys, passages) in enumerate(items):
             self.check(entry_id, keys, passages)
+            if key_offsets is not None and key_offsets[position].shape != (len(keys),):
+                raise ValueError(f"entry {entry_id!r}: {len(keys)} keys but key offsets of shape "
+                                 f"{key_offsets[position].shape}")
         for entry_id, _keys, _passages in items:
             self.remove(entry_id)
         if not items:
@@ -89,6 +96,7 @@ class DenseIndex:
         new_keys = sum(len(keys) for _, keys, _ in items)
         self._keys = self._grown(self._keys, n_keys + new_keys)
         self._key_slot = self._grown(self._key_slot, n_keys + new_keys)
+        self._key_offsets = self._grown(self._key_offsets, n_keys + new_keys)
         self._passages = self._grown(self._passages, first + len(items))
         self._alive = self._grown(self._alive, first + len(items))
         self._offsets = self._grown(self._offsets, first + len(items))
@@ -98,6 +106,7 @@ class DenseIndex:
             self._ids.append(entry_id)
             self._slots[entry_id] = slot
             self._keys[n_keys:n_keys + len(keys)] = keys
+            self._key_offsets[n_keys:n_keys + len(keys)] = key_offsets[position] if key_offsets is not None else 0.0
             self._key_count[slot] = len(keys)
             self._key_slot[n_keys:n_keys + len(keys)] = slot
             n_keys += len(keys)
@@ -123,6 +132,7 @@ class DenseIndex:
         key_slot = self._key_slot[: self._n_keys]
         keep_keys = alive[key_slot]
         self._keys = np.ascontiguousarray(self._keys[: self._n_keys][keep_keys])
+        self._key_offsets = np.ascontiguousarray(self._key_offsets[: self._n_keys][keep_keys])
         self._key_slot = new_slot[key_slot[keep_keys]]
         self._n_keys = len(self._keys)
         self._passages = np.ascontiguousarray(self._passages[:count][alive])
@@ -144,7 +154,8 @@ class DenseIndex:
         count = len(self._ids)
         if not count:
             return np.zeros(0, dtype=np.float32)
-        weights = np.exp((self._keys[: self._n_keys] @ query - 1.0) / self.tau)
+        cosines_of_keys = self._keys[: self._n_keys] @ query - self._key_offsets[: self._n_keys]
+        weights = np.exp((cosines_of_keys - 1.0) / self.tau)
         mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
         if self.key_count_penalty:

@@ -18,6 +18,13 @@ spread between right and wrong entries. While both kinds are indexed, each soft 
 loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving one department out,
 its entries without variants among the others with theirs, top-1 rose from 30% to 80%
 (docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores.
+
+Variants are measured against the same background, one by one: a variant written the way citizens
+write (a question confirmed from the training inbox) sits nearer every citizen question than the
+entry's own question does, whatever it asks, and would win other entries' questions for its style
+alone. Each key's cosine loses ``key_hub_weight`` times how much closer to ordinary questions it is than
+its entry's question (never less: no key gains). An entry's question loses nothing, so a knowledge base
+without variants scores as before (docs/training-inbox.md).
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class FusionConfig:
     hub_weight: float = 0.5
     hub_neighbours: int = 3
     key_count_penalty: float = 1.0  # in a mixed knowledge base, times tau * log(keys) off each soft maximum
+    key_hub_weight: float = 1.0  # times how much closer a variant is to ordinary questions than its entry's question
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,23 @@ class HybridIndex:
         total = self.config.key_weight + sum(passage_weights(self.config))
         return [float(value) / total for value in blended]
 
+    def _key_offsets(self, items: list[Item]) -> list[npt.NDArray[np.float32]] | None:
+        """Each key's hubness beyond its entry's question's, weighted: a variant written as citizens write sits
+        nearer every citizen question than the entry's question does, and must not win them for that."""
+        if self.background is None or len(self.background) == 0 or not items or self.config.key_hub_weight == 0:
+            return None
+        own = [key_texts(entry) for entry, _keys, _passages in items]
+        rows = np.concatenate([keys for _e, keys, _p in items])
+        per_row = [texts for texts, (_e, keys, _p) in zip(own, items, strict=True) for _ in range(len(keys))]
+        closeness = self.background.closeness_rows(rows, per_row)
+        offsets, start = [], 0
+        for _entry, keys, _passages in items:
+            mine = closeness[start:start + len(keys)]
+            relative = np.maximum(mine - mine[0], 0.0)  # never a bonus: a variant less generic than its question
+            offsets.append((self.config.key_hub_weight * relative).astype(np.float32))
+            start += len(keys)
+        return offsets
+
     def _forget(self, entry_id: str) -> None:
         self._closeness_sum -= self.closeness.pop(entry_id, 0.0)
 
@@ -133,7 +158,8 @@ class HybridIndex:
             self.dense.check(entry.id, keys, passages)
         closeness = self._closeness(items)
         self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
-                            offsets=[self.config.hub_weight * close for close in closeness])
+                            offsets=[self.config.hub_weight * close for close in closeness],
+                            key_offsets=self._key_offsets(items))
         for (entry, _keys, _passages), close in zip(items, closeness, strict=True):
             self.lexical.put(entry.id, lexical_fields(entry, self.config))
             self.entries[entry.id] = entry

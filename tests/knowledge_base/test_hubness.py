@@ -150,3 +150,32 @@ def test_vectors_of_the_wrong_shape_are_refused_before_anything_is_indexed() -> 
     with pytest.raises(ValueError, match="entry 'bad'"):
         index.put_many([good, bad])
     assert len(index) == 0 and index.closeness == {}
+
+
+def test_a_variant_near_every_citizen_question_no_longer_wins_another_entrys_question() -> None:
+    # entry "a" has a specific question and a variant phrased like every ordinary question (near the background);
+    # the question asked is "b"'s, phrased the ordinary way
+    background = Background([f"q{i}" for i in range(3)], np.stack([unit(1, 0.05, 0), unit(1, 0, 0.05),
+                                                                   unit(1, -0.05, 0)]), neighbours=3)
+    a_question, a_variant, b_question = unit(0, 0, 1), unit(1, 0.1, 0), unit(0.8, 0.6, 0)
+    items = [(EntryData(id="a", question="qa", answer="r", department="accueil", variants=["va"]),
+              np.stack([a_question, a_variant]), np.stack([a_question])),
+             (entry("b", "qb"), np.stack([b_question]), np.stack([b_question]))]
+    query = unit(0.95, 0.3, 0)
+    ranked = {}
+    for weight in (0.0, 1.0):
+        index = HybridIndex(3, FusionConfig(hub_weight=0.5, key_hub_weight=weight, key_count_penalty=0.0,
+                                            document_weight=0.0),
+                            background=background)
+        index.put_many(items)
+        ranked[weight] = index.rank("x", query)
+    assert [r.id for r in ranked[0.0]] == ["a", "b"]
+    assert [r.id for r in ranked[1.0]] == ["b", "a"]
+    assert ranked[1.0][0].score == pytest.approx(next(r.score for r in ranked[0.0] if r.id == "b"))  # b: no variant
+
+
+def test_key_offsets_of_the_wrong_shape_are_refused() -> None:
+    dense = DenseIndex(3, key_weight=1.0, passage_weights=(1.0,), tau=0.05)
+    with pytest.raises(ValueError, match="'e': 2 keys but key offsets of shape"):
+        dense.put_many([("e", np.stack([unit(1, 0, 0), unit(0, 1, 0)]), np.stack([unit(1, 0, 0)]))],
+                       key_offsets=[np.zeros(1, dtype=np.float32)])
