@@ -123,18 +123,23 @@ class HybridIndex:
     def _key_offsets(self, items: list[Item]) -> list[npt.NDArray[np.float32]] | None:
         """Each key's hubness beyond its entry's question's, weighted: a variant written as citizens write sits
         nearer every citizen question than the entry's question does, and must not win them for that."""
-        if self.background is None or len(self.background) == 0 or not items or self.config.key_hub_weight == 0:
+        if self.background is None or len(self.background) == 0 or self.config.key_hub_weight == 0:
             return None
-        own = [key_texts(entry) for entry, _keys, _passages in items]
-        rows = np.concatenate([keys for _e, keys, _p in items])
-        per_row = [texts for texts, (_e, keys, _p) in zip(own, items, strict=True) for _ in range(len(keys))]
+        offsets = [np.zeros(len(keys), dtype=np.float32) for _e, keys, _p in items]
+        with_variants = [position for position, (_e, keys, _p) in enumerate(items) if len(keys) > 1]
+        if not with_variants:  # an entry's question loses nothing: bare entries need no measure
+            return offsets
+        rows = np.concatenate([items[position][1] for position in with_variants])
+        own = [key_texts(items[position][0]) for position in with_variants]
+        per_row = [texts for texts, position in zip(own, with_variants, strict=True)
+                   for _ in range(len(items[position][1]))]
         closeness = self.background.closeness_rows(rows, per_row)
-        offsets, start = [], 0
-        for _entry, keys, _passages in items:
-            mine = closeness[start:start + len(keys)]
+        start = 0
+        for position in with_variants:
+            mine = closeness[start:start + len(items[position][1])]
             relative = np.maximum(mine - mine[0], 0.0)  # never a bonus: a variant less generic than its question
-            offsets.append((self.config.key_hub_weight * relative).astype(np.float32))
-            start += len(keys)
+            offsets[position] = (self.config.key_hub_weight * relative).astype(np.float32)
+            start += len(mine)
         return offsets
 
     def _forget(self, entry_id: str) -> None:
