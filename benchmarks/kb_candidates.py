@@ -1,7 +1,7 @@
 """Ranking candidates of issue 15 side by side: the outcomes of every protocol for one ranking configuration,
 kept so that decision rules can be compared on them without ranking again.
 
-    .venv/bin/python -m benchmarks.kb_candidates --name base [--bare-weight 0.5] [--key-count-penalty 1]
+    .venv/bin/python -m benchmarks.kb_candidates --name base [--key-count-penalty 1]
 
 Writes var/bench-cache/candidates/<name>.pkl: for the shipped FAQ as shipped and without variants (what the
 default rule is fitted on), each department left out (its entries bare, the others with their variants; the
@@ -38,15 +38,14 @@ def record(knowledge_base: service.KnowledgeBase, questions: list[evaluation.Que
     return {"outcomes": outcomes, "profile": knowledge_base.profile, "top_bare": bare}
 
 
-def collect(config: FusionConfig, only: list[str], *, against_questions: bool = False) -> dict[str, Any]:
+def collect(config: FusionConfig, only: list[str]) -> dict[str, Any]:
     """The outcomes of the protocols in ``only`` for a ranking configuration (see the module's docstring)."""
-    service.OFF_TOPIC_AGAINST_QUESTIONS = against_questions
     service.FusionConfig = lambda: config  # type: ignore[assignment,misc]  # the knowledge base's default
     settings = Settings(_env_file=None)
     faq = [entry for file in sorted(FAQ.glob("*.yml"))
            for entry in read_entries(file, departments=set(DEPARTMENT_LABELS))]
     questions = evaluation.load_questions(EVAL)
-    result: dict[str, Any] = {"config": config, "off_topic_against_questions": against_questions}
+    result: dict[str, Any] = {"config": config}
     with tempfile.TemporaryDirectory(prefix="guichet-cand-") as folder:
         if "shipped" in only or "lodo" in only or "dayone" in only:
             kb = protocols.fresh_knowledge_base(settings, protocols.write_faq(faq, Path(folder)), folder=Path(folder))
@@ -86,13 +85,11 @@ def collect(config: FusionConfig, only: list[str], *, against_questions: bool = 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--name", required=True)
-    parser.add_argument("--bare-weight", type=float, default=0.0)
     parser.add_argument("--key-count-penalty", type=float, default=0.0)
-    parser.add_argument("--off-topic-against-questions", action="store_true")
     parser.add_argument("--only", default="shipped,lodo,foreign,foreign2,dayone")
     args = parser.parse_args()
-    config = replace(FusionConfig(), bare_weight=args.bare_weight, key_count_penalty=args.key_count_penalty)
-    result = collect(config, args.only.split(","), against_questions=args.off_topic_against_questions)
+    config = replace(FusionConfig(), key_count_penalty=args.key_count_penalty)
+    result = collect(config, args.only.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{args.name}.pkl").write_bytes(pickle.dumps(result))
 

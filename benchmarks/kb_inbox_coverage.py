@@ -1,9 +1,9 @@
 """Coverage on held-out questions before and after editors work the training inbox, no retraining.
 
-    .venv/bin/python -m benchmarks.kb_inbox_coverage [--write]
+    .venv/bin/python -m benchmarks.kb_inbox_coverage [--set foreign2] [--write]
 
-The frozen foreign FAQ (knowledge_base/eval/foreign: 174 Service-public.fr fiches imported as a city
-imports them, no variants) goes into a fresh database. Its questions are split in two by position in
+A frozen foreign FAQ (knowledge_base/eval/foreign, foreign2 or foreign3: Service-public.fr fiches imported
+as a city imports them, no variants) goes into a fresh database. Its questions are split in two by position in
 the file: the even-numbered ones (0, 2, 4...) are "this week's citizens", the odd-numbered ones the
 held-out set that is measured. Every question of the inbox half is searched as a citizen's would be
 (logged into the training inbox, masked), then labelled as an editor would: an in-scope question is
@@ -28,7 +28,7 @@ from knowledge_base.ranking import FusionConfig
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.store import published_entries
 
-FOREIGN = PROJECT_ROOT / "knowledge_base" / "eval" / "foreign"
+EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
 MODEL = PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"
 ROWS = (("answered_correct", "in scope answered automatically and right (coverage)"),
         ("answer_precision", "precision of automatic answers (in + out of scope)"),
@@ -96,14 +96,17 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="append the figures to docs/training-inbox.md")
     parser.add_argument("--hub-weight", type=float, default=None,
                         help="diagnosis: the ranking's hubness weight instead of its default")
+    parser.add_argument("--set", default="foreign", choices=("foreign", "foreign2", "foreign3"),
+                        help="which frozen foreign FAQ and its questions")
     parser.add_argument("--misses-only", action="store_true",
                         help="the editor labels only the inbox questions the bot got wrong")
     args = parser.parse_args()
-    questions = evaluation.load_questions(FOREIGN / "questions.yml", expected_of=entry_id_of)
+    foreign = EVAL / args.set
+    questions = evaluation.load_questions(foreign / "questions.yml", expected_of=entry_id_of)
     inbox, held_out = questions[0::2], questions[1::2]
     with tempfile.TemporaryDirectory(prefix="guichet-inbox-bench-") as folder:
         settings = Settings(_env_file=None, var_dir=Path(folder), embedding_model=str(MODEL))
-        factory = protocols.fresh_database(settings, FOREIGN / "faq.yml", folder=Path(folder))
+        factory = protocols.fresh_database(settings, foreign / "faq.yml", folder=Path(folder))
         options = {} if args.hub_weight is None else {"config": FusionConfig(hub_weight=args.hub_weight)}
         knowledge_base = protocols.knowledge_base_on(settings, factory, **options)
         before = measure(knowledge_base, held_out)
@@ -115,10 +118,12 @@ def main() -> None:
         split_after = split_by_taught(knowledge_base, held_out, taught)
         leaks = leaked(knowledge_base, held_out)
         factory.kw["bind"].dispose()
-    command = "python -m benchmarks.kb_inbox_coverage" + (" --misses-only" if args.misses_only else "") + (
-        f" --hub-weight {args.hub_weight}" if args.hub_weight is not None else "")
+    command = (f"python -m benchmarks.kb_inbox_coverage --set {args.set}"
+               + (" --misses-only" if args.misses_only else "")
+               + (f" --hub-weight {args.hub_weight}" if args.hub_weight is not None else ""))
     policy = ("only the questions the bot got wrong" if args.misses_only else "every question")
-    lines = [header(f"Training inbox: coverage on held-out questions (editor labels {policy})", command),
+    lines = [header(f"Training inbox on {args.set}: coverage on held-out questions (editor labels {policy})",
+                    command),
              f"Inbox half (even positions in questions.yml): {confirmed} in-scope questions confirmed to their "
              f"entry, {out} marked out of scope. Held-out half (odd positions): "
              f"{int(before['in_scope'])} in scope, {int(before['out_of_scope'])} out of scope; "

@@ -66,11 +66,22 @@ DEFAULT_RULE = Rule(answer_top_quantile=0.9, answer_gap_quantile=0.8, answer_mar
 BARE_RULE = Rule(answer_top_quantile=0.95, answer_gap_quantile=0.75, answer_margin=0.02,
                  clarify_top_quantile=0.1, clarify_gap_quantile=0.4)
 BARE_SHARE = 0.5  # a knowledge base with at most this share of entries having variants gets BARE_RULE
+# An entry counts as having variants from this many: DEFAULT_RULE was fitted on entries written with 8 to 12 each;
+# an imported fiche with one or two citizen questions confirmed from the training inbox still scores like a bare
+# one (with DEFAULT_RULE, confirming one question per imported fiche cost 14 points of coverage on other questions:
+# docs/training-inbox.md).
+CURATED_VARIANTS = 3
+
+
+def has_variants(variants: int) -> bool:
+    """Whether an entry with this many variants counts among the entries with variants, for the default rule."""
+    return variants >= CURATED_VARIANTS
 
 
 def default_rule(*, entries: int, with_variants: int, variants: Rule = DEFAULT_RULE, bare: Rule = BARE_RULE) -> Rule:
     """The default rule of a knowledge base: ``bare`` when few of its entries have variants (a freshly imported
-    FAQ: its scores, and how far they can be trusted, are those of entries without variants), else ``variants``."""
+    FAQ: its scores, and how far they can be trusted, are those of entries without variants), else ``variants``.
+    ``with_variants`` counts the entries that ``has_variants``."""
     return variants if entries and with_variants / entries > BARE_SHARE else bare
 
 

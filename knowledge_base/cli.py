@@ -23,6 +23,7 @@ from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, evaluation, foreign_faq, protocols
 from knowledge_base.calibration_store import save_calibration
 from knowledge_base.fiches_import import import_fiches
+from knowledge_base.held_out_labels import rank_held_out
 from knowledge_base.inbox_store import labelled_questions
 from knowledge_base.loader import CacheWarmer, load_encoder, load_knowledge_base
 from knowledge_base.service import KnowledgeBase
@@ -102,15 +103,18 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 def _outcomes(settings: Settings, eval_path: Path, *,
               inbox: bool = False) -> tuple[KnowledgeBase, list[evaluation.Outcome]]:
     """The labelled questions ranked; with ``inbox``, also every question editors labelled in the training
-    inbox (confirmed to an entry, or out of scope)."""
+    inbox (confirmed to an entry, or out of scope), each ranked without its own variant or off-topic example
+    (``held_out_labels``): ranked as they are now, they would find themselves."""
     knowledge_base = open_knowledge_base(settings)
     questions = evaluation.load_questions(eval_path)
+    outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
     if inbox:
         with session_scope(knowledge_base.factory) as session:
             labelled = labelled_questions(session)
         print(f"{len(questions)} labelled questions from {eval_path}, {len(labelled)} from the training inbox")
-        questions = questions + labelled
-    return knowledge_base, evaluation.run_questions(knowledge_base.analyse, questions)
+        if labelled:
+            outcomes += rank_held_out(knowledge_base, labelled)
+    return knowledge_base, outcomes
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -31,29 +31,20 @@ def limit_blas_threads() -> None:
 
 class DenseIndex:
     def __init__(self, dim: int, *, key_weight: float, passage_weights: tuple[float, ...], tau: float,
-                 bare_passage_weights: tuple[float, ...] | None = None, bare_weight: float = 0.0,
                  key_count_penalty: float = 0.0) -> None:
         self.dim = dim
         self.key_weight = key_weight
         self.passage_weights = np.array(passage_weights, dtype=np.float32)
         self.tau = tau
-        # the "bare" channel scores every entry as if it had no variants: its question (first key) and
-        # the passages weighted by ``bare_passage_weights``; ``bare_weight`` blends it with the other
-        self.bare_weight = bare_weight
-        self.bare_passage_weights = np.array(bare_passage_weights if bare_passage_weights is not None
-                                             else passage_weights, dtype=np.float32)
-        if len(self.bare_passage_weights) != len(self.passage_weights):
-            raise ValueError(f"{len(self.passage_weights)} passage weights but {len(self.bare_passage_weights)} "
-                             "bare passage weights")
         self.key_count_penalty = key_count_penalty  # times tau * log(number of keys), off the soft maximum
         # buffers grow by doubling; rows [0, n) are in use
         self._keys: Vectors = np.zeros((0, dim), dtype=np.float32)
         self._key_slot = np.zeros(0, dtype=np.int64)
+        self._key_offsets = np.zeros(0, dtype=np.float32)  # subtracted from each key's cosine
         self._n_keys = 0
         self._passages: Vectors = np.zeros((0, len(passage_weights), dim), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._offsets = np.zeros(0, dtype=np.float32)
-        self._first_key = np.zeros(0, dtype=np.int64)  # row of each slot's first key (its question)
         self._key_count = np.ones(0, dtype=np.float32)
         self.shift = 0.0  # added to every score (centres the offsets)
         self._ids: list[str | None] = []
@@ -84,13 +75,19 @@ class DenseIndex:
     def put(self, entry_id: str, keys: Vectors, passages: Vectors, *, offset: float = 0.0) -> None:
         self.put_many([(entry_id, keys, passages)], offsets=[offset])
 
-    def put_many(self, items: list[tuple[str, Vectors, Vectors]], *, offsets: list[float] | None = None) -> None:
+    def put_many(self, items: list[tuple[str, Vectors, Vectors]], *, offsets: list[float] | None = None,
+                 key_offsets: list[npt.NDArray[np.float32]] | None = None) -> None:
         """Add or replace entries (appended: amortised cost of the new rows only); ``offsets`` are
-        subtracted from their scores (0 by default)."""
+        subtracted from their scores, ``key_offsets`` (one per key) from their keys' cosines (0 by default)."""
         if offsets is not None and len(offsets) != len(items):
             raise ValueError(f"{len(items)} entries but {len(offsets)} offsets")
-        for entry_id, keys, passages in items:
+        if key_offsets is not None and len(key_offsets) != len(items):
+            raise ValueError(f"{len(items)} entries but {len(key_offsets)} key offsets")
+        for position, (entry_id, keys, passages) in enumerate(items):
             self.check(entry_id, keys, passages)
+            if key_offsets is not None and key_offsets[position].shape != (len(keys),):
+                raise ValueError(f"entry {entry_id!r}: {len(keys)} keys but key offsets of shape "
+                                 f"{key_offsets[position].shape}")
         for entry_id, _keys, _passages in items:
             self.remove(entry_id)
         if not items:
@@ -99,17 +96,17 @@ class DenseIndex:
         new_keys = sum(len(keys) for _, keys, _ in items)
         self._keys = self._grown(self._keys, n_keys + new_keys)
         self._key_slot = self._grown(self._key_slot, n_keys + new_keys)
+        self._key_offsets = self._grown(self._key_offsets, n_keys + new_keys)
         self._passages = self._grown(self._passages, first + len(items))
         self._alive = self._grown(self._alive, first + len(items))
         self._offsets = self._grown(self._offsets, first + len(items))
-        self._first_key = self._grown(self._first_key, first + len(items))
         self._key_count = self._grown(self._key_count, first + len(items))
         for position, (entry_id, keys, passages) in enumerate(items):
             slot = first + position
             self._ids.append(entry_id)
             self._slots[entry_id] = slot
             self._keys[n_keys:n_keys + len(keys)] = keys
-            self._first_key[slot] = n_keys
+            self._key_offsets[n_keys:n_keys + len(keys)] = key_offsets[position] if key_offsets is not None else 0.0
             self._key_count[slot] = len(keys)
             self._key_slot[n_keys:n_keys + len(keys)] = slot
             n_keys += len(keys)
@@ -117,13 +114,6 @@ class DenseIndex:
             self._alive[slot] = True
             self._offsets[slot] = offsets[position] if offsets is not None else 0.0
         self._n_keys = n_keys
-
-    def set_offsets(self, offsets: dict[str, float]) -> None:
-        """Replace the offsets of indexed entries (unknown ids are ignored)."""
-        for entry_id, offset in offsets.items():
-            slot = self._slots.get(entry_id)
-            if slot is not None:
-                self._offsets[slot] = offset
 
     def remove(self, entry_id: str) -> None:
         slot = self._slots.pop(entry_id, None)
@@ -142,15 +132,12 @@ class DenseIndex:
         key_slot = self._key_slot[: self._n_keys]
         keep_keys = alive[key_slot]
         self._keys = np.ascontiguousarray(self._keys[: self._n_keys][keep_keys])
+        self._key_offsets = np.ascontiguousarray(self._key_offsets[: self._n_keys][keep_keys])
         self._key_slot = new_slot[key_slot[keep_keys]]
         self._n_keys = len(self._keys)
         self._passages = np.ascontiguousarray(self._passages[:count][alive])
         self._offsets = np.ascontiguousarray(self._offsets[:count][alive])
         self._key_count = np.ascontiguousarray(self._key_count[:count][alive])
-        first_key = np.zeros(int(alive.sum()), dtype=np.int64)
-        rows = np.arange(self._n_keys)
-        first_key[self._key_slot[::-1]] = rows[::-1]  # the smallest row of each slot
-        self._first_key = first_key
         self._ids = [entry_id for entry_id in self._ids if entry_id is not None]
         self._slots = {entry_id: slot for slot, entry_id in enumerate(self._ids) if entry_id is not None}
         self._alive = np.ones(len(self._ids), dtype=bool)
@@ -167,7 +154,8 @@ class DenseIndex:
         count = len(self._ids)
         if not count:
             return np.zeros(0, dtype=np.float32)
-        weights = np.exp((self._keys[: self._n_keys] @ query - 1.0) / self.tau)
+        cosines_of_keys = self._keys[: self._n_keys] @ query - self._key_offsets[: self._n_keys]
+        weights = np.exp((cosines_of_keys - 1.0) / self.tau)
         mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
         if self.key_count_penalty:
@@ -175,10 +163,6 @@ class DenseIndex:
         cosines = self._passages[:count] @ query
         total = self.key_weight + float(self.passage_weights.sum())
         blended = (self.key_weight * keys + cosines @ self.passage_weights) / total
-        if self.bare_weight:
-            question = self._keys[self._first_key[:count]] @ query
-            bare = (self.key_weight * question + cosines @ self.bare_passage_weights) / total
-            blended = blended + self.bare_weight * (bare - blended)
         scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
         scored[~self._alive[:count]] = -np.inf
         return scored

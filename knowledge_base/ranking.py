@@ -17,9 +17,14 @@ maximum of a dozen keys exceeds that of one question by up to ``tau * log(keys)`
 spread between right and wrong entries. While both kinds are indexed, each soft maximum therefore
 loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving one department out,
 its entries without variants among the others with theirs, top-1 rose from 30% to 80%
-(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores. The "bare channel"
-(``bare_weight``: blending in a score that reads every entry without its variants) was measured too
-and is off: it helped less and needs one more passage vector per entry.
+(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores.
+
+Variants are measured against the same background, one by one: a variant written the way citizens
+write (a question confirmed from the training inbox) sits nearer every citizen question than the
+entry's own question does, whatever it asks, and would win other entries' questions for its style
+alone. Each key's cosine loses ``key_hub_weight`` times how much closer to ordinary questions it is than
+its entry's question (never less: no key gains). An entry's question loses nothing, so a knowledge base
+without variants scores as before (docs/training-inbox.md).
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ class FusionConfig:
     candidates: int = 10
     hub_weight: float = 0.5
     hub_neighbours: int = 3
-    bare_weight: float = 0.0  # blend of a channel scoring every entry without its variants (mixed knowledge bases)
     key_count_penalty: float = 1.0  # in a mixed knowledge base, times tau * log(keys) off each soft maximum
+    key_hub_weight: float = 1.0  # times how much closer a variant is to ordinary questions than its entry's question
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,10 @@ def key_texts(entry: EntryData) -> list[str]:
 
 
 def passage_texts(entry: EntryData, config: FusionConfig | None = None) -> list[str]:
-    """Embedded as passages: the whole entry, then the answer alone if it weighs anything, then the entry
-    without its variants if the bare channel weighs anything."""
+    """Embedded as passages: the whole entry, then the answer alone if it weighs anything."""
     config = config or FusionConfig()
     whole = " ".join([entry.question, *entry.variants, entry.answer])
-    texts = [whole, entry.answer] if config.answer_weight > 0 else [whole]
-    return [*texts, " ".join([entry.question, entry.answer])] if config.bare_weight > 0 else texts
+    return [whole, entry.answer] if config.answer_weight > 0 else [whole]
 
 
 def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, int]]:
@@ -82,45 +85,34 @@ def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, in
 
 
 def passage_weights(config: FusionConfig) -> tuple[float, ...]:
-    """The weight of each of ``passage_texts`` in the score (the bare entry weighs nothing here)."""
-    weights = (config.document_weight, config.answer_weight) if config.answer_weight > 0 else (config.document_weight,)
-    return (*weights, 0.0) if config.bare_weight > 0 else weights
-
-
-def bare_passage_weights(config: FusionConfig) -> tuple[float, ...]:
-    """The same for the bare channel: the entry without variants in place of the whole entry."""
-    answer = (config.answer_weight,) if config.answer_weight > 0 else ()
-    return (0.0, *answer, config.document_weight) if config.bare_weight > 0 else (config.document_weight, *answer)
+    """The weight of each of ``passage_texts`` in the score."""
+    return (config.document_weight, config.answer_weight) if config.answer_weight > 0 else (config.document_weight,)
 
 
 class HybridIndex:
     def __init__(self, dim: int, config: FusionConfig | None = None, *, background: Background | None = None) -> None:
         self.config = config or FusionConfig()
         self.dense = DenseIndex(dim, key_weight=self.config.key_weight, tau=self.config.tau,
-                                passage_weights=passage_weights(self.config),
-                                bare_passage_weights=bare_passage_weights(self.config))
+                                passage_weights=passage_weights(self.config))
         self.lexical = LexicalIndex()
         self.entries: dict[str, EntryData] = {}
         self.background = background if self.config.hub_weight > 0 else None
-        # hubness of each entry, before weighting and centring: scored alone, and blended with the bare channel
-        self.closeness: dict[str, tuple[float, float]] = {}
-        self._closeness_sum = np.zeros(2)
+        self.closeness: dict[str, float] = {}  # hubness of each entry, before weighting and centring
+        self._closeness_sum = 0.0
         self._bare_ids: set[str] = set()
-        self.mixing = False  # the bare channel is on: entries with and without variants are indexed together
+        self.mixing = False  # entries with and without variants are indexed together
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _closeness(self, items: list[Item], bare: float) -> list[float]:
+    def _closeness(self, items: list[Item]) -> list[float]:
         """How close each entry's question and passages are to ordinary questions, blended like its score."""
         if self.background is None or len(self.background) == 0 or not items:
             return [0.0] * len(items)
         own = [key_texts(entry) for entry, _keys, _passages in items]
-        key = self.background.closeness_rows(np.stack([keys[0] for _e, keys, _p in items]), own)
-        weights = [(1 - bare) * w + bare * b for w, b in zip(passage_weights(self.config),
-                                                               bare_passage_weights(self.config), strict=True)]
-        blended = self.config.key_weight * key
-        for position, weight in enumerate(weights):
+        blended = self.config.key_weight * self.background.closeness_rows(
+            np.stack([keys[0] for _e, keys, _p in items]), own)
+        for position, weight in enumerate(passage_weights(self.config)):
             if weight == 0:
                 continue
             rows = np.stack([passages[position] for _e, _k, passages in items])
@@ -128,30 +120,40 @@ class HybridIndex:
         total = self.config.key_weight + sum(passage_weights(self.config))
         return [float(value) / total for value in blended]
 
-    def _forget(self, entry_id: str) -> None:
-        self._closeness_sum -= np.array(self.closeness.pop(entry_id, (0.0, 0.0)))
+    def _key_offsets(self, items: list[Item]) -> list[npt.NDArray[np.float32]] | None:
+        """Each key's hubness beyond its entry's question's, weighted: a variant written as citizens write sits
+        nearer every citizen question than the entry's question does, and must not win them for that."""
+        if self.background is None or len(self.background) == 0 or self.config.key_hub_weight == 0:
+            return None
+        offsets = [np.zeros(len(keys), dtype=np.float32) for _e, keys, _p in items]
+        with_variants = [position for position, (_e, keys, _p) in enumerate(items) if len(keys) > 1]
+        if not with_variants:  # an entry's question loses nothing: bare entries need no measure
+            return offsets
+        rows = np.concatenate([items[position][1] for position in with_variants])
+        own = [key_texts(items[position][0]) for position in with_variants]
+        per_row = [texts for texts, position in zip(own, with_variants, strict=True)
+                   for _ in range(len(items[position][1]))]
+        closeness = self.background.closeness_rows(rows, per_row)
+        start = 0
+        for position in with_variants:
+            mine = closeness[start:start + len(items[position][1])]
+            relative = np.maximum(mine - mine[0], 0.0)  # never a bonus: a variant less generic than its question
+            offsets[position] = (self.config.key_hub_weight * relative).astype(np.float32)
+            start += len(mine)
+        return offsets
 
-    def _mode(self) -> int:
-        return int(self.mixing and self.config.bare_weight > 0)
+    def _forget(self, entry_id: str) -> None:
+        self._closeness_sum -= self.closeness.pop(entry_id, 0.0)
 
     def _recentre(self) -> None:
         count = len(self.closeness)
-        self.dense.shift = self.config.hub_weight * float(self._closeness_sum[self._mode()]) / count if count else 0.0
+        self.dense.shift = self.config.hub_weight * self._closeness_sum / count if count else 0.0
 
     def _update_mixing(self) -> None:
-        """The bare channel weighs only while entries with and without variants are indexed together: alone,
-        either kind is already scored on one scale (and without variants both channels are the same)."""
-        mixing = 0 < len(self._bare_ids) < len(self.entries)
-        if mixing == self.mixing:
-            return
-        self.mixing = mixing
-        self.dense.bare_weight = self.config.bare_weight if mixing else 0.0
-        self.dense.key_count_penalty = self.config.key_count_penalty if mixing else 0.0
-        if self.config.bare_weight == 0:
-            return
-        mode = self._mode()
-        self.dense.set_offsets({entry_id: self.config.hub_weight * both[mode]
-                                for entry_id, both in self.closeness.items()})
+        """The key-count penalty holds only while entries with and without variants are indexed together: alone,
+        either kind is already scored on one scale."""
+        self.mixing = 0 < len(self._bare_ids) < len(self.entries)
+        self.dense.key_count_penalty = self.config.key_count_penalty if self.mixing else 0.0
 
     def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
         self.put_many([(entry, keys, passages)])
@@ -159,18 +161,16 @@ class HybridIndex:
     def put_many(self, items: list[Item]) -> None:
         for entry, keys, passages in items:
             self.dense.check(entry.id, keys, passages)
-        plain = self._closeness(items, 0.0)
-        mixed = self._closeness(items, self.config.bare_weight) if self.config.bare_weight > 0 else plain
-        mode = self._mode()
+        closeness = self._closeness(items)
         self.dense.put_many([(entry.id, keys, passages) for entry, keys, passages in items],
-                            offsets=[self.config.hub_weight * (m if mode else p) for p, m in zip(plain, mixed,
-                                                                                             strict=True)])
-        for (entry, _keys, _passages), close in zip(items, zip(plain, mixed, strict=True), strict=True):
+                            offsets=[self.config.hub_weight * close for close in closeness],
+                            key_offsets=self._key_offsets(items))
+        for (entry, _keys, _passages), close in zip(items, closeness, strict=True):
             self.lexical.put(entry.id, lexical_fields(entry, self.config))
             self.entries[entry.id] = entry
             self._forget(entry.id)
             self.closeness[entry.id] = close
-            self._closeness_sum += np.array(close)
+            self._closeness_sum += close
             if entry.variants:
                 self._bare_ids.discard(entry.id)
             else:

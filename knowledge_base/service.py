@@ -30,7 +30,7 @@ from guichet.db import one_instance_at_a_time, session_scope
 from guichet.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
-from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule
+from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule, has_variants
 from knowledge_base.agreement import KeyTerms
 from knowledge_base.calibration_store import latest_calibration, latest_policy
 from knowledge_base.confirmed_match import confirmed_entry
@@ -53,7 +53,6 @@ log = logging.getLogger("guichet.kb")
 MAX_TOP_K = 20
 UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
 CONFLICT_CANDIDATES = 3  # the other entries the decision would offer
-OFF_TOPIC_AGAINST_QUESTIONS = False  # an example stops counting nearer an entry's question (else: any key)
 CONFLICT_RAREST = 1  # a word only that other entry uses (docs/benchmarks-kb.md: what rarer bounds cost)
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
@@ -197,6 +196,15 @@ class KnowledgeBase:
             self._off_topic = off_topic
         self.schedule_profile()
 
+    def use_off_topic(self, texts: list[str]) -> None:
+        """These off-topic examples instead of the database's until the next change (evaluation protocols); the
+        profile is recomputed before returning."""
+        with session_scope(self.factory) as session:
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=texts)
+        with self._lock:
+            self._off_topic = off_topic
+        self.update_profile()
+
     def index_background(self, background: Background) -> None:
         """Measure entries put from now on against ``background`` (evaluation protocols)."""
         with self._lock:
@@ -228,7 +236,8 @@ class KnowledgeBase:
     def _default_rule(self) -> Rule:
         """Called with the lock held: the default rule for the entries indexed now."""
         entries = self._index.entries.values()
-        return default_rule(entries=len(entries), with_variants=sum(bool(entry.variants) for entry in entries))
+        return default_rule(entries=len(entries),
+                            with_variants=sum(has_variants(len(entry.variants)) for entry in entries))
 
     def update_profile(self) -> None:
         """Re-check the off-topic list against the entries, measure what its examples score on this knowledge
@@ -237,8 +246,7 @@ class KnowledgeBase:
             keys = list(self._keys.values())
             off_topic = self._off_topic
         dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
-        against = [k[:1] for k in keys] if OFF_TOPIC_AGAINST_QUESTIONS else keys
-        off_topic.relative_to(np.concatenate(against) if against and self.relative_off_topic
+        off_topic.relative_to(np.concatenate(keys) if keys and self.relative_off_topic
                               else np.zeros((0, dim), dtype=np.float32))  # no keys: every example counts
         texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
         nearest = off_topic.nearest_others()

@@ -130,15 +130,26 @@ def test_a_repeated_message_is_encoded_once(loaded: sessionmaker[Session], encod
 
 
 def test_the_default_rule_follows_the_kind_of_entries(loaded: sessionmaker[Session], encoder: HashingEncoder) -> None:
-    from knowledge_base.adaptive import BARE_RULE, DEFAULT_RULE
+    from knowledge_base.adaptive import BARE_RULE, CURATED_VARIANTS, DEFAULT_RULE
 
     knowledge_base = make_knowledge_base(loaded, encoder)
-    assert knowledge_base.rule == DEFAULT_RULE and knowledge_base._index.mixing  # two of three with variants
-    with session_scope(loaded) as session:
-        for entry_id in ("piscines-horaires", "papiers-carte-identite"):
-            entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
-            store.update_entry(session, data=EntryData(**{**entry.as_dict(), "variants": []}), actor="editor")
-    knowledge_base.refresh(["piscines-horaires", "papiers-carte-identite"])
-    knowledge_base.wait_profile()
+    # two of three entries have two variants each: too few to be scored like written entries
+    assert knowledge_base.rule == BARE_RULE and knowledge_base._index.mixing
+    ids = ("piscines-horaires", "papiers-carte-identite")
+
+    def set_variants(count: int) -> None:
+        with session_scope(loaded) as session:
+            for entry_id in ids:
+                entry = store.entry_data(store.get_entry(session, entry_id=entry_id))
+                variants = [f"{entry.question} ({number})" for number in range(count)]
+                store.update_entry(session, data=EntryData(**{**entry.as_dict(), "variants": variants}),
+                                   actor="editor")
+        knowledge_base.refresh(list(ids))
+        knowledge_base.wait_profile()
+
+    set_variants(CURATED_VARIANTS)
+    assert knowledge_base.rule == DEFAULT_RULE and knowledge_base._index.mixing
+    assert knowledge_base.decision_status()["rule"] == DEFAULT_RULE.as_dict()
+    set_variants(0)
     assert knowledge_base.rule == BARE_RULE and not knowledge_base._index.mixing
     assert knowledge_base.decision_status()["rule"] == BARE_RULE.as_dict()
