@@ -8,6 +8,7 @@
 - foreign: the frozen foreign FAQ (knowledge_base/eval/foreign: 174 fiches imported as a city imports
   them, no variants) in a fresh database, with only what the import does by itself.
 - dayone: the shipped FAQ and the frozen day-one questions (knowledge_base/eval/dayone).
+- dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), the one measured once.
 Writes docs/benchmarks-kb-generalization.md.
 """
 
@@ -70,6 +71,12 @@ def dayone(settings: Settings) -> protocols.Comparison:
     return protocols.foreign(settings, faq=FAQ, questions=questions, title="day-one questions on the shipped FAQ")
 
 
+def dayone2(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "dayone2" / "questions.yml")
+    return protocols.foreign(settings, faq=FAQ, questions=questions,
+                             title="day-one questions, second set (measured once), on the shipped FAQ")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="shipped,lodo,foreign,dayone")
@@ -82,7 +89,8 @@ def main() -> int:
                  "knowledge base's own profile, the off-topic list relative to its entries, key-term agreement.")
     lines.append("")
     for name in args.only.split(","):
-        comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "dayone": dayone}[name](settings)
+        comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "dayone": dayone,
+                      "dayone2": dayone2}[name](settings)
         lines += table(comparison)
         print("\n".join(table(comparison)), flush=True)
     text = "\n".join(lines) + "\n"

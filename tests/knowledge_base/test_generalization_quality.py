@@ -114,8 +114,27 @@ def day_one() -> dict[str, float]:
     return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
 
 
-def test_day_one_questions_reach_the_issue_targets(day_one: dict[str, float]) -> None:
-    # measured: 0.6% wrong automatic answers of all (a near miss about another object now offered choices),
-    # 98.5% answered or offered, none of the questions not in the FAQ answered (docs/benchmarks-kb.md)
-    assert day_one["wrong_answered"] <= 0.01 and day_one["answered_or_offered"] >= 0.95
+def test_day_one_development_set(day_one: dict[str, float]) -> None:
+    # development set (the agreement's bounds were chosen looking at it): 1.1% wrong automatic answers of all
+    # (2 of 174), 98.5% answered or offered, 2.3% of the questions not in the FAQ answered (docs/benchmarks-kb.md)
+    assert day_one["wrong_answered"] <= 0.012 and day_one["answered_or_offered"] >= 0.95
     assert day_one["oos_answered"] <= 0.05
+
+
+@pytest.fixture(scope="module")
+def day_one_second() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "dayone2" / "questions.yml")
+    return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+def test_second_day_one_set_measured_once(day_one_second: dict[str, float]) -> None:
+    """Written blind, frozen, measured once at 69ac710: 2.8% wrong automatic answers of all (5 near misses of
+    45), 97.0% of those in the FAQ answered or offered, 65.4% answered right; the floors guard those figures."""
+    assert day_one_second["wrong_answered"] <= 0.03 and day_one_second["answered_or_offered"] >= 0.96
+    assert day_one_second["oos_answered"] <= 0.12 and day_one_second["answered_correct"] >= 0.64
+
+
+@pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all (target 1%): 5 of its 45 near "
+                          "misses answered", strict=True)
+def test_second_day_one_set_reaches_the_issue_targets(day_one_second: dict[str, float]) -> None:
+    assert day_one_second["wrong_answered"] <= 0.01 and day_one_second["answered_or_offered"] >= 0.90
