@@ -20,18 +20,19 @@ from __future__ import annotations
 import random
 
 # ------------------------------------------------------------------ ask_question: about a problem, not reporting it
-# kinds of street problems, annotated as in the reports (the problem_type slot ignores ask_question)
-PROBLEMS = ["un [trou](problem_type) dans la chaussée", "des [tags](problem_type) sur une façade",
-            "un [arbre](problem_type) qui menace de tomber", "une [fuite d'eau](problem_type) sur le trottoir",
-            "des [encombrants](problem_type) abandonnés", "un [feu tricolore](problem_type) en panne",
-            "un [chien errant](problem_type)", "une [voiture ventouse](problem_type)",
-            "du [bruit](problem_type) la nuit", "un [trottoir](problem_type) abîmé", "des [rats](problem_type)",
-            "un [banc](problem_type) cassé", "une [plaque d'égout](problem_type) descellée",
-            "des [déchets](problem_type) après le marché", "un [nid de frelons](problem_type)",
-            "une [borne](problem_type) de recharge hors service"]
-PROBLEMS_EN = ["a [pothole](problem_type)", "[graffiti](problem_type) on my wall", "a fallen [tree](problem_type)",
-               "a broken [streetlight](problem_type)", "[rubbish](problem_type) dumped in the street",
-               "[noise](problem_type) from a bar at night"]
+# kinds of street problems, without entities: annotated, they made DIET tag "d'eau" in a report's details as a
+# problem type (a test story failed); the questions need none (the problem_type slot ignores ask_question)
+PROBLEMS = ["un trou dans la chaussée", "des tags sur une façade",
+            "un arbre qui menace de tomber", "une fuite sous le trottoir",
+            "des encombrants abandonnés", "un feu tricolore en panne",
+            "un chien errant", "une voiture ventouse",
+            "du bruit la nuit", "un trottoir abîmé", "des rats",
+            "un banc cassé", "une plaque d'égout descellée",
+            "des déchets après le marché", "un nid de frelons",
+            "une borne de recharge hors service"]
+PROBLEMS_EN = ["a pothole", "graffiti on my wall", "a fallen tree",
+               "a broken streetlight", "rubbish dumped in the street",
+               "noise from a bar at night"]
 ABOUT_PROBLEM = ["comment signaler {x} ?", "quel service s'occupe de {x} ?", "qui dois-je prévenir pour {x} ?",
                  "où faire un signalement pour {x} ?", "quel numéro appeler pour {x} ?",
                  "c'est la mairie qui gère {x} ou quelqu'un d'autre ?", "on peut signaler {x} en ligne ?",
@@ -94,13 +95,13 @@ PLAIN_FAULTS = [
     "le [robinet](problem_type) du cimetière fuit",
     "le [lampadaire](problem_type) grésille [rue Haute](place)",
     "l'[horloge](problem_type) de la place est arrêtée",
-    "la [bouche d'incendie](problem_type) coule [rue Neuve](place)",
+    "la [borne incendie](problem_type) coule [rue Neuve](place)",
     "le toit de l'[abribus](problem_type) goutte",
     "le [panneau lumineux](problem_type) de la mairie clignote",
     "la [barrière](problem_type) du square grince et ne ferme plus",
     "le [caniveau](problem_type) déborde [rue Basse](place)",
     "la [cloche](problem_type) du portail de l'école sonne toute seule",
-    "le [jet d'eau](problem_type) du rond-point inonde la route",
+    "le [bassin](problem_type) du rond-point déborde sur la route",
     "le [sol](problem_type) du préau se fissure",
     "la [rambarde](problem_type) du pont bouge",
     "la [pompe](problem_type) du jardin partagé ne débite plus",
