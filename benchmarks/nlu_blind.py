@@ -5,6 +5,7 @@ with the trained model for the current data (``ensure_model``; trains it first i
 .venv-rasa (bot/nlu_parse.py), counts ``nlu_fallback`` as ``ask_question`` (the fallback hands the
 message to the FAQ search, which is where a question goes), and writes the figures to the NLU section
 of docs/benchmarks.md, one sub-section per set file (a rerun replaces only its own set's figures).
+``--development`` titles it as a development set: a set written blind whose errors have since been read.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ FALLBACK = "nlu_fallback"
 FALLBACK_AS = "ask_question"
 ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 SECTION = DOCS / "benchmarks-nlu.md"
+DEVELOPMENT_NOTE = ("Written blind, then measured and its errors read to choose examples and settings: a development "
+                    "set, whose figures are optimistic.\n")
 TITLE = "# Intents on blind evaluation sets\n"
 
 
@@ -100,9 +103,12 @@ def score(gold: list[str], parses: list[dict[str, Any]]) -> Scores:
                   confident_errors=confident)
 
 
-def render(set_path: Path, scores: Scores, parses: list[dict[str, Any]], model: Path, command: str) -> str:
+def render(set_path: Path, scores: Scores, parses: list[dict[str, Any]], model: Path, command: str,
+           *, development: bool = False) -> str:
     columns = sorted({guess for row in scores.confusion.values() for guess in row} | set(scores.labels))
-    lines = [header(f"Blind set `{set_path.name}`", command).replace("## ", "### ", 1),
+    title = f"Development set `{set_path.name}`" if development else f"Blind set `{set_path.name}`"
+    lines = [header(title, command).replace("## ", "### ", 1),
+             *([DEVELOPMENT_NOTE] if development else []),
              f"Model: `{model.name}`. {sum(sum(r.values()) for r in scores.confusion.values())} messages; "
              f"`{FALLBACK}` ({scores.fallbacks} messages) counted as `{FALLBACK_AS}`.\n",
              f"**Macro F1 {scores.macro_f1:.3f}**, accuracy {scores.accuracy:.3f}, lowest intent "
@@ -142,14 +148,17 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a trained model (default: the one for the current data)")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave docs/ unchanged")
     parser.add_argument("--dump", type=Path, help="also write every parse with its written intent (JSON)")
+    parser.add_argument("--development", action="store_true",
+                        help="the set's errors have been read (a development set): say so in the title")
     args = parser.parse_args()
     settings = Settings(_env_file=None)
     pairs = load_set(args.set)
     model = args.model or ensure_model(settings)
     parses = parse(model, [text for text, _ in pairs], settings)
     scores = score([intent for _, intent in pairs], parses)
+    flag = " --development" if args.development else ""
     text = render(args.set, scores, parses, model,
-                  f".venv/bin/python -m benchmarks.nlu_blind --set {args.set.name}")
+                  f".venv/bin/python -m benchmarks.nlu_blind --set {args.set.name}{flag}", development=args.development)
     print(text)
     if args.dump:
         rows = [{**item, "written": intent} for item, (_, intent) in zip(parses, pairs, strict=True)]

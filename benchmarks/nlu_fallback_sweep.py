@@ -5,7 +5,8 @@ Run: ``.venv/bin/python -m benchmarks.nlu_fallback_sweep PARSES.json`` where PAR
 blended ranking (bot/nlu_parse.py), so the fallback can be replayed for any threshold and ambiguity
 threshold without parsing again: ``nlu_fallback`` when the top confidence is under the threshold or the
 top two are closer than the ambiguity threshold (counted as ``ask_question``, as in benchmarks.nlu_blind).
-The threshold in bot/config.yml is chosen on the held-out split this way, never on a blind set.
+One model and its blended ranking only: bot/config.yml's thresholds are now chosen with the blend weight over several
+retrainings by benchmarks/nlu_blend_sweep.py, on the held-out split, never on a blind set.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.nlu_blind import load_set, score
+from benchmarks.nlu_blind import load_set, render, score
 from benchmarks.nlu_outcomes import outcome, smalltalk_texts
 
 
@@ -23,6 +23,16 @@ def test_the_fallback_counts_as_a_question_and_f1_is_per_written_intent() -> Non
     assert scores.f1["ask_question"] == pytest.approx(0.8)  # precision 2/3, recall 1
     assert scores.macro_f1 == pytest.approx((0.8 + 2 / 3) / 2)
     assert scores.fallbacks == 1 and scores.confident_errors == 1 and scores.accuracy == 0.75
+
+
+def test_a_development_set_is_titled_and_labelled_as_such() -> None:
+    parses = [{**parsed("thank"), "ms": 10.0, "cpu_ms": 9.0}, {**parsed("ask_question"), "ms": 12.0, "cpu_ms": 11.0}]
+    scores = score(["thank", "ask_question"], parses)
+    blind = render(Path("nlu_blind_1.yml"), scores, parses, Path("m.tar.gz"), "cmd")
+    development = render(Path("nlu_blind_1.yml"), scores, parses, Path("m.tar.gz"), "cmd", development=True)
+    assert blind.startswith("### Blind set `nlu_blind_1.yml`") and "development set" not in blind
+    assert development.startswith("### Development set `nlu_blind_1.yml`")
+    assert "errors read to choose examples and settings" in development
 
 
 def test_a_set_loses_its_entity_annotations(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from testing.needs import unavailable
 
 pytestmark = pytest.mark.rasa
 BLIND_1_MACRO_F1_FLOOR = 0.97
-BLIND_1_INTENT_F1_FLOOR = 0.90
+BLIND_1_INTENT_F1_FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +62,9 @@ def test_blind_set_1_intents(model: Path) -> None:
     """tests/bot/nlu_blind_1.yml, written without seeing the training data and frozen before any change to it.
 
     Measured 0.890 macro F1 before the e5 features and the category-built examples, 0.967 (lowest intent
-    0.886) after, 0.982 (lowest 0.920) after the second round of kinds (docs/nlu-blind.md); the floors guard
-    that figure, a little below it.
+    0.886) after, 0.982 (lowest 0.920) after the second round of kinds, 0.989 (lowest 0.962) with the third round
+    and the blend chosen over retrainings (0.982-0.984, lowest 0.940-0.962 over DIET seeds 42, 7, 123;
+    docs/nlu-blind.md); the floors guard that figure, a little below the worst seed.
     """
     pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_1.yml")
     scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
@@ -75,23 +76,26 @@ def test_blind_set_1_intents(model: Path) -> None:
 def test_blind_set_2_intents(model: Path) -> None:
     """tests/bot/nlu_blind_2.yml, written the same way and measured once at the end of the first round: macro F1
     0.931, lowest intent 0.813 (ask_question; the issue asks 0.85). A dev set since: 0.958, lowest 0.857 after
-    the second round of kinds (docs/nlu-blind.md). The floors guard that figure, a little below it."""
+    the second round of kinds, 0.980, lowest 0.951 with the third (0.975-0.982, lowest 0.950-0.963 over DIET
+    seeds 42, 7, 123; docs/nlu-blind.md). The floors guard that figure, a little below the worst seed."""
     pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_2.yml")
     scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
     assert len(pairs) == 440 and len(scores.labels) == 11
-    assert scores.macro_f1 >= 0.95, scores.f1
-    assert min(scores.f1.values()) >= 0.85, scores.f1
+    assert scores.macro_f1 >= 0.96, scores.f1
+    assert min(scores.f1.values()) >= 0.92, scores.f1
 
 
 def test_blind_set_3_intents(model: Path) -> None:
     """tests/bot/nlu_blind_3.yml, written the same way before the second round's changes were merged and
     measured once on them (docs/nlu-blind.md): macro F1 0.955, lowest intent 0.829 (ask_question; the issue asks
-    0.85: missed). The floors guard that figure, a little below it."""
+    0.85: missed). A dev set since: 0.973, lowest 0.914 with the third round of kinds and the blend chosen over
+    retrainings (0.972-0.984, lowest 0.937-0.951 over DIET seeds 42, 7, 123; docs/nlu-blind.md). The floors
+    guard that figure, a little below the worst retraining."""
     pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_3.yml")
     scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
     assert len(pairs) == 440 and len(scores.labels) == 11
-    assert scores.macro_f1 >= 0.95, scores.f1
-    assert min(scores.f1.values()) >= 0.82, scores.f1
+    assert scores.macro_f1 >= 0.96, scores.f1
+    assert min(scores.f1.values()) >= 0.89, scores.f1
 
 
 def test_every_story_passes(rasa: list[str], model: Path, tmp_path: Path) -> None:
