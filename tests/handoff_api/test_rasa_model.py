@@ -98,6 +98,18 @@ def test_blind_set_3_intents(model: Path) -> None:
     assert min(scores.f1.values()) >= 0.89, scores.f1
 
 
+def test_blind_set_4_intents(model: Path) -> None:
+    """tests/bot/nlu_blind_4.yml, written the same way (440 messages, 40 per intent, by a writer who saw only the
+    intents' descriptions), frozen before the third round's changes were merged and measured once on them at
+    7644ea9 (docs/benchmarks-nlu.md): macro F1 0.976, lowest intent ask_question 0.940 (the issue asks 0.93 and
+    0.85). The floors guard that figure with the spread seen between retrainings on the other sets."""
+    pairs = load_set(PROJECT_ROOT / "tests" / "bot" / "nlu_blind_4.yml")
+    scores = score([intent for _, intent in pairs], parse(model, [text for text, _ in pairs], Settings(_env_file=None)))
+    assert len(pairs) == 440 and len(scores.labels) == 11
+    assert scores.macro_f1 >= 0.96, scores.f1
+    assert min(scores.f1.values()) >= 0.90, scores.f1
+
+
 def test_every_story_passes(rasa: list[str], model: Path, tmp_path: Path) -> None:
     result = run([*rasa, "test", "core", "--e2e", "--model", str(model), "--stories", "tests/bot/test_stories.yml",
                   "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot"])
