@@ -3,7 +3,8 @@ filters, every status, and pages without a row cap; on SQLite (FTS5) and Postgre
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
@@ -67,7 +68,10 @@ def test_status_all_and_resolved_handoffs_are_searchable(db_client: TestClient) 
 def test_dates_filter_on_the_day_received(db_client: TestClient) -> None:
     headers = make_account(db_client, "alice", Role.AGENT)
     found = make_handoff(db_client, said=["un lampadaire en panne"])
-    day = db_client.get(f"/api/handoffs/{found}", headers=headers).json()["created_at"][:10]
+    # the filter reads days in the city's time zone: at 23:30 UTC a handoff is received on the next day in Paris
+    created = datetime.fromisoformat(db_client.get(f"/api/handoffs/{found}", headers=headers).json()["created_at"])
+    zone = ZoneInfo(db_client.app.state.settings.timezone)  # type: ignore[attr-defined]
+    day = (created if created.tzinfo else created.replace(tzinfo=UTC)).astimezone(zone).date().isoformat()
     assert references(db_client.get("/api/handoffs", params={"q": "lampadaire", "date_from": day, "date_to": day},
                                     headers=headers)) == {found}
     assert references(db_client.get("/api/handoffs", params={"q": "lampadaire", "date_from": "2099-01-01"},

@@ -51,8 +51,11 @@ def figures(outcomes: list[evaluation.Outcome]) -> dict[str, float]:
 # What this model, FAQ and eval set reach today (see docs/benchmarks-kb.md): regressions fail.
 # With the hubness penalty the refitted thresholds answer more (76.1% vs 73.3%) at 96.0% precision overall
 # (97.3% before), 97.8% on in-scope questions (99.2% before); cross-validated: 76.4% at 94.7% (72.4% at 94.4%).
-FLOORS = {"top1": 0.92, "top3": 0.98, "mrr": 0.95, "answer_precision_in_scope": 0.97, "answered_correct": 0.75,
-          "answered_or_offered": 0.90}
+# Each variant measured against ordinary questions (per-key hubness, docs/benchmarks-kb.md) lowers the scores of
+# questions matched through a variant: these absolute fallback thresholds, fitted before it, answer less (72.6%,
+# 88.6% answered or offered), while the adaptive rule that runs gains (cross-validated 49.3% -> 52.1% at 96.3%).
+FLOORS = {"top1": 0.92, "top3": 0.98, "mrr": 0.95, "answer_precision_in_scope": 0.97, "answered_correct": 0.72,
+          "answered_or_offered": 0.88}
 # The targets for the absolute thresholds: not met on the 190-entry FAQ (strict expected failures below).
 TARGETS = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.70),
            "answered_or_offered": (">=", 0.90), "oos_answered": ("<=", 0.05)}
