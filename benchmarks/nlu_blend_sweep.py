@@ -14,7 +14,6 @@ changes. bot/config.yml's setting is chosen on the held-out split this way, neve
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.nlu_blind import FALLBACK, load_set, score
+from benchmarks.nlu_blind import FALLBACK, load_set, run_rasa_script, score
 from guichet.settings import PROJECT_ROOT, Settings
 from handoff_api.rasa_model import RasaSetupError, fingerprint, rasa_environment, rasa_executable
 
@@ -54,16 +53,7 @@ def seed_model(settings: Settings, seed: int) -> Path:
 
 
 def components(model: Path, texts: list[str], settings: Settings) -> list[dict[str, Any]]:
-    python = rasa_executable(settings).with_name("python")
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "components.json"
-        result = subprocess.run([str(python), str(PROJECT_ROOT / "bot" / "nlu_components.py"), str(model), str(out)],
-                                input=json.dumps(texts), capture_output=True, text=True, cwd=PROJECT_ROOT,
-                                env=rasa_environment(), check=False, timeout=1800)
-        if result.returncode != 0 or not out.exists():
-            raise RuntimeError(f"bot/nlu_components.py {model} failed ({result.returncode}): {result.stderr[-3000:]}")
-        parsed: list[dict[str, Any]] = json.loads(out.read_text())
-    return parsed
+    return run_rasa_script("nlu_components.py", model, texts, settings)
 
 
 def decide(item: dict[str, Any], *, weight: float, threshold: float, ambiguity: float) -> dict[str, Any]:

@@ -64,17 +64,22 @@ def load_set(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def parse(model: Path, texts: list[str], settings: Settings) -> list[dict[str, Any]]:
+def run_rasa_script(script: str, model: Path, texts: list[str], settings: Settings) -> list[dict[str, Any]]:
+    """``bot/<script>`` run in .venv-rasa on ``texts`` with ``model``: the JSON list it writes."""
     python = rasa_executable(settings).with_name("python")
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "parses.json"
-        result = subprocess.run([str(python), str(PROJECT_ROOT / "bot" / "nlu_parse.py"), str(model), str(out)],
+        out = Path(folder) / "out.json"
+        result = subprocess.run([str(python), str(PROJECT_ROOT / "bot" / script), str(model), str(out)],
                                 input=json.dumps(texts), capture_output=True, text=True, cwd=PROJECT_ROOT,
                                 env=rasa_environment(), check=False, timeout=1800)
         if result.returncode != 0 or not out.exists():
-            raise RuntimeError(f"bot/nlu_parse.py {model} failed ({result.returncode}): {result.stderr[-3000:]}")
+            raise RuntimeError(f"bot/{script} {model} failed ({result.returncode}): {result.stderr[-3000:]}")
         parsed: list[dict[str, Any]] = json.loads(out.read_text())
     return parsed
+
+
+def parse(model: Path, texts: list[str], settings: Settings) -> list[dict[str, Any]]:
+    return run_rasa_script("nlu_parse.py", model, texts, settings)
 
 
 def predicted(parse_result: dict[str, Any]) -> str:

@@ -9,10 +9,8 @@ The blender's ``process`` is wrapped in this process only to read its inputs; th
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -47,19 +45,11 @@ async def components(model: str, texts: list[str]) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: nlu_components.py MODEL.tar.gz OUT.json < texts.json", file=sys.stderr)
-        return 2
-    logging.disable(logging.WARNING)
-    texts = json.load(sys.stdin)
-    if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
-        print("nlu_components.py: stdin must be a JSON list of strings", file=sys.stderr)
-        return 2
-    results = asyncio.run(components(argv[0], texts))
-    with open(argv[1], "w", encoding="utf-8") as out:
-        json.dump(results, out, ensure_ascii=False)
-    return 0
+    from bot.nlu_parse import run_script
+
+    return run_script(argv, name="nlu_components.py", out_name="OUT.json", run=components)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the project's root
     sys.exit(main(sys.argv[1:]))

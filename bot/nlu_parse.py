@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 
@@ -38,19 +39,25 @@ async def parse_all(model: str, texts: list[str]) -> list[dict[str, Any]]:
     return results
 
 
-def main(argv: list[str]) -> int:
+def run_script(argv: list[str], *, name: str, out_name: str,
+               run: Callable[[str, list[str]], Coroutine[Any, Any, list[dict[str, Any]]]]) -> int:
+    """``name MODEL.tar.gz OUT.json < texts.json``: ``run(model, texts)`` written to OUT.json as JSON."""
     if len(argv) != 2:
-        print("usage: nlu_parse.py MODEL.tar.gz PARSES.json < texts.json", file=sys.stderr)
+        print(f"usage: {name} MODEL.tar.gz {out_name} < texts.json", file=sys.stderr)
         return 2
     logging.disable(logging.WARNING)
     texts = json.load(sys.stdin)
     if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
-        print("nlu_parse.py: stdin must be a JSON list of strings", file=sys.stderr)
+        print(f"{name}: stdin must be a JSON list of strings", file=sys.stderr)
         return 2
-    results = asyncio.run(parse_all(argv[0], texts))
+    results = asyncio.run(run(argv[0], texts))
     with open(argv[1], "w", encoding="utf-8") as out:
         json.dump(results, out, ensure_ascii=False)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_script(argv, name="nlu_parse.py", out_name="PARSES.json", run=parse_all)
 
 
 if __name__ == "__main__":

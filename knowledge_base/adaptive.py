@@ -17,6 +17,7 @@ entries in use, re-checked whenever they change (docs/benchmarks-kb.md).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -78,11 +79,12 @@ def has_variants(variants: int) -> bool:
     return variants >= CURATED_VARIANTS
 
 
-def default_rule(*, entries: int, with_variants: int, variants: Rule = DEFAULT_RULE, bare: Rule = BARE_RULE) -> Rule:
-    """The default rule of a knowledge base: ``bare`` when few of its entries have variants (a freshly imported
-    FAQ: its scores, and how far they can be trusted, are those of entries without variants), else ``variants``.
-    ``with_variants`` counts the entries that ``has_variants``."""
-    return variants if entries and with_variants / entries > BARE_SHARE else bare
+def default_rule(*, variant_counts: Sequence[int], variants: Rule = DEFAULT_RULE, bare: Rule = BARE_RULE) -> Rule:
+    """The default rule of a knowledge base whose entries have ``variant_counts`` variants each: ``bare`` when few
+    of them ``has_variants`` (a freshly imported FAQ: its scores, and how far they can be trusted, are those of
+    entries without variants), else ``variants``."""
+    with_variants = sum(has_variants(count) for count in variant_counts)
+    return variants if variant_counts and with_variants / len(variant_counts) > BARE_SHARE else bare
 
 
 # What the default rules were measured to reach, for the console while no calibration has been made here

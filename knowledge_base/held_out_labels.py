@@ -18,15 +18,8 @@ from knowledge_base import store
 from knowledge_base.calibration import folds
 from knowledge_base.evaluation import Outcome, Question, run_questions
 from knowledge_base.off_topic import current_off_topic_texts
-from knowledge_base.service import KnowledgeBase, entry_vectors
-from knowledge_base.validation import EntryData
-
-
-def _put(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:
-    with session_scope(knowledge_base.factory) as session:
-        vectors = entry_vectors(session, encoder=knowledge_base.encoder, entries=entries,
-                                config=knowledge_base.config)
-    knowledge_base.index_vectors(vectors)
+from knowledge_base.protocols import reindex
+from knowledge_base.service import KnowledgeBase
 
 
 def rank_held_out(knowledge_base: KnowledgeBase, questions: list[Question], *, k: int = 5,
@@ -42,13 +35,13 @@ def rank_held_out(knowledge_base: KnowledgeBase, questions: list[Question], *, k
         for fold in folds(len(questions), k, seed=seed):
             held = {questions[i].text for i in fold}
             touched = [entry for entry in entries if held & set(entry.variants)]
-            _put(knowledge_base, [replace(entry, variants=[v for v in entry.variants if v not in held])
-                                  for entry in touched])
+            reindex(knowledge_base, [replace(entry, variants=[v for v in entry.variants if v not in held])
+                                        for entry in touched])
             knowledge_base.use_off_topic([text for text in off_topic if text not in held])
             for i, outcome in zip(fold, run_questions(knowledge_base.analyse, [questions[i] for i in fold]),
                                   strict=True):
                 outcomes[i] = outcome
-            _put(knowledge_base, touched)
+            reindex(knowledge_base, touched)
     finally:
         knowledge_base.use_off_topic(off_topic)
     return [outcome for outcome in outcomes if outcome is not None]

@@ -141,8 +141,8 @@ def leave_one_department_out(settings: Settings, *, faq: list[EntryData], questi
             held = [q for q in inside if department_of.get(q.expected or "") == department]
             held += outside[number::len(departments)]
             # the default rules fitted without the held-out department, the one this knowledge base would use
-            rule = adaptive.default_rule(entries=len(faq), with_variants=sum(
-                adaptive.has_variants(len(e.variants)) and e.department != department for e in faq),
+            rule = adaptive.default_rule(
+                variant_counts=[len(e.variants) if e.department != department else 0 for e in faq],
                 variants=adaptive.fit_rule([_without(full, held), _without(bare, held)]),
                 bare=adaptive.fit_rule([_without(bare, held)]))
             # the held-out department's variants leave the hubness background too: kept there, they would be

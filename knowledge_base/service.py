@@ -30,7 +30,7 @@ from guichet.db import one_instance_at_a_time, session_scope
 from guichet.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
-from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule, has_variants
+from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule
 from knowledge_base.agreement import KeyTerms
 from knowledge_base.calibration_store import latest_calibration, latest_policy
 from knowledge_base.confirmed_match import confirmed_entry
@@ -191,19 +191,21 @@ class KnowledgeBase:
     def refresh_off_topic(self) -> None:
         """Re-read the off-topic examples (an editor changed them), then recompute the profile."""
         with session_scope(self.factory) as session:
-            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
-        with self._lock:
-            self._off_topic = off_topic
+            texts = current_off_topic_texts(session)
+        self._set_off_topic(texts)
         self.schedule_profile()
 
     def use_off_topic(self, texts: list[str]) -> None:
         """These off-topic examples instead of the database's until the next change (evaluation protocols); the
         profile is recomputed before returning."""
+        self._set_off_topic(texts)
+        self.update_profile()
+
+    def _set_off_topic(self, texts: list[str]) -> None:
         with session_scope(self.factory) as session:
             off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=texts)
         with self._lock:
             self._off_topic = off_topic
-        self.update_profile()
 
     def index_background(self, background: Background) -> None:
         """Measure entries put from now on against ``background`` (evaluation protocols)."""
@@ -236,8 +238,7 @@ class KnowledgeBase:
     def _default_rule(self) -> Rule:
         """Called with the lock held: the default rule for the entries indexed now."""
         entries = self._index.entries.values()
-        return default_rule(entries=len(entries),
-                            with_variants=sum(has_variants(len(entry.variants)) for entry in entries))
+        return default_rule(variant_counts=[len(entry.variants) for entry in entries])
 
     def update_profile(self) -> None:
         """Re-check the off-topic list against the entries, measure what its examples score on this knowledge

@@ -41,18 +41,18 @@ def test_the_rule_moves_with_the_profile() -> None:
 
 
 def test_a_knowledge_base_of_entries_without_variants_gets_the_bare_rule() -> None:
-    assert default_rule(entries=174, with_variants=0) == BARE_RULE
-    assert default_rule(entries=190, with_variants=190) == DEFAULT_RULE
-    assert default_rule(entries=190, with_variants=95) == BARE_RULE  # half or fewer with variants
-    assert default_rule(entries=190, with_variants=96) == DEFAULT_RULE
-    assert default_rule(entries=0, with_variants=0) == BARE_RULE
+    assert default_rule(variant_counts=[0] * 174) == BARE_RULE
+    assert default_rule(variant_counts=[8] * 190) == DEFAULT_RULE
+    assert default_rule(variant_counts=[8] * 95 + [0] * 95) == BARE_RULE  # half or fewer with variants
+    assert default_rule(variant_counts=[8] * 96 + [1] * 94) == DEFAULT_RULE
+    assert default_rule(variant_counts=[]) == BARE_RULE
 
 
 def test_one_or_two_confirmed_questions_leave_an_imported_fiche_bare_for_the_rule() -> None:
     assert not has_variants(0) and not has_variants(1) and not has_variants(CURATED_VARIANTS - 1)
     assert has_variants(CURATED_VARIANTS) and has_variants(12)
     mine = Rule(0.5, 0.5, 0.01, 0.1, 0.1)
-    assert default_rule(entries=10, with_variants=9, variants=mine, bare=DEFAULT_RULE) == mine
+    assert default_rule(variant_counts=[3] * 9 + [0], variants=mine, bare=DEFAULT_RULE) == mine
 
 
 def test_too_few_off_topic_examples_give_no_thresholds() -> None:

@@ -58,19 +58,24 @@ def test_refused_import_exits_non_zero(cli_settings: Settings, tmp_path: Path,
     assert main(["kb", "import", str(tmp_path / "missing.yml")], cli_settings) == 2
 
 
+def eval_folder(tmp_path: Path, **files: list[dict[str, str]]) -> Path:
+    """An evaluation folder: one ``<name>.yml`` of labelled questions per keyword."""
+    folder = tmp_path / "eval"
+    folder.mkdir()
+    for name, questions in files.items():
+        (folder / f"{name}.yml").write_text(yaml.safe_dump({"questions": questions}), encoding="utf-8")
+    return folder
+
+
 def test_calibrate_then_eval_uses_the_calibration(cli_settings: Settings, sample_file: Path, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     main(["kb", "import", str(sample_file)], cli_settings)
     capsys.readouterr()
-    eval_dir = tmp_path / "eval"
-    eval_dir.mkdir()
-    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+    eval_dir = eval_folder(tmp_path, sports=[
         {"text": "horaires de la piscine", "expected": "piscines-horaires"},
         {"text": "prix de la piscine", "expected": "piscines-tarifs"},
-        {"text": "refaire ma carte d'identité", "expected": "papiers-carte-identite"}]}), encoding="utf-8")
-    (eval_dir / "out_of_scope.yml").write_text(yaml.safe_dump({"questions": [
-        {"text": "quel temps fait-il", "category": "chitchat"}, {"text": "🙂", "category": "emoji"}]}),
-        encoding="utf-8")
+        {"text": "refaire ma carte d'identité", "expected": "papiers-carte-identite"}], out_of_scope=[
+        {"text": "quel temps fait-il", "category": "chitchat"}, {"text": "🙂", "category": "emoji"}])
     assert main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2"], cli_settings) == 0
     out = capsys.readouterr().out
     assert "calibration 1 for hashing:256" in out and "2-fold cross-validation" in out
@@ -87,14 +92,12 @@ def test_calibrate_refuses_a_rule_under_the_target_precision(cli_settings: Setti
                                                              tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     main(["kb", "import", str(sample_file)], cli_settings)
-    eval_dir = tmp_path / "eval"
-    eval_dir.mkdir()
     # labels that contradict each other: no rule answers both right, cross-validated precision < 100%
-    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+    eval_dir = eval_folder(tmp_path, sports=[
         {"text": "horaires de la piscine", "expected": "piscines-horaires"},
         {"text": "horaires de la piscine", "expected": "piscines-tarifs"},
         {"text": "horaires piscine", "expected": "piscines-tarifs"},
-        {"text": "horaires piscine", "expected": "piscines-horaires"}]}), encoding="utf-8")
+        {"text": "horaires piscine", "expected": "piscines-horaires"}])
     capsys.readouterr()
     assert main(["kb", "calibrate", "--eval-path", str(eval_dir), "--folds", "2", "--target-precision", "1.0"],
                 cli_settings) == 1
@@ -151,13 +154,11 @@ def test_calibrate_adds_the_questions_editors_labelled_in_the_inbox(cli_settings
     from knowledge_base.cli import database
 
     main(["kb", "import", str(sample_file)], cli_settings)
-    eval_dir = tmp_path / "eval"
-    eval_dir.mkdir()
-    (eval_dir / "sports.yml").write_text(yaml.safe_dump({"questions": [
+    eval_dir = eval_folder(tmp_path, sports=[
         {"text": "horaires de la piscine", "expected": "piscines-horaires"},
         {"text": "prix de la piscine", "expected": "piscines-tarifs"},
         {"text": "refaire ma carte d'identité", "expected": "papiers-carte-identite"},
-        {"text": "quel temps fait-il", "category": "chitchat"}]}), encoding="utf-8")
+        {"text": "quel temps fait-il", "category": "chitchat"}])
     with session_scope(database(cli_settings)) as session:
         session.add_all([InboxItem(text="nager le dimanche", decision="clarify", status="confirmed",
                                    entry_id="piscines-horaires"),
