@@ -8,7 +8,9 @@
 - foreign: the frozen foreign FAQ (knowledge_base/eval/foreign: 174 fiches imported as a city imports
   them, no variants) in a fresh database, with only what the import does by itself.
 - dayone: the shipped FAQ and the frozen day-one questions (knowledge_base/eval/dayone).
-- dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), the one measured once.
+- dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), measured once (then development).
+- foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
+  once, with no change to the ranking or the decision after they were frozen.
 Writes docs/benchmarks-kb-generalization.md.
 """
 
@@ -66,6 +68,12 @@ def foreign(settings: Settings) -> protocols.Comparison:
                              title="foreign FAQ (174 fiches, no variants, fresh database)")
 
 
+def foreign4(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "foreign4" / "questions.yml", expected_of=entry_id_of)
+    return protocols.foreign(settings, faq=EVAL / "foreign4" / "faq.yml", questions=questions,
+                             title="fourth foreign FAQ (174 fiches, no variants, fresh database; measured once)")
+
+
 def dayone(settings: Settings) -> protocols.Comparison:
     questions = evaluation.load_questions(EVAL / "dayone" / "questions.yml")
     return protocols.foreign(settings, faq=FAQ, questions=questions, title="day-one questions on the shipped FAQ")
@@ -75,6 +83,12 @@ def dayone2(settings: Settings) -> protocols.Comparison:
     questions = evaluation.load_questions(EVAL / "dayone2" / "questions.yml")
     return protocols.foreign(settings, faq=FAQ, questions=questions,
                              title="day-one questions, second set (measured once), on the shipped FAQ")
+
+
+def dayone3(settings: Settings) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / "dayone3" / "questions.yml")
+    return protocols.foreign(settings, faq=FAQ, questions=questions,
+                             title="day-one questions, third set (measured once), on the shipped FAQ")
 
 
 def main() -> int:
@@ -89,8 +103,8 @@ def main() -> int:
                  "knowledge base's own profile, the off-topic list relative to its entries, key-term agreement.")
     lines.append("")
     for name in args.only.split(","):
-        comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "dayone": dayone,
-                      "dayone2": dayone2}[name](settings)
+        comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "foreign4": foreign4, "dayone": dayone,
+                      "dayone2": dayone2, "dayone3": dayone3}[name](settings)
         lines += table(comparison)
         print("\n".join(table(comparison)), flush=True)
     text = "\n".join(lines) + "\n"
