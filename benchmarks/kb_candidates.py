@@ -69,7 +69,7 @@ def collect(config: FusionConfig, only: list[str]) -> dict[str, Any]:
                     result["lodo"][department] = {**record(kb, held), "held": held}
                 print("lodo done", flush=True)
             kb.factory.kw["bind"].dispose()
-    for name in ("foreign", "foreign2"):
+    for name in ("foreign", "foreign2", "foreign3", "foreign4"):
         if name not in only:
             continue
         held = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)

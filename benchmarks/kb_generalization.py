@@ -10,7 +10,8 @@
 - dayone: the shipped FAQ and the frozen day-one questions (knowledge_base/eval/dayone).
 - dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), measured once (then development).
 - foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
-  once, with no change to the ranking or the decision after they were frozen.
+  once, with no change to the ranking or the decision after they were frozen (then development sets).
+- dayone4: the fourth day-one set, written blind on 2026-12-06 and measured once with the other-authority check.
 Writes docs/benchmarks-kb-generalization.md.
 """
 
@@ -74,21 +75,25 @@ def foreign4(settings: Settings) -> protocols.Comparison:
                              title="fourth foreign FAQ (174 fiches, no variants, fresh database; measured once)")
 
 
+def day_one_set(settings: Settings, folder: str, title: str) -> protocols.Comparison:
+    questions = evaluation.load_questions(EVAL / folder / "questions.yml")
+    return protocols.foreign(settings, faq=FAQ, questions=questions, title=title)
+
+
 def dayone(settings: Settings) -> protocols.Comparison:
-    questions = evaluation.load_questions(EVAL / "dayone" / "questions.yml")
-    return protocols.foreign(settings, faq=FAQ, questions=questions, title="day-one questions on the shipped FAQ")
+    return day_one_set(settings, "dayone", "day-one questions on the shipped FAQ")
 
 
 def dayone2(settings: Settings) -> protocols.Comparison:
-    questions = evaluation.load_questions(EVAL / "dayone2" / "questions.yml")
-    return protocols.foreign(settings, faq=FAQ, questions=questions,
-                             title="day-one questions, second set (measured once), on the shipped FAQ")
+    return day_one_set(settings, "dayone2", "day-one questions, second set (measured once), on the shipped FAQ")
 
 
 def dayone3(settings: Settings) -> protocols.Comparison:
-    questions = evaluation.load_questions(EVAL / "dayone3" / "questions.yml")
-    return protocols.foreign(settings, faq=FAQ, questions=questions,
-                             title="day-one questions, third set (measured once), on the shipped FAQ")
+    return day_one_set(settings, "dayone3", "day-one questions, third set (measured once), on the shipped FAQ")
+
+
+def dayone4(settings: Settings) -> protocols.Comparison:
+    return day_one_set(settings, "dayone4", "day-one questions, fourth set (measured once), on the shipped FAQ")
 
 
 def main() -> int:
@@ -104,7 +109,7 @@ def main() -> int:
     lines.append("")
     for name in args.only.split(","):
         comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "foreign4": foreign4, "dayone": dayone,
-                      "dayone2": dayone2, "dayone3": dayone3}[name](settings)
+                      "dayone2": dayone2, "dayone3": dayone3, "dayone4": dayone4}[name](settings)
         lines += table(comparison)
         print("\n".join(table(comparison)), flush=True)
     text = "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from knowledge_base.other_authorities import other_authority
 from knowledge_base.text import tokens
 from knowledge_base.validation import EntryData
 
@@ -112,7 +113,7 @@ class KeyTerms:
             for term in asked:
                 if term in subjects:
                     return term
-        return self.other_object(stems, ranked[0])
+        return other_authority(stems, first) or self.other_object(stems, ranked[0])
 
     def other_object(self, stems: list[str], entry_id: str) -> str | None:
         """A rare word of the message (``SUBJECT_RARITY``) that is the core of another entry and that the entry
