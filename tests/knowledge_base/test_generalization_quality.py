@@ -84,6 +84,29 @@ def test_third_foreign_faq_reaches_the_issue_targets(third_foreign: dict[str, fl
 
 
 @pytest.fixture(scope="module")
+def fourth_foreign() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "foreign4" / "questions.yml", expected_of=entry_id_of)
+    return protocols.foreign(settings(), faq=EVAL / "foreign4" / "faq.yml", questions=questions).adaptive
+
+
+def test_fourth_foreign_faq_measured_once(fourth_foreign: dict[str, float]) -> None:
+    """knowledge_base/eval/foreign4: written blind on 2026-12-06, frozen before anything it measures changed,
+    measured once at 6c44701 (top-1 84.9%, 59.2% answered right at 94.6% precision, 93.3% answered or offered,
+    9.0% of out of scope answered); the floors guard those figures."""
+    found = fourth_foreign
+    assert found["top1"] >= 0.845 and found["answer_precision"] >= 0.94 and found["answered_correct"] >= 0.59
+    assert found["answered_or_offered"] >= 0.93 and found["oos_answered"] <= 0.091
+
+
+@pytest.mark.xfail(reason="fourth foreign FAQ: top-1 84.9% (target 92%), 59.2% answered right (target 65%) at "
+                          "94.6% precision (target 95%), 9.0% of out of scope answered (target 5%)", strict=True)
+def test_fourth_foreign_faq_reaches_the_issue_targets(fourth_foreign: dict[str, float]) -> None:
+    found = fourth_foreign
+    assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
+    assert found["answered_or_offered"] >= 0.92 and found["oos_answered"] <= 0.05
+
+
+@pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[evaluation.Outcome], adaptive.Profile]:
     folder = tmp_path_factory.mktemp("shipped")
     knowledge_base = protocols.fresh_knowledge_base(settings(), PROJECT_ROOT / "knowledge_base" / "faq",
@@ -134,7 +157,43 @@ def test_second_day_one_set_measured_once(day_one_second: dict[str, float]) -> N
     assert day_one_second["oos_answered"] <= 0.12 and day_one_second["answered_correct"] >= 0.64
 
 
-@pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all (target 1%): 5 of its 45 near "
-                          "misses answered", strict=True)
+@pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all when measured (target 1%), 1.7% "
+                          "since (a development set: 3 of its 45 near misses answered)", strict=True)
 def test_second_day_one_set_reaches_the_issue_targets(day_one_second: dict[str, float]) -> None:
     assert day_one_second["wrong_answered"] <= 0.01 and day_one_second["answered_or_offered"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def day_one_third() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "dayone3" / "questions.yml")
+    return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+def test_third_day_one_set_measured_once_then_developed_on(day_one_third: dict[str, float]) -> None:
+    """Written blind on 2026-12-06, frozen, measured once at 6c44701: 2.1% wrong automatic answers of all (4 of
+    188), 97.9% of those in the FAQ answered or offered, 63.8% answered right, 8.5% of those not in the FAQ
+    answered. Its errors were then read (the other-authority check was written from them and the second set's):
+    0.5% wrong (1 of 188), 63.1% answered right, 2.1% of those not in the FAQ answered: development figures, the
+    floors guard them."""
+    assert day_one_third["wrong_answered"] <= 0.006 and day_one_third["answered_or_offered"] >= 0.975
+    assert day_one_third["oos_answered"] <= 0.022 and day_one_third["answered_correct"] >= 0.63
+
+
+@pytest.fixture(scope="module")
+def day_one_fourth() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "dayone4" / "questions.yml")
+    return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+def test_fourth_day_one_set_measured_once(day_one_fourth: dict[str, float]) -> None:
+    """Written blind on 2026-12-06, frozen before it was first run, measured once at 849f127 (with the
+    other-authority check): 1.7% wrong automatic answers of all (3 of 180; 2.2% without the check, same run),
+    97.8% of those in the FAQ answered or offered, 66.7% answered right at 96.8%, 6.7% of those not in the FAQ
+    answered; the floors guard those figures."""
+    assert day_one_fourth["wrong_answered"] <= 0.017 and day_one_fourth["answered_or_offered"] >= 0.975
+    assert day_one_fourth["oos_answered"] <= 0.067 and day_one_fourth["answered_correct"] >= 0.66
+
+
+@pytest.mark.xfail(reason="fourth day-one set: 1.7% wrong automatic answers of all (target 1%)", strict=True)
+def test_fourth_day_one_set_reaches_the_issue_targets(day_one_fourth: dict[str, float]) -> None:
+    assert day_one_fourth["wrong_answered"] <= 0.01 and day_one_fourth["answered_or_offered"] >= 0.90
