@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks.report import DOCS, header
 from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.settings import PROJECT_ROOT, Settings
-from knowledge_base import adaptive, calibration, evaluation, protocols
+from knowledge_base import adaptive, agreement, calibration, evaluation, protocols
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.yaml_files import read_entries
 
@@ -100,7 +100,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="shipped,lodo,foreign,dayone")
     parser.add_argument("--out", default=str(DOCS / "benchmarks-kb-generalization.md"))
+    parser.add_argument("--without-other-authority", action="store_true",
+                        help="switch the other-authority check off (the side-by-side of docs/benchmarks-kb.md)")
     args = parser.parse_args()
+    if args.without_other_authority:
+        agreement.other_authority = lambda stems, entry_terms: None
     settings = Settings()
     lines = [header("Knowledge base: generalization of the decision",
                     f"python -m benchmarks.kb_generalization {' '.join(sys.argv[1:])}".strip()), ""]

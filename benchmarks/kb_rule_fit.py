@@ -12,9 +12,15 @@
 
 Prints the rules to paste into ``knowledge_base.adaptive``. The day-one questions and the final foreign set are
 never used here.
+
+``--across-faqs`` instead asks how a rule fitted on some FAQs of fiches holds on another: with the four foreign
+FAQs (the last two were written and measured once after BARE_RULE was fitted), each is decided by a rule fitted
+on the shipped FAQ without variants and the three others, beside today's BARE_RULE.
 """
 
 from __future__ import annotations
+
+import sys
 
 from benchmarks.kb_candidates import collect
 from knowledge_base import adaptive, evaluation
@@ -32,7 +38,24 @@ def line(name: str, outcomes: list[evaluation.Outcome], decided: list[Decision])
             f"{f['oos_answered']:.1%}")
 
 
+def across_faqs() -> None:
+    foreign = ["foreign", "foreign2", "foreign3", "foreign4"]
+    kept = collect(FusionConfig(), ["shipped", *foreign])
+    cases = {name: adaptive.Case(kept[name]["outcomes"], kept[name]["profile"]) for name in ("bare", *foreign)}
+    for held in foreign:
+        today = adaptive.decide_case(cases[held], adaptive.BARE_RULE, DEFAULT_THRESHOLDS)
+        print(line(f"{held}, BARE_RULE", cases[held].outcomes, today))
+        rule = adaptive.fit_rule([cases["bare"], *(cases[name] for name in foreign if name != held)],
+                                 max_oos_answered=BARE_MAX_OOS)
+        decided = adaptive.decide_case(cases[held], rule, DEFAULT_THRESHOLDS)
+        print(line(f"{held}, fitted on the shipped FAQ without variants and the three others ({rule})",
+                   cases[held].outcomes, decided))
+
+
 def main() -> None:
+    if "--across-faqs" in sys.argv[1:]:
+        across_faqs()
+        return
     kept = collect(FusionConfig(), ["shipped", "foreign", "foreign2"])
     cases = {name: adaptive.Case(kept[name]["outcomes"], kept[name]["profile"])
              for name in ("full", "bare", "foreign", "foreign2")}
