@@ -11,7 +11,8 @@
 - dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), measured once (then development).
 - foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
   once, with no change to the ranking or the decision after they were frozen (then development sets).
-- dayone4: the fourth day-one set, written blind on 2026-12-06 and measured once with the other-authority check.
+- dayone4, dayone5: the fourth and fifth day-one sets, written blind on 2026-12-06 and each measured once with
+  the other-authority check.
 Writes docs/benchmarks-kb-generalization.md.
 """
 
@@ -96,6 +97,10 @@ def dayone4(settings: Settings) -> protocols.Comparison:
     return day_one_set(settings, "dayone4", "day-one questions, fourth set (measured once), on the shipped FAQ")
 
 
+def dayone5(settings: Settings) -> protocols.Comparison:
+    return day_one_set(settings, "dayone5", "day-one questions, fifth set (measured once), on the shipped FAQ")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="shipped,lodo,foreign,dayone,foreign4,dayone4")
@@ -113,7 +118,8 @@ def main() -> int:
     lines.append("")
     for name in args.only.split(","):
         comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "foreign4": foreign4, "dayone": dayone,
-                      "dayone2": dayone2, "dayone3": dayone3, "dayone4": dayone4}[name](settings)
+                      "dayone2": dayone2, "dayone3": dayone3, "dayone4": dayone4,
+                      "dayone5": dayone5}[name](settings)
         lines += table(comparison)
         print("\n".join(table(comparison)), flush=True)
     text = "\n".join(lines) + "\n"
