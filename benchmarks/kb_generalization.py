@@ -1,6 +1,6 @@
 """How the decision holds beyond the FAQ it was fitted on, today's decision beside the adaptive one.
 
-    .venv/bin/python -m benchmarks.kb_generalization [--only shipped,lodo,foreign,dayone,foreign4,dayone4]
+    .venv/bin/python -m benchmarks.kb_generalization [--only shipped,lodo,foreign,dayone,foreign4,dayone4,dayone5]
 
 - shipped: the shipped FAQ and knowledge_base/eval, 5-fold cross-validated (today: absolute thresholds
   refitted per fold; adaptive: the rule refitted per fold on the knowledge base's own profile).
@@ -103,7 +103,7 @@ def dayone5(settings: Settings) -> protocols.Comparison:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="shipped,lodo,foreign,dayone,foreign4,dayone4")
+    parser.add_argument("--only", default="shipped,lodo,foreign,dayone,foreign4,dayone4,dayone5")
     parser.add_argument("--out", default=str(DOCS / "benchmarks-kb-generalization.md"))
     parser.add_argument("--without-other-authority", action="store_true",
                         help="switch the other-authority check off (the side-by-side of docs/benchmarks-kb.md)")

@@ -197,3 +197,19 @@ def test_fourth_day_one_set_measured_once(day_one_fourth: dict[str, float]) -> N
 @pytest.mark.xfail(reason="fourth day-one set: 1.7% wrong automatic answers of all (target 1%)", strict=True)
 def test_fourth_day_one_set_reaches_the_issue_targets(day_one_fourth: dict[str, float]) -> None:
     assert day_one_fourth["wrong_answered"] <= 0.01 and day_one_fourth["answered_or_offered"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def day_one_fifth() -> dict[str, float]:
+    questions = evaluation.load_questions(EVAL / "dayone5" / "questions.yml")
+    return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+def test_fifth_day_one_set_measured_once(day_one_fifth: dict[str, float]) -> None:
+    """Written blind on 2026-12-06, frozen, measured once at 8491604 with the code the fourth set was measured
+    with: 0.6% wrong automatic answers of all (1 of 181; 2.2% without the other-authority check, same hour),
+    97.1% of those in the FAQ answered or offered, 64.0% answered right at 98.9%, 2.2% of those not in the FAQ
+    answered; the floors guard those figures, and the issue's targets hold on it (not on the fourth set)."""
+    assert day_one_fifth["wrong_answered"] <= 0.006 and day_one_fifth["answered_or_offered"] >= 0.97
+    assert day_one_fifth["oos_answered"] <= 0.023 and day_one_fifth["answered_correct"] >= 0.639
+    assert day_one_fifth["wrong_answered"] <= 0.01 and day_one_fifth["answered_or_offered"] >= 0.90
