@@ -1,6 +1,6 @@
 """How the decision holds beyond the FAQ it was fitted on, today's decision beside the adaptive one.
 
-    .venv/bin/python -m benchmarks.kb_generalization [--only shipped,lodo,foreign,dayone,foreign4,dayone4,dayone5]
+    .venv/bin/python -m benchmarks.kb_generalization [--only shipped,lodo,foreign,dayone,foreign4,dayone4,...]
 
 - shipped: the shipped FAQ and knowledge_base/eval, 5-fold cross-validated (today: absolute thresholds
   refitted per fold; adaptive: the rule refitted per fold on the knowledge base's own profile).
@@ -11,8 +11,8 @@
 - dayone2: the same with the second day-one set (knowledge_base/eval/dayone2), measured once (then development).
 - foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
   once, with no change to the ranking or the decision after they were frozen (then development sets).
-- dayone4, dayone5: the fourth and fifth day-one sets, written blind on 2026-12-06 and each measured once with
-  the other-authority check.
+- dayone4 to dayone6: day-one sets written blind on 2026-12-06 and each measured once with the other-authority
+  check (the same code for the three).
 Writes docs/benchmarks-kb-generalization.md.
 """
 
@@ -101,9 +101,13 @@ def dayone5(settings: Settings) -> protocols.Comparison:
     return day_one_set(settings, "dayone5", "day-one questions, fifth set (measured once), on the shipped FAQ")
 
 
+def dayone6(settings: Settings) -> protocols.Comparison:
+    return day_one_set(settings, "dayone6", "day-one questions, sixth set (measured once), on the shipped FAQ")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="shipped,lodo,foreign,dayone,foreign4,dayone4,dayone5")
+    parser.add_argument("--only", default="shipped,lodo,foreign,dayone,foreign4,dayone4,dayone5,dayone6")
     parser.add_argument("--out", default=str(DOCS / "benchmarks-kb-generalization.md"))
     parser.add_argument("--without-other-authority", action="store_true",
                         help="switch the other-authority check off (the side-by-side of docs/benchmarks-kb.md)")
@@ -119,7 +123,7 @@ def main() -> int:
     for name in args.only.split(","):
         comparison = {"shipped": shipped, "lodo": lodo, "foreign": foreign, "foreign4": foreign4, "dayone": dayone,
                       "dayone2": dayone2, "dayone3": dayone3, "dayone4": dayone4,
-                      "dayone5": dayone5}[name](settings)
+                      "dayone5": dayone5, "dayone6": dayone6}[name](settings)
         lines += table(comparison)
         print("\n".join(table(comparison)), flush=True)
     text = "\n".join(lines) + "\n"
