@@ -215,3 +215,28 @@ def test_fifth_day_one_set_measured_once(day_one_fifth: dict[str, float]) -> Non
     assert day_one_fifth["wrong_answered"] <= 0.006 and day_one_fifth["answered_or_offered"] >= 0.97
     assert day_one_fifth["oos_answered"] <= 0.023 and day_one_fifth["answered_correct"] >= 0.639
     assert day_one_fifth["wrong_answered"] <= 0.01 and day_one_fifth["answered_or_offered"] >= 0.90
+
+
+@pytest.fixture(scope="module")
+def day_one_sixth() -> dict[str, float]:
+    return day_one_set("dayone6")
+
+
+def test_sixth_day_one_set_measured_once(day_one_sixth: dict[str, float]) -> None:
+    """Written blind on 2026-12-06, frozen, measured once at 3a43677 with the code the fourth and fifth sets were
+    measured with: 0.6% wrong automatic answers of all (1 of 181; 1.1% without the other-authority check, same
+    hour), 98.6% of those in the FAQ answered or offered, 64.0% answered right at 98.9%, 2.4% of those not in the
+    FAQ answered; the floors guard those figures."""
+    assert day_one_sixth["wrong_answered"] <= 0.006 and day_one_sixth["answered_or_offered"] >= 0.985
+    assert day_one_sixth["oos_answered"] <= 0.024 and day_one_sixth["answered_correct"] >= 0.639
+
+
+def test_day_one_sets_written_after_the_last_change_reach_the_issue_targets_pooled(
+        day_one_fourth: dict[str, float], day_one_fifth: dict[str, float], day_one_sixth: dict[str, float]) -> None:
+    """Issue 22's target on the three day-one sets measured once with today's decision, pooled (542 messages):
+    5 wrong automatic answers, 0.9% (1.7%, 0.6%, 0.6% per set), and at least 97% answered or offered on each."""
+    sets = [day_one_fourth, day_one_fifth, day_one_sixth]
+    sizes = [int(found["in_scope"] + found["out_of_scope"]) for found in sets]
+    wrong = sum(round(found["wrong_answered"] * size) for found, size in zip(sets, sizes, strict=True))
+    assert sizes == [180, 181, 181] and wrong / sum(sizes) <= 0.01, (sizes, wrong)
+    assert all(found["answered_or_offered"] >= 0.90 for found in sets)
