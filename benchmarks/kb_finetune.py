@@ -27,13 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from guichet.settings import PROJECT_ROOT, Settings
-from knowledge_base import evaluation, protocols
+from knowledge_base import protocols
 from knowledge_base.fiches import Node, node_from_json, publication_of
-from knowledge_base.foreign_faq import entry_id_of
-from knowledge_base.yaml_files import read_entries
 
 EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
 BATCH = 32
@@ -65,8 +61,7 @@ def fiche_pairs(fiches: Path, *, leave_out: set[str]) -> list[Pair]:
 
 
 def own_faq_pairs(faq: Path) -> list[Pair]:
-    departments = {str(entry["department"]) for entry in yaml.safe_load(faq.read_text(encoding="utf-8"))["entries"]}
-    return [(entry.question, entry.answer) for entry in read_entries(faq, departments=departments)]
+    return [(entry.question, entry.answer) for entry in protocols.faq_entries(faq)]
 
 
 def examples(pairs: list[Pair], mode: str) -> list[Pair]:
@@ -126,8 +121,7 @@ def measure(model: Path, name: str) -> dict[str, float]:
     settings = Settings(_env_file=None, var_dir=Path(tempfile.mkdtemp(prefix="finetune-")), embedding_model=str(model))
     if name == "lodo":
         return kb_generalization.lodo(settings).adaptive
-    questions = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)
-    return protocols.foreign(settings, faq=EVAL / name / "faq.yml", questions=questions).adaptive
+    return kb_generalization.foreign_set(settings, name).adaptive
 
 
 def line(label: str, name: str, found: dict[str, float]) -> str:

@@ -10,8 +10,9 @@
   at most 4% of out-of-scope answered (a point under the target, as the foreign FAQs differ); estimated across
   FAQs: fitted with one foreign FAQ left out, measured on it.
 
-Prints the rules to paste into ``knowledge_base.adaptive``. The day-one questions and the final foreign set are
-never used here.
+Prints the rules to paste into ``knowledge_base.adaptive``. The fit never reads the day-one questions nor the
+foreign FAQs measured once (foreign3, foreign4); only ``--across-faqs`` below does, to measure, not to fit what
+ships.
 
 ``--across-faqs`` instead asks how a rule fitted on some FAQs of fiches holds on another: with the four foreign
 FAQs (the last two were written and measured once after BARE_RULE was fitted), each is decided by a rule fitted

@@ -26,7 +26,7 @@ caf cpam secu urssaf msa impots impot fisc fiscal tresor sip
 tribunal juge notaire huissier avocat consulat ambassade naturalisation
 employeur patron paternite maternite
 funebres funeraire
-""".replace("-", " ")
+"""
 
 AUTHORITY_TERMS = frozenset(tokens(_WORDS))
 

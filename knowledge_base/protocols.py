@@ -67,8 +67,7 @@ def fresh_database(settings: Settings, faq: Path, *, folder: Path) -> sessionmak
                                      "seed_faq_on_start": False}))
     upgrade(engine)
     factory = make_session_factory(engine)
-    entries = [entry for file in yaml_files(Path(faq))
-               for entry in read_entries(file, departments=_any_department(file))]
+    entries = faq_entries(faq)
     with session_scope(factory) as session:
         known = store.known_departments(session)
         for slug in sorted(departments_of(entries) - known):
@@ -90,6 +89,11 @@ def knowledge_base_on(settings: Settings, factory: sessionmaker[Session], **opti
 
 def fresh_knowledge_base(settings: Settings, faq: Path, *, folder: Path, **options: Any) -> KnowledgeBase:
     return knowledge_base_on(settings, fresh_database(settings, faq, folder=folder), **options)
+
+
+def faq_entries(faq: Path) -> list[EntryData]:
+    """The entries of an import file or folder, validated, whatever departments they name."""
+    return [entry for file in yaml_files(Path(faq)) for entry in read_entries(file, departments=_any_department(file))]
 
 
 def _any_department(faq: Path) -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.crud.agents import create_agent
@@ -90,12 +90,24 @@ def bot_replies(factory: sessionmaker[Session], conversation_id: str) -> list[Me
 def x_dm(fake: FakeX, factory: sessionmaker[Session], *, sender: int, text: str) -> tuple[str, list[Message]]:
     """A direct message to the city's X account; once the bot's replies are sent: (conversation, new replies)."""
     sent_before = len(fake.sent_dms)
-    fake.add_dm(sender_id=str(sender), username=f"habitant{sender}", text=text)
-    wait_until(lambda: len(fake.sent_dms) > sent_before, timeout=90, what=f"a DM answering {text!r}")
     with factory() as session:
-        asked = session.scalars(select(Message).where(Message.channel == "x_dm", Message.text == text,
-                                                      Message.author == Author.CITIZEN.value)
-                                .order_by(Message.id.desc())).first()
+        last_id = session.scalar(select(func.max(Message.id))) or 0
+    fake.add_dm(sender_id=str(sender), username=f"habitant{sender}", text=text)
+
+    def stored() -> Message | None:  # this message, not an earlier citizen's same words
+        with factory() as session:
+            return session.scalars(select(Message).where(Message.channel == "x_dm", Message.text == text,
+                                                         Message.author == Author.CITIZEN.value,
+                                                         Message.id > last_id)
+                                   .order_by(Message.id.desc())).first()
+
+    def answered() -> bool:  # not only a DM sent: the previous exchange's last DM may land after ``sent_before``
+        asked = stored()
+        return (asked is not None and len(fake.sent_dms) > sent_before
+                and any(m.id > asked.id for m in bot_replies(factory, asked.conversation_id)))
+
+    wait_until(answered, timeout=90, what=f"a DM answering {text!r}")
+    asked = stored()
     assert asked is not None, text
     replies = [m for m in bot_replies(factory, asked.conversation_id) if m.id > asked.id]
     return asked.conversation_id, replies
