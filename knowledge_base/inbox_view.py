@@ -18,6 +18,7 @@ from guichet.crud.feedback import verdicts_by_search
 from guichet.models import Handoff, InboxItem
 from knowledge_base.clustering import DEFAULT_THRESHOLD, MAX_QUESTIONS, agglomerate
 from knowledge_base.embedding_cache import embed
+from knowledge_base.store import unfilled_entry_ids
 from knowledge_base.types import Encoder
 
 QUESTION_SLACK = timedelta(seconds=5)  # a handoff created just before its search was logged still follows it
@@ -67,8 +68,12 @@ def groups(session: Session, *, items: list[InboxItem], encoder: Encoder | None,
     return {item.id: first_item[head_of_text.get(item.text, item.text)] for item in items}
 
 
-def item_out(item: InboxItem, *, feedback: bool | None, agent: dict[str, Any] | None, group: int) -> dict[str, Any]:
+def item_out(item: InboxItem, *, feedback: bool | None, agent: dict[str, Any] | None, group: int,
+             unfilled: set[str]) -> dict[str, Any]:
+    """``unfilled``: the ids, among the item's hits, of entries still holding a placeholder today (the bot hands
+    such a question off whatever its variants: an editor must write the missing fact first)."""
     return {"id": item.id, "text": item.text, "decision": item.decision, "hits": item.hits,
+            "unfilled": [hit["id"] for hit in item.hits or [] if hit.get("id") in unfilled],
             "feedback": feedback, "agent": {"handoff": agent, "label": item.proposal},
             "group": group, "source": item.source, "status": item.status, "entry_id": item.entry_id,
             "decided_by": item.decided_by, "decided_at": item.decided_at, "created_at": item.created_at}
@@ -79,8 +84,9 @@ def inbox_view(session: Session, *, items: list[InboxItem], encoder: Encoder | N
     feedback = citizen_feedback(session, items=items)
     outcomes = agent_outcomes(session, items=items)
     grouped = groups(session, items=items, encoder=encoder)
-    return [item_out(item, feedback=feedback[item.id], agent=outcomes[item.id], group=grouped[item.id])
-            for item in items]
+    unfilled = set(unfilled_entry_ids(session)) if items else set()
+    return [item_out(item, feedback=feedback[item.id], agent=outcomes[item.id], group=grouped[item.id],
+                     unfilled=unfilled) for item in items]
 
 
 def by_group(view: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

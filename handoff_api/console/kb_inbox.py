@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -23,26 +24,29 @@ from handoff_api.deps import RowId, SessionDep
 from handoff_api.routers.kb_inbox import decided, view
 from knowledge_base import inbox_store
 from knowledge_base.inbox_view import by_group
-from knowledge_base.store import published_entries
+from knowledge_base.store import published_entries, unfilled_entry_ids
 
 router = APIRouter(prefix="/console/kb/inbox", tags=["console"], include_in_schema=False)
 PERIOD_DAYS = 30
 DONE = {"confirmed": "Question ajoutée comme variante : l'assistant y répond dès le prochain message.",
+        "confirmed_unfilled": "Question ajoutée comme variante. Mais cette entrée est encore à compléter : tant "
+                              "qu'elle ne l'est pas, l'assistant passe ces questions à une personne.",
         "out_of_scope": "Question ajoutée aux questions que nous ne traitons pas ici.",
         "dismissed": "Question ignorée."}
 STATUS_FR = {"open": "à traiter", "confirmed": "confirmée", "out_of_scope": "hors sujet",
              "new_entry": "nouvelle entrée", "dismissed": "ignorée", "all": "toutes"}
 
 
-def page(request: Request, session: Session, *, status: str = "open", ok: str = "", error: str | None = None,
-         status_code: int = 200) -> Response:
+def page(request: Request, session: Session, *, status: str = "open", ok: str = "", entry: str = "",
+         error: str | None = None, status_code: int = 200) -> Response:
     status = status if status in STATUS_FR else "open"
     items = inbox_store.list_items(session, since=utcnow() - timedelta(days=PERIOD_DAYS),
                                    status=None if status == "all" else status)
     context = {"title": "Boîte d'entraînement", "groups": by_group(view(request, session, items)),
                "count": len(items), "entries": [(e.id, e.question) for e in published_entries(session)],
                "status": status, "inbox_status_fr": STATUS_FR, "done": DONE.get(ok), "error": error,
-               "period_days": PERIOD_DAYS, "chosen": chosen}
+               "period_days": PERIOD_DAYS, "chosen": chosen,
+               "to_fill": entry if ok == "confirmed_unfilled" and entry in unfilled_entry_ids(session) else None}
     return render(request, "console/kb_inbox.html", context, status_code=status_code)
 
 
@@ -56,13 +60,16 @@ def act(request: Request, session: Session, editor_name: str, step: Callable[[],
     decided(request, session, editor_name, item)
     if item.status == InboxStatus.NEW_ENTRY.value:
         return RedirectResponse(f"/console/kb/entries/{item.entry_id}", status_code=303)
+    if item.status == InboxStatus.CONFIRMED.value and item.entry_id in unfilled_entry_ids(session):
+        query = urlencode({"ok": "confirmed_unfilled", "entry": item.entry_id})
+        return RedirectResponse(f"/console/kb/inbox?{query}", status_code=303)
     return RedirectResponse(f"/console/kb/inbox?ok={item.status}", status_code=303)
 
 
 @router.get("")
 def show(request: Request, session: SessionDep, editor: ConsoleEditor, status: str = "open",
-         ok: str = "") -> Response:
-    return page(request, session, status=status, ok=ok)
+         ok: str = "", entry: Annotated[str, Query(max_length=120)] = "") -> Response:
+    return page(request, session, status=status, ok=ok, entry=entry)
 
 
 @router.post("/{item_id}/confirm")

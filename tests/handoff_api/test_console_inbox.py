@@ -94,3 +94,30 @@ def test_the_kb_page_shows_quality_in_production_with_create_an_entry(client: Te
     assert "<strong>75 %</strong>" in page.text and "1 justes sur 1" in page.text
     assert "Avis négatifs : <strong>25 %</strong>" in page.text  # 1 « non » for 4 automatic answers
     assert f'action="/console/kb/inbox/{item_id}/new-entry"' in page.text
+
+
+def test_confirming_for_an_entry_still_to_fill_says_so_and_links_to_it(client: TestClient) -> None:
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        create_entry(session, data=EntryData(
+            id="accueil-objets-trouves", question="J'ai perdu un objet : où sont les objets trouvés ?",
+            answer="Au service des objets trouvés : {{à compléter : lieu et horaires}}.", department="accueil"),
+            actor="seed")
+        hit = Hit(id="accueil-objets-trouves", score=0.9, question="J'ai perdu un objet", answer="",
+                  department="accueil", url=None)
+        item = record_search(session, search_log_id=None, conversation_id="c9", decision="handoff", hits=[hit],
+                             text="oublié mon sac à dos dans le bus")
+        assert item is not None
+        item_id = item.id
+    account(client, "eve", Role.EDITOR)
+    token = login(client, "eve")
+    assert '<span class="badge warning">À compléter</span>' in client.get("/console/kb/inbox").text
+    done = client.post(f"/console/kb/inbox/{item_id}/confirm",
+                       data={"csrf_token": token, "entry_id": "accueil-objets-trouves"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == "/console/kb/inbox?ok=confirmed_unfilled&entry=accueil-objets-trouves"
+    page = client.get(done.headers["location"]).text
+    assert "cette entrée est encore à compléter" in page and "répond dès le prochain message" not in page
+    link = "<a href=\"/console/kb/entries/accueil-objets-trouves\">Compléter l'entrée accueil-objets-trouves</a>"
+    assert link in page
+    # a link only to an entry that really is still to fill
+    assert "Compléter l'entrée" not in client.get("/console/kb/inbox?ok=confirmed_unfilled&entry=autre").text
