@@ -33,6 +33,7 @@ from typing import Any
 
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation, protocols
+from knowledge_base.encoder import batch_threads
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.types import Decision
 
@@ -109,7 +110,7 @@ class Reranker:
 
     def logits(self, question: str, passages: list[str]) -> Any:
         encoded = self.tokenizer([f"query: {question}"] * len(passages), [f"passage: {p}" for p in passages],
-                                 truncation="only_second", max_length=MAX_TOKENS, padding=True, return_tensors="pt")
+                                 truncation="longest_first", max_length=MAX_TOKENS, padding=True, return_tensors="pt")
         hidden = self.bert(**encoded).last_hidden_state
         mask = encoded["attention_mask"].unsqueeze(-1).float()
         return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
@@ -118,6 +119,7 @@ class Reranker:
         torch = self.torch
         functional = torch.nn.functional
         torch.manual_seed(0)
+        torch.set_num_threads(batch_threads())  # the knowledge base left one thread for its queries
         random.Random(0).shuffle(groups)
         trainable = [p for p in self.bert.parameters() if p.requires_grad]
         optimiser = torch.optim.AdamW([{"params": trainable, "lr": 2e-5},

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import pytest
 
-from benchmarks.kb_reranker import Case, top1, training_groups, veto_and_promote
+from benchmarks.kb_reranker import Case, Reranker, top1, training_groups, veto_and_promote
+from guichet.settings import Settings
+from testing.needs import unavailable
 
 
 def case(expected: str | None, ids: list[str], *, decision: str = "answer") -> Case:
@@ -37,3 +42,13 @@ def test_vetoes_and_promotions_are_counted_by_outcome() -> None:
         "right 0, wrong 1, out of scope 0",
         "- clarifications it would promote (logit margin >= 2.0): right 1, wrong 0, out of scope 0",
         "- clarifications it would promote (logit margin >= 3.0): right 1, wrong 0, out of scope 0"]
+
+
+@pytest.mark.model
+def test_a_question_longer_than_the_reader_is_cut_not_refused() -> None:
+    model = Path(Settings().resolved_embedding_model)
+    if not (model / "modules.json").is_file():
+        unavailable(f"no embedding model at {model}: run `make install`")
+    long = Case("mot " * 400, "a", [("a", 0.9, "court"), ("b", 0.8, "une entrée " * 200)], "answer")
+    logits = Reranker(model).score(long)
+    assert len(logits) == 2 and all(math.isfinite(value) for value in logits)
