@@ -33,6 +33,7 @@ from typing import Any
 
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import evaluation, protocols
+from knowledge_base.decision import decide
 from knowledge_base.encoder import batch_threads
 from knowledge_base.foreign_faq import entry_id_of
 from knowledge_base.types import Decision
@@ -65,10 +66,9 @@ def cases_on(settings: Settings, faq: Path, questions: list[evaluation.Question]
         found = []
         for question in questions:
             ranked, signals = knowledge_base.analyse(question.text.strip())
-            outcome = evaluation.Outcome(question, [r.id for r in ranked], signals)
-            decision = evaluation.decisions_for([outcome], knowledge_base.thresholds)[0]
             found.append(Case(question.text.strip(), question.expected,
-                              [(r.id, r.score, text_of[r.id]) for r in ranked[:TRAIN_CANDIDATES]], decision))
+                              [(r.id, r.score, text_of[r.id]) for r in ranked[:TRAIN_CANDIDATES]],
+                              decide(signals, knowledge_base.thresholds)))
         knowledge_base.factory.kw["bind"].dispose()
     return found
 
