@@ -184,6 +184,8 @@ def make_app(fake: FakeX) -> FastAPI:
                      "dm_conversation_id": state.dm_conversation(participant_id), "created_at": stamp()}
             state.dm_events.append(event)
             state.sent_dms.append({**event, "participant_id": participant_id})
+        while state.hold_dm_answers:
+            await asyncio.sleep(0.05)
         return {"data": {"dm_conversation_id": event["dm_conversation_id"], "dm_event_id": event["id"]}}
 
     return app

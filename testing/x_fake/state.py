@@ -65,6 +65,7 @@ class FakeX:
         self.page_size: int | None = None
         self.latency = 0.0
         self.answer_latency = 0.0  # after doing the work: a client that dies meanwhile never learns it was done
+        self.hold_dm_answers = False  # a sent DM is recorded, its answer withheld until this turns False again
         self.lock = threading.RLock()
         self._ids = itertools.count(1_860_000_000_000_000_000)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import make_engine, make_session_factory
 from guichet.models import InboundState
@@ -53,6 +54,7 @@ def fake_x() -> Iterator[tuple[FakeX, str]]:
     fake = FakeX(credentials=CREDENTIALS)
     with fake_x_server(fake) as server:
         yield fake, server.url
+        fake.hold_dm_answers = False  # a held answer must not keep the server from stopping
 
 
 @pytest.fixture
@@ -86,14 +88,24 @@ def pending(ledger: Ledger) -> int:
 PENDING_AT_KILL = 20  # stored messages still unanswered when the app dies: what the restart must recover
 
 
-def worst_moment(fake: FakeX, ledger: Ledger) -> bool:
+class WorstMoment:
     """Web chat answers flowing, enough stored messages unanswered (a margin over ``PENDING_AT_KILL``: some are
-    answered between this read and the kill), and X has sent a DM reply whose answer has not reached the
-    application yet."""
-    with fake.lock:
-        sent = {dm["id"] for dm in fake.sent_dms}
-    return (handled(ledger, x=False) >= 10 and pending(ledger) >= PENDING_AT_KILL + 5
-            and bool(sent - {item.external_id for item in ledger.outbox}))
+    answered between this read and the kill), and a DM reply sent to X whose answer has not reached the application
+    (X holds its answers, so that one stays in flight once sent)."""
+
+    def __init__(self, fake: FakeX, factory: sessionmaker[Session]):
+        self.fake, self.factory = fake, factory
+        self.seen = "nothing read yet"
+
+    def __call__(self) -> bool:
+        ledger = read_ledger(self.factory)
+        with self.fake.lock:
+            sent = {dm["id"] for dm in self.fake.sent_dms}
+        webchat, waiting = handled(ledger, x=False), pending(ledger)
+        unanswered = len(sent - {item.external_id for item in ledger.outbox})
+        self.seen = (f"last seen: {webchat} web chat messages handled (10 wanted), {waiting} stored messages pending "
+                     f"({PENDING_AT_KILL + 5} wanted), {unanswered} DM replies sent without an answer (1 wanted)")
+        return webchat >= 10 and waiting >= PENDING_AT_KILL + 5 and unanswered > 0
 
 
 def test_sigkill_with_250_messages_in_flight(x_stack: Stack, fake_x: tuple[FakeX, str],
@@ -108,14 +120,16 @@ def test_sigkill_with_250_messages_in_flight(x_stack: Stack, fake_x: tuple[FakeX
     fake.answer_latency = 0.5
     add_dms(fake, X_CITIZENS)
     wait_until(lambda: handled(read_ledger(factory), x=True) >= 5, timeout=120, what="five DMs handled")
+    fake.hold_dm_answers = True
     add_mentions(fake, X_CITIZENS)
     mastodon.answer_latency = 0.5
     add_toots(mastodon, OTHER_CITIZENS)
     send_mails(imap, OTHER_CITIZENS)
     sending = in_background(lambda: send_all([url], conversations))
-    wait_until(lambda: worst_moment(fake, read_ledger(factory)), timeout=120, every=0.05,
-               what="web chat messages handled while a DM reply is on its way back from X")
+    worst_moment = WorstMoment(fake, factory)
+    wait_until(worst_moment, timeout=120, every=0.05, what=lambda: worst_moment.seen)
     x_stack.kill("app")
+    fake.hold_dm_answers = False
     at_kill = read_ledger(factory)
     still_pending = pending(at_kill)
     unread = channel_messages - sum(m.channel != "webchat" for m in at_kill.inbound)

@@ -129,12 +129,14 @@ def in_background(work: Callable[[], Coroutine[Any, Any, T]]) -> Future[T]:
     return future
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str, every: float = 0.5) -> float:
-    """Seconds it took for ``condition`` to hold; fails the test with ``what`` after ``timeout``."""
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str | Callable[[], str],
+               every: float = 0.5) -> float:
+    """Seconds it took for ``condition`` to hold; fails the test with ``what`` (called then, if a function: the
+    last state seen) after ``timeout``."""
     started = time.monotonic()
     while not condition():
         if time.monotonic() - started > timeout:
-            raise AssertionError(f"not after {timeout:.0f} s: {what}")
+            raise AssertionError(f"not after {timeout:.0f} s: {what() if callable(what) else what}")
         time.sleep(every)
     return time.monotonic() - started
 
