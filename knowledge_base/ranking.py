@@ -19,6 +19,11 @@ loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving
 its entries without variants among the others with theirs, top-1 rose from 30% to 80%
 (docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores.
 
+An entry's details (the reference text behind its short answer: an imported fiche's full text) are
+read as passages; while any entry has some, each entry's dense score blends in, with
+``detail_weight``, the best cosine of its detail passages (an entry without details: of its whole
+text). On the four development foreign FAQs, top-1 rose by 1 to 4 points (docs/benchmarks-kb.md).
+
 Variants are measured against the same background, one by one: a variant written the way citizens
 write (a question confirmed from the training inbox) sits nearer every citizen question than the
 entry's own question does, whatever it asks, and would win other entries' questions for its style
@@ -36,6 +41,7 @@ import numpy.typing as npt
 
 from guichet.contract.limits import MAX_QUERY_CHARS
 from knowledge_base.dense import DenseIndex
+from knowledge_base.details import detail_texts
 from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
@@ -57,6 +63,7 @@ class FusionConfig:
     hub_neighbours: int = 3
     key_count_penalty: float = 1.0  # in a mixed knowledge base, times tau * log(keys) off each soft maximum
     key_hub_weight: float = 1.0  # times how much closer a variant is to ordinary questions than its entry's question
+    detail_weight: float = 1.2  # the best passage of an entry's details, while any entry has details
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,12 @@ def key_texts(entry: EntryData) -> list[str]:
 
 
 def passage_texts(entry: EntryData, config: FusionConfig | None = None) -> list[str]:
-    """Embedded as passages: the whole entry, then the answer alone if it weighs anything."""
+    """Embedded as passages: the whole entry, then the answer alone if it weighs anything, then the passages of
+    its details (``details.detail_texts``; read only when the detail weight is not 0)."""
     config = config or FusionConfig()
     whole = " ".join([entry.question, *entry.variants, entry.answer])
-    return [whole, entry.answer] if config.answer_weight > 0 else [whole]
+    fixed = [whole, entry.answer] if config.answer_weight > 0 else [whole]
+    return fixed + detail_texts(entry) if config.detail_weight > 0 else fixed
 
 
 def lexical_fields(entry: EntryData, config: FusionConfig) -> list[tuple[str, int]]:
@@ -93,7 +102,7 @@ class HybridIndex:
     def __init__(self, dim: int, config: FusionConfig | None = None, *, background: Background | None = None) -> None:
         self.config = config or FusionConfig()
         self.dense = DenseIndex(dim, key_weight=self.config.key_weight, tau=self.config.tau,
-                                passage_weights=passage_weights(self.config))
+                                passage_weights=passage_weights(self.config), detail_weight=self.config.detail_weight)
         self.lexical = LexicalIndex()
         self.entries: dict[str, EntryData] = {}
         self.background = background if self.config.hub_weight > 0 else None

@@ -14,13 +14,15 @@ from guichet.models import Department, EntryStatus, KBEntry, KBRevision, utcnow
 from knowledge_base.placeholders import is_unfilled
 from knowledge_base.validation import EntryData
 
-CONTENT_FIELDS = ("question", "answer", "department", "url", "tags", "variants", "status", "source", "attribution")
+CONTENT_FIELDS = ("question", "answer", "department", "url", "tags", "variants", "status", "source", "attribution",
+                  "details")
 
 
 def entry_data(entry: KBEntry) -> EntryData:
     return EntryData(id=entry.id, question=entry.question, answer=entry.answer, department=entry.department,
                      url=entry.url, tags=list(entry.tags or []), variants=list(entry.variants or []),
-                     status=entry.status, source=entry.source, attribution=entry.attribution)
+                     status=entry.status, source=entry.source, attribution=entry.attribution,
+                     details=entry.details or "")
 
 
 def snapshot(entry: KBEntry) -> dict[str, Any]:
@@ -112,7 +114,7 @@ def create_entry(session: Session, *, data: EntryData, actor: str) -> KBEntry:
         return existing
     entry = KBEntry(id=data.id, question=data.question, answer=data.answer, department=data.department,
                     url=data.url, tags=list(data.tags), variants=list(data.variants), status=data.status,
-                    source=data.source, attribution=data.attribution, version=1)
+                    source=data.source, attribution=data.attribution, details=data.details, version=1)
     session.add(entry)
     session.flush()
     _record(session, entry=entry, actor=actor, action="create", before=None)

@@ -12,7 +12,9 @@ from guichet.models import EntryStatus
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 REQUIRED = ("id", "question", "answer", "department")
-OPTIONAL = ("url", "tags", "variants", "status", "source", "attribution")
+OPTIONAL = ("url", "tags", "variants", "status", "source", "attribution", "details")
+# reference text searched but never sent (a fiche's full text behind its short answer): a few pages at most
+DETAILS_LIMIT = 20_000
 STATUSES = (EntryStatus.PUBLISHED.value, EntryStatus.DRAFT.value)
 
 
@@ -32,6 +34,7 @@ class EntryData:
     status: str = EntryStatus.PUBLISHED.value
     source: str | None = None
     attribution: str | None = None
+    details: str = ""  # searched, never sent: what the entry's page says beyond its short answer
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,10 +93,14 @@ def validate_entry(raw: object, *, default_department: str | None = None,
     if status not in STATUSES:
         raise InvalidEntry(f"entry {entry_id!r}: status {status!r} must be one of {', '.join(STATUSES)}")
     source, attribution = values.get("source"), values.get("attribution")
+    details = values.get("details") or ""
+    if details:
+        details = _text(entry_id, "details", details, limit=DETAILS_LIMIT)
     return EntryData(
         id=entry_id, question=_text(entry_id, "question", values["question"], limit=500), answer=answer,
         department=department, url=url, tags=_strings(entry_id, "tags", values.get("tags")),
         variants=_strings(entry_id, "variants", values.get("variants")), status=status,
         source=None if source is None else _text(entry_id, "source", source, limit=200),
         attribution=None if attribution is None else _text(entry_id, "attribution", attribution, limit=300),
+        details=details,
     )

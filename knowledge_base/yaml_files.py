@@ -137,6 +137,8 @@ def _entry_yaml(data: EntryData) -> dict[str, Any]:
     for name in ("source", "attribution"):
         if getattr(data, name) is not None:
             out[name] = getattr(data, name)
+    if data.details:
+        out["details"] = data.details
     return out
 
 

@@ -30,6 +30,7 @@ class KBEntry(Base):
     status: Mapped[str] = mapped_column(String(10), default=EntryStatus.PUBLISHED.value)
     source: Mapped[str | None] = mapped_column(String(200))
     attribution: Mapped[str | None] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="", server_default="")  # searched, never sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -33,6 +33,7 @@ class EntryIn(BaseModel):
     status: str | None = None  # new entries: draft; an edit keeps the entry's status
     source: str | None = None
     attribution: str | None = None
+    details: str | None = None  # searched, never sent; new entries: none; an edit without it keeps the entry's
 
 
 class SearchIn(BaseModel):
@@ -50,9 +51,10 @@ def revision_out(revision: KBRevision) -> dict[str, Any]:
             "before": revision.before, "after": revision.after, "created_at": revision.created_at}
 
 
-def _validated(body: EntryIn, entry_id: str, session: SessionDep, status: str) -> Any:
+def _validated(body: EntryIn, entry_id: str, session: SessionDep, status: str, details: str = "") -> Any:
     try:
-        return validate_entry({**body.model_dump(), "id": entry_id, "status": body.status or status},
+        return validate_entry({**body.model_dump(), "id": entry_id, "status": body.status or status,
+                               "details": details if body.details is None else body.details},
                               departments=store.known_departments(session))
     except InvalidEntry as error:
         raise HTTPException(422, str(error)) from error
@@ -98,8 +100,10 @@ def update_entry(entry_id: str, body: EntryIn, request: Request, session: Sessio
                  editor: EditorDep) -> dict[str, Any]:
     if body.id is not None and body.id != entry_id:
         raise HTTPException(422, f"id: {body.id!r} in the body differs from {entry_id!r} in the path")
-    current = store.get_entry(session, entry_id=entry_id).status
-    data = _validated(body, entry_id, session, EntryStatus.DRAFT.value if current == EntryStatus.DELETED else current)
+    existing = store.get_entry(session, entry_id=entry_id)
+    current = existing.status
+    data = _validated(body, entry_id, session, EntryStatus.DRAFT.value if current == EntryStatus.DELETED else current,
+                      existing.details or "")
     entry, changed = store.update_entry(session, data=data, actor=editor.name)
     if changed:
         _changed(request, session, editor, "update", entry)
