@@ -69,6 +69,7 @@ FOREIGN_SETS = {
     "foreign": "foreign FAQ (174 fiches, no variants, fresh database)",
     "foreign4": "fourth foreign FAQ (174 fiches, no variants, fresh database; measured once)",
     "foreign5": "fifth foreign FAQ (180 fiches, no variants, fresh database; measured once)",
+    "foreign6": "sixth foreign FAQ (180 fiches, no variants, fresh database; measured once)",
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",

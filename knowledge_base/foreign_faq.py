@@ -72,6 +72,7 @@ def write_import_file(entries: list[EntryData], path: Path) -> Path:
     """The YAML file a city would import (``guichet kb import``), credited to the fiches' source."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     header = (f"# Service-public.fr question-answer fiches ({ATTRIBUTION}), as a city imports them:\n"
-              "# question, answer, department, url, details (the fiche's full text: searched, never sent); no variants.\n")
+              "# question, answer, department, url, details (the fiche's full text: searched, never sent); "
+              "no variants.\n")
     Path(path).write_text(header + dump(entries), encoding="utf-8")
     return Path(path)

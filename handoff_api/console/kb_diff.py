@@ -11,7 +11,8 @@ from guichet.models import KBRevision
 from handoff_api.console.templating import ENTRY_STATUS_FR
 
 SHOWN_FIELDS = (("question", "Question"), ("answer", "Réponse"), ("department", "Service"), ("url", "Lien"),
-                ("tags", "Mots-clés"), ("variants", "Variantes"), ("status", "Statut"))
+                ("tags", "Mots-clés"), ("variants", "Variantes"), ("details", "Texte de référence"),
+                ("status", "Statut"))
 ACTION_FR = {"create": "création", "update": "modification", "publish": "publication", "delete": "suppression",
              "import": "import"}
 

@@ -23,7 +23,7 @@ from handoff_api.console.queue import departments
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from knowledge_base import store
-from knowledge_base.validation import TWEET_LIMIT, InvalidEntry, validate_entry, weighted_length
+from knowledge_base.validation import DETAILS_LIMIT, TWEET_LIMIT, InvalidEntry, validate_entry, weighted_length
 
 router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False)
 DONE = {"saved": "Entrée enregistrée : l'assistant utilise désormais ce texte.", "created": "Entrée créée.",
@@ -32,20 +32,23 @@ DONE = {"saved": "Entrée enregistrée : l'assistant utilise désormais ce texte
 
 class EntryForm:
     def __init__(self, question: str = "", answer: str = "", department: str = "accueil", url: str = "",
-                 tags: str = "", variants: str = "", entry_id: str = "") -> None:
+                 tags: str = "", variants: str = "", entry_id: str = "", details: str = "") -> None:
         self.id, self.question, self.answer, self.department = entry_id.strip(), question, answer, department
-        self.url, self.tags, self.variants = url, tags, variants
+        self.url, self.tags, self.variants, self.details = url, tags, variants, details
 
     @classmethod
     def of(cls, entry: KBEntry) -> EntryForm:
         return cls(entry.question, entry.answer, entry.department, entry.url or "", ", ".join(entry.tags or []),
-                   "\n".join(entry.variants or []), entry.id)
+                   "\n".join(entry.variants or []), entry.id, entry.details or "")
 
-    def raw(self, status: str, source: str | None) -> dict[str, Any]:
+    def raw(self, status: str, source: str | None, attribution: str | None = None) -> dict[str, Any]:
+        """The entry as ``validate_entry`` reads it; ``source`` and ``attribution`` are not in the form: an edit keeps
+        the entry's (an imported fiche stays credited)."""
         return {"id": self.id, "question": self.question, "answer": self.answer, "department": self.department,
-                "url": self.url.strip() or None, "status": status, "source": source,
+                "url": self.url.strip() or None, "status": status, "source": source, "attribution": attribution,
                 "tags": [t.strip() for t in self.tags.split(",") if t.strip()],
-                "variants": [v.strip() for v in self.variants.splitlines() if v.strip()]}
+                "variants": [v.strip() for v in self.variants.splitlines() if v.strip()],
+                "details": self.details.strip()}
 
 
 def check_answer(answer: str) -> None:
@@ -59,12 +62,14 @@ def entry_page(request: Request, session: Session, entry: KBEntry | None, form: 
     history = store.revisions(session, entry_id=entry.id) if entry is not None else []
     context = {"title": f"Entrée {entry.id}" if entry else "Nouvelle entrée", "entry": entry, "form": form,
                "error": error, "done": DONE.get(ok), "departments": departments(session), "limit": TWEET_LIMIT,
+               "details_limit": DETAILS_LIMIT,
                "history": [(rev, ACTION_FR.get(rev.action, rev.action), revision_changes(rev))
                            for rev in reversed(history)]}
     return render(request, "console/kb_entry.html", context, status_code=status_code)
 
 
 FormField = Annotated[str, Form(max_length=5000)]
+DetailsField = Annotated[str, Form(max_length=DETAILS_LIMIT + 1)]  # one over: the limit's message, not a bare 422
 
 
 @router.get("/new")
@@ -75,8 +80,8 @@ def new_entry(request: Request, session: SessionDep, editor: ConsoleEditor) -> R
 @router.post("/new")
 def create(request: Request, session: SessionDep, editor: ConsoleEditor, entry_id: FormField = "",
            question: FormField = "", answer: FormField = "", department: FormField = "", url: FormField = "",
-           tags: FormField = "", variants: FormField = "") -> Response:
-    form = EntryForm(question, answer, department, url, tags, variants, entry_id)
+           tags: FormField = "", variants: FormField = "", details: DetailsField = "") -> Response:
+    form = EntryForm(question, answer, department, url, tags, variants, entry_id, details)
     try:
         check_answer(answer)
         data = validate_entry(form.raw(EntryStatus.PUBLISHED.value, f"editor:{editor.name}"),
@@ -105,13 +110,14 @@ def show(entry_id: str, request: Request, session: SessionDep, editor: ConsoleEd
 @router.post("/entries/{entry_id}")
 def save(entry_id: str, request: Request, session: SessionDep, editor: ConsoleEditor, question: FormField = "",
          answer: FormField = "", department: FormField = "", url: FormField = "", tags: FormField = "",
-         variants: FormField = "") -> Response:
+         variants: FormField = "", details: DetailsField = "") -> Response:
     entry = store.get_entry(session, entry_id=entry_id)
-    form = EntryForm(question, answer, department, url, tags, variants, entry_id)
+    form = EntryForm(question, answer, department, url, tags, variants, entry_id, details)
     status = EntryStatus.DRAFT.value if entry.status == EntryStatus.DELETED.value else entry.status
     try:
         check_answer(answer)
-        data = validate_entry(form.raw(status, entry.source), departments=store.known_departments(session))
+        data = validate_entry(form.raw(status, entry.source, entry.attribution),
+                              departments=store.known_departments(session))
         _, changed = store.update_entry(session, data=data, actor=editor.name)
     except InvalidEntry as error:
         session.rollback()

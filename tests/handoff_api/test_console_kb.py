@@ -151,3 +151,29 @@ def test_unfilled_and_built_in_entries_are_flagged(client: TestClient) -> None:
     assert "« jours et lieu du marché »" in entry and "ne donne pas cette réponse" in entry
     assert "Entrée intégrée" in client.get("/console/kb/entries/mairie-telephone").text
     assert "à compléter" not in client.get("/console/kb/entries/piscines-horaires").text.lower()
+
+
+def test_an_imported_fiche_keeps_its_credit_and_its_details_are_edited_beside_the_answer(client: TestClient) -> None:
+    details = "Les déchets verts vont en déchetterie. Une amende de 450 euros punit le brûlage."
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        create_entry(session, data=EntryData(
+            id="sp-f31", question="Peut-on brûler ses déchets verts ?", answer="Non, c'est interdit.",
+            department="proprete", source="service-public.fr:F31",
+            attribution="Service-public.fr / DILA, Licence Ouverte 2.0", details=details), actor="fiches")
+    account(client, "eve", Role.EDITOR)
+    token = login(client, "eve")
+    page = client.get("/console/kb/entries/sp-f31")
+    assert 'name="details"' in page.text and "Une amende de 450 euros punit le brûlage." in page.text
+    form = {"csrf_token": token, "question": "Peut-on brûler ses déchets verts ?", "department": "proprete",
+            "answer": "Non : déchetterie ou compost.", "url": "", "tags": "", "variants": "",
+            "details": f"{details} Le préfet peut accorder une dérogation."}
+    saved = client.post("/console/kb/entries/sp-f31", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    assert "Le préfet peut accorder une dérogation.</ins>" in client.get(saved.headers["location"]).text
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        entry = session.get(KBEntry, "sp-f31")
+        assert entry is not None and entry.details.endswith("Le préfet peut accorder une dérogation.")
+        assert entry.attribution == "Service-public.fr / DILA, Licence Ouverte 2.0"  # not a field of the form
+        assert entry.source == "service-public.fr:F31"
+    refused = client.post("/console/kb/entries/sp-f31", data={**form, "details": "x" * 20_001})
+    assert refused.status_code == 422 and "details is 20001 characters long, the limit is 20000" in refused.text

@@ -138,3 +138,18 @@ def test_search_contract_and_log(app_client: tuple[TestClient, dict[str, dict[st
         logs = list(session.scalars(select(SearchLog).order_by(SearchLog.id)))
     assert [(log.conversation_id, log.top_id) for log in logs[:2]] == [("c0ffee", "piscines-horaires"), (None, None)]
     assert logs[0].decision == body["decision"] and logs[0].text == "horaires piscine dimanche"
+
+
+def test_an_edit_without_details_keeps_them(app_client: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+    client, headers = app_client
+    editor = headers["editor"]
+    details = "Le code du réseau est affiché à l'accueil. Il change chaque lundi."
+    created = client.post("/api/kb/entries", json={**NEW, "details": details}, headers=editor)
+    assert created.status_code == 201 and created.json()["details"] == details
+    kept = client.put("/api/kb/entries/mairie-wifi", json={**NEW, "answer": "Oui, dans le hall."}, headers=editor)
+    assert kept.status_code == 200 and kept.json()["details"] == details
+    cleared = client.put("/api/kb/entries/mairie-wifi", json={**NEW, "details": ""}, headers=editor)
+    assert cleared.status_code == 200 and cleared.json()["details"] == ""
+    too_long = client.put("/api/kb/entries/mairie-wifi", json={**NEW, "details": "x" * 20_001}, headers=editor)
+    assert too_long.status_code == 422 and "details is 20001 characters long" in too_long.text
+    assert client.get("/api/kb/entries/mairie-wifi", headers=editor).json()["details"] == ""

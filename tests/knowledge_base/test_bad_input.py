@@ -12,7 +12,7 @@ from guichet.db import session_scope
 from knowledge_base import off_topic_store, store
 from knowledge_base.fiches import Fiche, to_entry
 from knowledge_base.hashing_encoder import HashingEncoder
-from knowledge_base.validation import weighted_length
+from knowledge_base.validation import DETAILS_LIMIT, weighted_length
 from knowledge_base.yaml_files import import_path
 
 from .conftest import make_knowledge_base
@@ -100,3 +100,22 @@ def test_a_fiche_too_long_to_be_an_answer_is_refused_by_name_and_nothing_else_is
     with session_scope(session_factory) as session:
         assert store.get_entry(session, entry_id="sp-f1").answer == "Oui."
         assert session.get(store.KBEntry, "sp-f2") is None
+
+
+def test_details_beyond_the_limit_are_refused_by_name_and_nothing_else_is_lost(
+        session_factory: sessionmaker[Session], tmp_path: Path) -> None:
+    first: dict[str, object] = {"id": "sp-f1", "question": "Court ?", "answer": "Oui.",
+                                "details": "Le texte de la fiche."}
+    assert import_path(session_factory, write(tmp_path / "first.yml", [first]), actor="t").ok
+    too_long: dict[str, object] = {"id": "sp-f2", "question": "Long ?", "answer": "Oui.",
+                                   "details": "x" * (DETAILS_LIMIT + 1)}
+    report = import_path(session_factory, write(tmp_path / "city.yml", [first, too_long]), actor="t")
+    assert not report.ok
+    assert f"entry 'sp-f2': details is {DETAILS_LIMIT + 1} characters long, the limit is {DETAILS_LIMIT}" in (
+        report.files[0].error or "")
+    not_text: dict[str, object] = {"id": "sp-f3", "question": "Liste ?", "answer": "Oui.", "details": ["a", "b"]}
+    report = import_path(session_factory, write(tmp_path / "list.yml", [not_text]), actor="t")
+    assert not report.ok and "entry 'sp-f3': details must be a non-empty string" in (report.files[0].error or "")
+    with session_scope(session_factory) as session:
+        assert store.get_entry(session, entry_id="sp-f1").details == "Le texte de la fiche."
+        assert session.get(store.KBEntry, "sp-f2") is None and session.get(store.KBEntry, "sp-f3") is None

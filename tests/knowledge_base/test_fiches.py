@@ -8,16 +8,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
 from knowledge_base import store
-from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
+from knowledge_base.fiches import ATTRIBUTION, Fiche, cut_to_sentences, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.loader import CacheWarmer
-from knowledge_base.validation import InvalidEntry, weighted_length
+from knowledge_base.validation import DETAILS_LIMIT, InvalidEntry, weighted_length
 
 from .conftest import FIXTURES
 
 XML = FIXTURES / "fiches" / "xml"
 JSON = FIXTURES / "fiches" / "json"
+BODY = FIXTURES / "fiches" / "body"
 
 
 def fiches(path: Path) -> dict[str, Fiche]:
@@ -59,6 +60,25 @@ def test_answers_are_cut_at_a_sentence_to_fit_with_the_link() -> None:
     assert entry.source == "service-public.fr:F5678"
     assert trim_to_sentences("Un mot " * 100, 50).endswith("…")
     assert weighted_length(trim_to_sentences("Un mot " * 100, 50)) <= 50
+
+
+def test_the_fiche_full_text_becomes_the_entry_details() -> None:
+    fiche = fiches(BODY)["F4321"]
+    assert fiche.body == ("Les déchets verts sont les feuilles mortes, les tontes de gazon et les branches. "
+                          "Vous pouvez les déposer en déchetterie ou en faire du compost. "
+                          "Une amende de 450 € est prévue en cas de brûlage. "
+                          "En zone rurale Le préfet peut accorder une dérogation.")  # no address list, no pivot code
+    entry = to_entry(fiche, department="proprete")
+    assert entry.details == fiche.body
+    assert entry.answer == "Non, il est interdit de brûler ses déchets verts à l'air libre."  # the answer stays short
+
+
+def test_details_longer_than_the_limit_are_cut_between_sentences() -> None:
+    text = " ".join(f"Phrase numéro {n} du texte de la fiche." for n in range(2_000))
+    cut = cut_to_sentences(text, DETAILS_LIMIT)
+    assert len(text) > DETAILS_LIMIT >= len(cut) > DETAILS_LIMIT - 60
+    assert cut.endswith("fiche.") and text.startswith(cut)
+    assert cut_to_sentences("Court.", DETAILS_LIMIT) == "Court."
 
 
 def test_import_creates_drafts_and_leaves_published_ones_alone(session_factory: sessionmaker[Session]) -> None:

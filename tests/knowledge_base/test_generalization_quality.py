@@ -1,9 +1,10 @@
 """The decision beyond the FAQ it was fitted on, with the real model (``pytest -m model``).
 
-The foreign FAQ (knowledge_base/eval/foreign, frozen before tuning) goes into a fresh database through
-the import alone; the shipped FAQ is cross-validated with the rule refitted per fold; the day-one
-questions run on the shipped FAQ. Floors are what was measured (docs/benchmarks-kb-generalization.md):
-a regression fails. The issue's targets not reached yet are expected failures saying the figure.
+Each foreign FAQ (knowledge_base/eval/foreign*, frozen before what it measured) goes into a fresh database
+through the import alone, the fiches with their details; the shipped FAQ is cross-validated with the rule
+refitted per fold; the day-one questions run on the shipped FAQ. Floors are what was measured
+(docs/benchmarks-kb.md): a regression fails. The issue's targets not reached yet are expected failures saying
+the figure.
 """
 
 from __future__ import annotations
@@ -53,15 +54,16 @@ def foreign() -> protocols.Comparison:
 def test_foreign_faq_with_only_the_import(foreign: protocols.Comparison) -> None:
     found = foreign.adaptive
     print("\n".join(foreign.lines()))
-    # BARE_RULE (fitted with this set among others): 68.1% right at 98.4%, 96.6% offered, 4.0% of out of scope
+    # BARE_RULE (fitted with this set among others, before entries had details), the fiches imported with their
+    # details: 66.9% right at 98.8%, 97.2% offered, 3.0% of out of scope (without details: 68.1% at 98.4%)
     assert found["answer_precision"] >= 0.98 and found["answered_correct"] >= 0.66
-    assert found["answered_or_offered"] >= 0.95 and found["oos_answered"] <= 0.05
-    assert found["answered_correct"] > foreign.today["answered_correct"] + 0.15  # today's decision: 29.7%
+    assert found["answered_or_offered"] >= 0.96 and found["oos_answered"] <= 0.04
+    assert found["answered_correct"] > foreign.today["answered_correct"] + 0.15  # today's decision: 27.7%
 
 
-@pytest.mark.xfail(reason="top-1 91.2% on the foreign FAQ (target 92%); automatic answers 68.1% right "
-                          "(target 65%: met) at 98.4% precision", strict=True)
 def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) -> None:
+    """A development set (the decision was fitted with it): top-1 94.1% since the fiches' details are searched
+    (91.2% before), 66.9% answered right at 98.8% precision."""
     found = foreign.adaptive
     assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
 
@@ -69,38 +71,66 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 def test_second_foreign_faq_measured_once() -> None:
     """knowledge_base/eval/foreign2: other fiches, questions written the same way, measured once at the end of
     the previous round (top-1 92.0%, 57.8% answered right at 99.5%), a development set since. With BARE_RULE
-    (fitted with it among others; the same figures when fitted without it): 69.8% answered right at 98.8%
-    precision, 96.9% answered or offered, 3.0% of out of scope answered; the floors guard those figures."""
+    (fitted with it among others) and the fiches' details searched: top-1 92.9%, 70.7% answered right at 98.8%
+    precision, 97.2% answered or offered, 3.0% of out of scope answered; the floors guard those figures."""
     found = foreign_faq("foreign2")
-    assert found["top1"] >= 0.915 and found["answer_precision"] >= 0.98 and found["answered_correct"] >= 0.68
-    assert found["answered_or_offered"] >= 0.95 and found["oos_answered"] <= 0.04
+    assert found["top1"] >= 0.925 and found["answer_precision"] >= 0.98 and found["answered_correct"] >= 0.70
+    assert found["answered_or_offered"] >= 0.96 and found["oos_answered"] <= 0.04
 
 
 def test_third_foreign_faq_measured_once() -> None:
-    """knowledge_base/eval/foreign3: written blind before this round's changes, measured once on them (top-1
-    85.6%, 59.9% answered right at 93.1% precision, 93.4% answered or offered, 10.0% of out of scope
-    answered); the floors guard those figures."""
+    """knowledge_base/eval/foreign3: written blind, measured once before entries had details (top-1 85.6%, 59.9%
+    answered right at 93.1% precision), a development set since. With the fiches' details searched: top-1
+    89.2%, 62.7% answered right at 95.0% precision, 96.4% answered or offered, 10.0% of out of scope answered;
+    the floors guard those figures."""
     found = foreign_faq("foreign3")
-    assert found["top1"] >= 0.85 and found["answer_precision"] >= 0.93 and found["answered_correct"] >= 0.59
-    assert found["answered_or_offered"] >= 0.93 and found["oos_answered"] <= 0.10
+    assert found["top1"] >= 0.89 and found["answer_precision"] >= 0.945 and found["answered_correct"] >= 0.62
+    assert found["answered_or_offered"] >= 0.96 and found["oos_answered"] <= 0.10
 
 
 def test_fourth_foreign_faq_measured_once() -> None:
-    """knowledge_base/eval/foreign4: written blind on 2026-12-06, frozen before anything it measures changed,
-    measured once at 6c44701 (top-1 84.9%, 59.2% answered right at 94.6% precision, 93.3% answered or offered,
-    9.0% of out of scope answered); the floors guard those figures."""
+    """knowledge_base/eval/foreign4: written blind, measured once at 6c44701 (top-1 84.9%, 59.2% answered right
+    at 94.6% precision), a development set since. With the fiches' details searched: top-1 88.8%, 61.5%
+    answered right at 95.7% precision, 95.8% answered or offered, 8.0% of out of scope answered; the floors
+    guard those figures."""
     found = foreign_faq("foreign4")
-    assert found["top1"] >= 0.845 and found["answer_precision"] >= 0.94 and found["answered_correct"] >= 0.59
-    assert found["answered_or_offered"] >= 0.93 and found["oos_answered"] <= 0.091
+    assert found["top1"] >= 0.885 and found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.61
+    assert found["answered_or_offered"] >= 0.95 and found["oos_answered"] <= 0.08
+
+
+def test_fifth_foreign_faq_measured_once() -> None:
+    """knowledge_base/eval/foreign5: written blind and frozen on 2026-12-06 before entries had details, measured
+    once at 9f55b7f, the first commit that searches them (docs/benchmarks-kb.md): top-1 91.4%, 61.9% answered
+    right at 99.1% precision, 97.3% answered or offered, 2.0% of out of scope answered (the same fiches without
+    details, same hour: 86.1%, 58.2% at 97.3%). The floors guard those figures."""
+    found = foreign_faq("foreign5")
+    assert found["top1"] >= 0.905 and found["answer_precision"] >= 0.98 and found["answered_correct"] >= 0.61
+    assert found["answered_or_offered"] >= 0.965 and found["oos_answered"] <= 0.03
+
+
+def test_sixth_foreign_faq_measured_once() -> None:
+    """knowledge_base/eval/foreign6: written blind and frozen after the fifth was measured, measured once at
+    adec27f on the same code (docs/benchmarks-kb.md): top-1 90.6%, 66.8% answered right at 96.5% precision,
+    96.8% answered or offered, 9.0% of out of scope answered (the same fiches without details, same hour: 88.4%,
+    63.1% at 95.1%, 11.0%). The floors guard those figures."""
+    found = foreign_faq("foreign6")
+    assert found["top1"] >= 0.90 and found["answer_precision"] >= 0.96 and found["answered_correct"] >= 0.66
+    assert found["answered_or_offered"] >= 0.96 and found["oos_answered"] <= 0.10
 
 
 @pytest.mark.parametrize("name", [
     pytest.param("foreign3", marks=pytest.mark.xfail(strict=True, reason=(
-        "third foreign FAQ: top-1 85.6% (target 92%), 59.9% answered right (target 65%) at 93.1% precision "
-        "(target 95%), 10.0% of out of scope answered (target 5%)"))),
+        "third foreign FAQ (development set): top-1 89.2% (target 92%), 62.7% answered right (target 65%) at "
+        "95.0% precision, 10.0% of out of scope answered (target 5%)"))),
     pytest.param("foreign4", marks=pytest.mark.xfail(strict=True, reason=(
-        "fourth foreign FAQ: top-1 84.9% (target 92%), 59.2% answered right (target 65%) at 94.6% precision "
-        "(target 95%), 9.0% of out of scope answered (target 5%)"))),
+        "fourth foreign FAQ (development set): top-1 88.8% (target 92%), 61.5% answered right (target 65%) at "
+        "95.7% precision, 8.0% of out of scope answered (target 5%)"))),
+    pytest.param("foreign5", marks=pytest.mark.xfail(strict=True, reason=(
+        "fifth foreign FAQ, measured once: top-1 91.4% (target 92%), 61.9% answered right (target 65%) at 99.1% "
+        "precision (target 95%: met), 97.3% answered or offered and 2.0% of out of scope answered (met)"))),
+    pytest.param("foreign6", marks=pytest.mark.xfail(strict=True, reason=(
+        "sixth foreign FAQ, measured once: top-1 90.6% (target 92%), 9.0% of out of scope answered (target 5%); "
+        "66.8% answered right at 96.5% precision and 96.8% answered or offered (met)"))),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     found = foreign_faq(name)

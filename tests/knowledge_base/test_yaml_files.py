@@ -125,3 +125,28 @@ def test_export_is_plain_yaml(session_factory: sessionmaker[Session], sample_fil
     first = document["entries"][0]
     assert list(first)[:4] == ["id", "question", "answer", "department"]
     assert "status" not in first  # published is the default
+
+
+def test_details_round_trip_and_are_searched(session_factory: sessionmaker[Session], tmp_path: Path) -> None:
+    from knowledge_base.hashing_encoder import HashingEncoder
+
+    from .conftest import make_knowledge_base
+
+    source = tmp_path / "fiches.yml"
+    source.write_text(yaml.safe_dump({"department": "proprete", "entries": [
+        {"id": "sp-f31", "question": "Peut-on brûler ses déchets verts ?", "answer": "Non, c'est interdit.",
+         "details": "Une amende de 450 euros est prévue. Le compost et la déchetterie les reçoivent."},
+        {"id": "sp-f32", "question": "Quand passe la collecte des encombrants ?", "answer": "Sur rendez-vous."},
+    ]}, allow_unicode=True), encoding="utf-8")
+    assert import_path(session_factory, source, actor="test").ok
+    with session_scope(session_factory) as session:
+        written = export_path(session, tmp_path / "export.yml")
+    exported = yaml.safe_load(written[0].read_text(encoding="utf-8"))["entries"]
+    assert [e.get("details") for e in exported] == [
+        "Une amende de 450 euros est prévue. Le compost et la déchetterie les reçoivent.", None]
+    again = import_path(session_factory, written[0], actor="test")
+    assert again.ok and again.changed == []
+    knowledge_base = make_knowledge_base(session_factory, HashingEncoder(dim=64))
+    hits = knowledge_base.search("amende compost déchetterie").hits
+    assert hits and hits[0].id == "sp-f31"
+    assert "450" not in hits[0].answer  # the details are searched, never sent
