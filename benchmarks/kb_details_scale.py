@@ -1,0 +1,103 @@
+"""Search latency and memory with entries' details, side by side with the same entries without, in one run.
+
+    .venv/bin/python -m benchmarks.kb_details_scale [--sizes 1000,10000] [--queries 200]
+
+Each variant runs in its own process (so that its peak RSS is its own): the seed FAQ and the embedding model
+loaded as the application loads them, then synthetic entries up to each size (vectors jittered from the FAQ's,
+as in ``kb_search``); "with details" gives every entry ``details.MAX_PASSAGES`` detail vectors, the most an
+entry can have. Latency is one ``KnowledgeBase.search`` (query encoding included, recent-queries cache emptied
+and warmed with other questions). Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.kb_search import jittered, latencies, rss_mb, synthetic_entries
+from guichet.db import make_engine, make_session_factory
+from guichet.migrate import upgrade
+from guichet.settings import Settings
+from knowledge_base import evaluation
+from knowledge_base.details import MAX_PASSAGES
+from knowledge_base.loader import load_knowledge_base
+from knowledge_base.service import EntryVectors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def with_details(vectors: list[EntryVectors], seed: int) -> list[EntryVectors]:
+    """Each entry given ``MAX_PASSAGES`` detail vectors near its whole-text passage."""
+    rng = np.random.default_rng(seed)
+    out: list[EntryVectors] = []
+    for entry, keys, passages in vectors:
+        details = passages[:1] + rng.normal(0, 0.05, (MAX_PASSAGES, passages.shape[1]))
+        details = details / np.linalg.norm(details, axis=1, keepdims=True)
+        out.append((entry, keys, np.concatenate([passages, details.astype(np.float32)])))
+    return out
+
+
+def measure(*, details: bool, sizes: list[int], queries: int) -> dict[str, object]:
+    folder = Path(tempfile.mkdtemp(prefix="kb-details-"))
+    settings = Settings(var_dir=folder, embedding_model=Settings().resolved_embedding_model, seed_faq_on_start=True)
+    engine = make_engine(settings)
+    upgrade(engine)
+    knowledge_base = load_knowledge_base(settings, make_session_factory(engine))
+    questions = [q.text for q in evaluation.load_questions(ROOT / "knowledge_base" / "eval")]
+    asked, warm_up = questions[:queries], questions[queries:queries + 10]
+    rows = []
+    for size in sizes:
+        missing = size - len(knowledge_base)
+        if missing > 0:
+            vectors = jittered(knowledge_base, synthetic_entries(missing, size, f"syn{size}"), size)
+            knowledge_base.index_vectors(with_details(vectors, size) if details else vectors)
+        rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up)})
+    dense = knowledge_base._index.dense
+    index_mb = sum(array.nbytes for array in (dense._keys, dense._passages, dense._details)) / 2**20
+    return {"details": details, "rows": rows, "rss_mb": rss_mb(), "current_mb": current_rss_mb(), "index_mb": index_mb}
+
+
+def current_rss_mb() -> float:
+    """The resident set now (``rss_mb`` is the peak of the run, transient arrays included)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--variant", choices=["plain", "details"])
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    if args.variant:
+        print(json.dumps(measure(details=args.variant == "details", sizes=sizes, queries=args.queries)))
+        return 0
+    results = []
+    for variant in ("plain", "details"):
+        done = subprocess.run([sys.executable, "-m", "benchmarks.kb_details_scale", "--variant", variant,
+                               "--sizes", args.sizes, "--queries", str(args.queries)],
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print("| entries | details | p50 ms | p95 ms | p99 ms | target p95 | RSS at the end (peak) | dense vectors |")
+    print("|---:|---|---:|---:|---:|---|---:|---:|")
+    targets = {1000: "<= 30 ms", 10000: "<= 50 ms"}
+    for result in results:
+        for row in result["rows"]:
+            label = f"{MAX_PASSAGES} per entry" if result["details"] else "none"
+            print(f"| {row['entries']:,} | {label} | {row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | "
+                  f"{targets.get(row['entries'], '')} | {result['current_mb']:.0f} MB ({result['rss_mb']:.0f}) | "
+                  f"{result['index_mb']:.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
