@@ -6,7 +6,7 @@ Each variant runs in its own process (so that its peak RSS is its own): the seed
 loaded as the application loads them, then synthetic entries up to each size (vectors jittered from the FAQ's,
 as in ``kb_search``); "with details" gives every entry ``details.MAX_PASSAGES`` detail vectors, the most an
 entry can have. Latency is one ``KnowledgeBase.search`` (query encoding included, recent-queries cache emptied
-and warmed with other questions). Prints a markdown table.
+and warmed with other questions). Prints a markdown table and writes it to docs/benchmarks-kb-details.md.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import report
 from benchmarks.kb_search import jittered, latencies, rss_mb, synthetic_entries
 from guichet.db import make_engine, make_session_factory
 from guichet.migrate import upgrade
@@ -87,15 +88,20 @@ def main() -> int:
                                "--sizes", args.sizes, "--queries", str(args.queries)],
                               capture_output=True, text=True, check=True, cwd=ROOT)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print("| entries | details | p50 ms | p95 ms | p99 ms | target p95 | RSS at the end (peak) | dense vectors |")
-    print("|---:|---|---:|---:|---:|---|---:|---:|")
+    rows = []
     targets = {1000: "<= 30 ms", 10000: "<= 50 ms"}
     for result in results:
         for row in result["rows"]:
-            label = f"{MAX_PASSAGES} per entry" if result["details"] else "none"
-            print(f"| {row['entries']:,} | {label} | {row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | "
-                  f"{targets.get(row['entries'], '')} | {result['current_mb']:.0f} MB ({result['rss_mb']:.0f}) | "
-                  f"{result['index_mb']:.0f} MB |")
+            rows.append([f"{row['entries']:,}", f"{MAX_PASSAGES} per entry" if result["details"] else "none",
+                         f"{row['p50']:.1f}", f"{row['p95']:.1f}", f"{row['p99']:.1f}", targets.get(row["entries"], ""),
+                         f"{result['current_mb']:.0f} MB ({result['rss_mb']:.0f})", f"{result['index_mb']:.0f} MB"])
+    text = (report.header("Knowledge base: search with entries' details, side by side",
+                          f"python -m benchmarks.kb_details_scale --sizes {args.sizes} --queries {args.queries}")
+            + "\nEach variant in its own process, one after the other; synthetic entries jittered from the FAQ's "
+            f"vectors; \"{MAX_PASSAGES} per entry\" is the most detail passages an entry can have.\n\n"
+            + report.table(["entries", "details", "p50 ms", "p95 ms", "p99 ms", "target p95",
+                            "RSS at the end (peak)", "dense vectors"], rows))
+    report.write_section("kb-details", text)
     return 0
 
 
