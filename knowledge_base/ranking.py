@@ -46,7 +46,7 @@ from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
 
-Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its key and passage vectors
+Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its keys, passages then details
 POOL = 50
 
 

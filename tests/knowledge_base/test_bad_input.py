@@ -116,6 +116,9 @@ def test_details_beyond_the_limit_are_refused_by_name_and_nothing_else_is_lost(
     not_text: dict[str, object] = {"id": "sp-f3", "question": "Liste ?", "answer": "Oui.", "details": ["a", "b"]}
     report = import_path(session_factory, write(tmp_path / "list.yml", [not_text]), actor="t")
     assert not report.ok and "entry 'sp-f3': details must be a non-empty string" in (report.files[0].error or "")
+    blank: dict[str, object] = {"id": "sp-f4", "question": "Vide ?", "answer": "Oui.", "details": "  \n "}
+    assert import_path(session_factory, write(tmp_path / "blank.yml", [blank]), actor="t").ok  # blank: no details
     with session_scope(session_factory) as session:
+        assert store.get_entry(session, entry_id="sp-f4").details == ""
         assert store.get_entry(session, entry_id="sp-f1").details == "Le texte de la fiche."
         assert session.get(store.KBEntry, "sp-f2") is None and session.get(store.KBEntry, "sp-f3") is None
