@@ -5,7 +5,7 @@ text): citizens ask about a case the page covers and the answer's two sentences 
 search reads it as passages of about ``PASSAGE_WORDS`` words, cut between sentences, each headed by
 the entry's question (e5 reads a passage better with its subject), the first ``MAX_PASSAGES`` only:
 a fiche's first pages hold its cases, and at 10,000 entries six passages each keep the index in
-memory (docs/benchmarks-kb.md). Citizens never see the details.
+memory (docs/benchmarks-kb.md). BM25 reads the words of the same passages. Citizens never see the details.
 """
 
 from __future__ import annotations
@@ -34,6 +34,16 @@ def passages_of(text: str, *, words: int = PASSAGE_WORDS) -> list[str]:
     return out
 
 
+def searched_passages(entry: EntryData) -> list[str]:
+    """The part of the entry's details the search reads: its first ``MAX_PASSAGES`` passages."""
+    return passages_of(entry.details)[:MAX_PASSAGES] if entry.details else []
+
+
 def detail_texts(entry: EntryData) -> list[str]:
     """The passages the search embeds for the entry's details (none without details)."""
-    return [f"{entry.question} — {passage}" for passage in passages_of(entry.details)[:MAX_PASSAGES]]
+    return [f"{entry.question} — {passage}" for passage in searched_passages(entry)]
+
+
+def detail_words(entry: EntryData) -> str:
+    """The same passages as one text, for BM25 (empty without details)."""
+    return " ".join(searched_passages(entry))
