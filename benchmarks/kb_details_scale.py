@@ -4,9 +4,10 @@
 
 Each variant runs in its own process (so that its peak RSS is its own): the seed FAQ and the embedding model
 loaded as the application loads them, then synthetic entries up to each size (vectors jittered from the FAQ's,
-as in ``kb_search``); "with details" gives every entry ``details.MAX_PASSAGES`` detail vectors, the most an
-entry can have. Latency is one ``KnowledgeBase.search`` (query encoding included, recent-queries cache emptied
-and warmed with other questions). Prints a markdown table and writes it to docs/benchmarks-kb-details.md.
+as in ``kb_search``); "with details" gives every entry a real fiche's text as details (BM25 indexes its
+searched words) and ``details.MAX_PASSAGES`` detail vectors, the most an entry can have. Latency is one
+``KnowledgeBase.search`` (query encoding included, recent-queries cache emptied and warmed with other
+questions). Prints a markdown table and writes it to docs/benchmarks-kb-details.md.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +30,28 @@ from guichet.settings import Settings
 from knowledge_base import evaluation
 from knowledge_base.details import MAX_PASSAGES
 from knowledge_base.loader import load_knowledge_base
+from knowledge_base.protocols import faq_entries
 from knowledge_base.service import EntryVectors
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def with_details(vectors: list[EntryVectors], seed: int) -> list[EntryVectors]:
-    """Each entry given ``MAX_PASSAGES`` detail vectors near its whole-text passage."""
+def fiche_texts() -> list[str]:
+    """The real fiches' texts of the frozen foreign FAQs (a thousand), for the words BM25 indexes."""
+    return [entry.details for path in sorted((ROOT / "knowledge_base" / "eval").glob("foreign*/faq.yml"))
+            for entry in faq_entries(path) if entry.details]
+
+
+def with_details(vectors: list[EntryVectors], seed: int, texts: list[str]) -> list[EntryVectors]:
+    """Each entry given a real fiche's text as details (numbered, so that no two are the same) and
+    ``MAX_PASSAGES`` detail vectors near its whole-text passage."""
     rng = np.random.default_rng(seed)
     out: list[EntryVectors] = []
-    for entry, keys, passages in vectors:
+    for position, (entry, keys, passages) in enumerate(vectors):
         details = passages[:1] + rng.normal(0, 0.05, (MAX_PASSAGES, passages.shape[1]))
         details = details / np.linalg.norm(details, axis=1, keepdims=True)
-        out.append((entry, keys, np.concatenate([passages, details.astype(np.float32)])))
+        text = f"{texts[position % len(texts)]} Fiche {seed}-{position}."
+        out.append((replace(entry, details=text), keys, np.concatenate([passages, details.astype(np.float32)])))
     return out
 
 
@@ -57,7 +68,7 @@ def measure(*, details: bool, sizes: list[int], queries: int) -> dict[str, objec
         missing = size - len(knowledge_base)
         if missing > 0:
             vectors = jittered(knowledge_base, synthetic_entries(missing, size, f"syn{size}"), size)
-            knowledge_base.index_vectors(with_details(vectors, size) if details else vectors)
+            knowledge_base.index_vectors(with_details(vectors, size, fiche_texts()) if details else vectors)
         rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up)})
     dense = knowledge_base._index.dense
     index_mb = sum(array.nbytes for array in (dense._keys, dense._passages, dense._details)) / 2**20
@@ -98,7 +109,8 @@ def main() -> int:
     text = (report.header("Knowledge base: search with entries' details, side by side",
                           f"python -m benchmarks.kb_details_scale --sizes {args.sizes} --queries {args.queries}")
             + "\nEach variant in its own process, one after the other; synthetic entries jittered from the FAQ's "
-            f"vectors; \"{MAX_PASSAGES} per entry\" is the most detail passages an entry can have.\n\n"
+            f"vectors; \"{MAX_PASSAGES} per entry\": a real fiche's text each, the most detail passages an entry "
+            "can have.\n\n"
             + report.table(["entries", "details", "p50 ms", "p95 ms", "p99 ms", "target p95",
                             "RSS at the end (peak)", "dense vectors"], rows))
     report.write_section("kb-details", text)
