@@ -70,6 +70,7 @@ FOREIGN_SETS = {
     "foreign4": "fourth foreign FAQ (174 fiches, no variants, fresh database; measured once)",
     "foreign5": "fifth foreign FAQ (180 fiches, no variants, fresh database; measured once)",
     "foreign6": "sixth foreign FAQ (180 fiches, no variants, fresh database; measured once)",
+    "foreign7": "seventh foreign FAQ (180 fiches, no variants, fresh database; measured once)",
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",
