@@ -69,7 +69,8 @@ def measure(*, details: bool, sizes: list[int], queries: int) -> dict[str, objec
         if missing > 0:
             vectors = jittered(knowledge_base, synthetic_entries(missing, size, f"syn{size}"), size)
             knowledge_base.index_vectors(with_details(vectors, size, fiche_texts()) if details else vectors)
-        rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up)})
+        rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up),
+                     "current_mb": current_rss_mb()})
     dense = knowledge_base._index.dense
     index_mb = sum(array.nbytes for array in (dense._keys, dense._passages, dense._details)) / 2**20
     return {"details": details, "rows": rows, "rss_mb": rss_mb(), "current_mb": current_rss_mb(), "index_mb": index_mb}
@@ -105,14 +106,14 @@ def main() -> int:
         for row in result["rows"]:
             rows.append([f"{row['entries']:,}", f"{MAX_PASSAGES} per entry" if result["details"] else "none",
                          f"{row['p50']:.1f}", f"{row['p95']:.1f}", f"{row['p99']:.1f}", targets.get(row["entries"], ""),
-                         f"{result['current_mb']:.0f} MB ({result['rss_mb']:.0f})", f"{result['index_mb']:.0f} MB"])
+                         f"{row['current_mb']:.0f} MB", f"{result['index_mb']:.0f} MB / {result['rss_mb']:.0f} MB"])
     text = (report.header("Knowledge base: search with entries' details, side by side",
                           f"python -m benchmarks.kb_details_scale --sizes {args.sizes} --queries {args.queries}")
             + "\nEach variant in its own process, one after the other; synthetic entries jittered from the FAQ's "
             f"vectors; \"{MAX_PASSAGES} per entry\": a real fiche's text each, the most detail passages an entry "
             "can have.\n\n"
             + report.table(["entries", "details", "p50 ms", "p95 ms", "p99 ms", "target p95",
-                            "RSS at the end (peak)", "dense vectors"], rows))
+                            "RSS after this size", "dense vectors / peak RSS of the run"], rows))
     report.write_section("kb-details", text)
     return 0
 

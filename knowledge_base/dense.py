@@ -178,6 +178,15 @@ class DenseIndex:
         self._alive = np.ones(len(self._ids), dtype=bool)
         self._dead_keys = 0
 
+    def shrink(self) -> None:
+        """Buffers cut to the rows in use, after a bulk load (they grow by doubling: up to twice the memory)."""
+        count, keys, details = len(self._ids), self._n_keys, self._n_details
+        self._keys, self._key_slot = self._keys[:keys].copy(), self._key_slot[:keys].copy()
+        self._key_offsets = self._key_offsets[:keys].copy()
+        self._details, self._detail_slot = self._details[:details].copy(), self._detail_slot[:details].copy()
+        self._passages, self._alive = self._passages[:count].copy(), self._alive[:count].copy()
+        self._offsets, self._key_count = self._offsets[:count].copy(), self._key_count[:count].copy()
+
     def slot_of(self, entry_id: str) -> int | None:
         return self._slots.get(entry_id)
 

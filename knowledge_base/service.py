@@ -129,6 +129,7 @@ class KnowledgeBase:
                                           texts=self.background_texts) if self.config.hub_weight > 0 else None)
         index = HybridIndex(self._index.dense.dim, self.config, background=background)
         index.put_many(vectors)
+        index.dense.shrink()
         key_terms = KeyTerms()
         for entry, _keys, _passages in vectors:
             key_terms.put(entry)
@@ -216,6 +217,7 @@ class KnowledgeBase:
         """Index entries whose vectors are already computed (the benchmark's synthetic entries)."""
         with self._lock:
             self._index.put_many(vectors)
+            self._index.dense.shrink()
             for entry, keys, _passages in vectors:
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)

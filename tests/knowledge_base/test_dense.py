@@ -89,3 +89,17 @@ def test_vectors_of_the_wrong_shape_are_refused_naming_the_entry() -> None:
         assert "'bad'" in str(error) and "(>=1, 8)" in str(error)
     else:
         raise AssertionError("an entry without its whole-text passage was accepted")
+
+
+def test_shrinking_after_a_bulk_load_keeps_every_score_and_later_puts_work() -> None:
+    dense = index()
+    for n in range(20):
+        dense.put(f"e{n}", rows(unit(1, n), unit(n, 1)), rows(unit(1, n), unit(0, 1, n)))
+    query = unit(1, 3, 1)
+    before = dense.scores(query).copy()
+    dense.shrink()
+    np.testing.assert_allclose(dense.scores(query), before, rtol=1e-6)
+    assert len(dense._details) == 20 and len(dense._keys) == 40  # no spare rows left
+    dense.put("new", rows(unit(0, 0, 1)), rows(unit(0, 0, 1), unit(0, 0, 1)))
+    dense.remove("e3")
+    assert dense.slot_of("new") is not None and score(dense, "new", unit(0, 0, 1)) > 0.99

@@ -71,20 +71,24 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 
 # The floors of each foreign FAQ beyond the first: (top-1, precision, answered right, answered or offered) at least,
 # out of scope answered at most. Each set was written blind and measured once (its README: foreign5 at 9f55b7f
-# and foreign6 at adec27f, on the details' passages alone; docs/benchmarks-kb.md); all are development sets since.
+# and foreign6 at adec27f, on the details' passages alone; foreign7 at 85ac14c; docs/benchmarks-kb.md); all but
+# the last are development sets since.
 # The figures guarded, the details' passages and words searched (a9c913b), top-1, right at precision, offered,
 # out of scope answered:
 # - foreign2: 93.4%, 73.8% at 99.2%, 97.7%, 2.0% (BARE_RULE was fitted with it);
 # - foreign3: 93.4%, 67.1% at 95.3%, 98.9%, 11.0%;
 # - foreign4: 91.6%, 64.2% at 95.8%, 96.6%, 9.0%;
 # - foreign5: 93.8%, 68.6% at 98.1%, 98.4%, 4.0% (measured once on the passages alone: 91.4%, 61.9% at 99.1%);
-# - foreign6: 94.6%, 69.0% at 96.2%, 98.7%, 10.0% (measured once on the passages alone: 90.6%, 66.8% at 96.5%).
+# - foreign6: 94.6%, 69.0% at 96.2%, 98.7%, 10.0% (measured once on the passages alone: 90.6%, 66.8% at 96.5%);
+# - foreign7: written blind after a9c913b, measured once on it (85ac14c): 91.9%, 61.8% at 97.9%, 96.8%, 5.0% (same
+#   hour, the passages alone: 87.4%, 55.6% at 97.2%; without details: 84.7%, 49.5% at 95.3%).
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
     "foreign3": (0.93, 0.95, 0.665, 0.98, 0.11),
     "foreign4": (0.91, 0.955, 0.635, 0.96, 0.09),
     "foreign5": (0.935, 0.975, 0.68, 0.98, 0.04),
     "foreign6": (0.94, 0.96, 0.685, 0.98, 0.10),
+    "foreign7": (0.915, 0.975, 0.61, 0.965, 0.05),
 }
 
 
@@ -108,6 +112,9 @@ def test_measured_foreign_faq_keeps_its_figures(name: str) -> None:
     pytest.param("foreign6", marks=pytest.mark.xfail(strict=True, reason=(
         "sixth foreign FAQ (development set since its measure): 10.0% of out of scope answered (target 5%); top-1 "
         "94.6%, 69.0% answered right at 96.2% precision, 98.7% offered (met)"))),
+    pytest.param("foreign7", marks=pytest.mark.xfail(strict=True, reason=(
+        "seventh foreign FAQ, measured once: top-1 91.9% (target 92%), 61.8% answered right (target 65%); 97.9% "
+        "precision, 96.8% offered and 5.0% of out of scope answered (met)"))),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     found = foreign_faq(name)
