@@ -71,8 +71,7 @@ def measure(*, details: bool, sizes: list[int], queries: int) -> dict[str, objec
             knowledge_base.index_vectors(with_details(vectors, size, fiche_texts()) if details else vectors)
         rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up),
                      "current_mb": current_rss_mb()})
-    dense = knowledge_base._index.dense
-    index_mb = sum(array.nbytes for array in (dense._keys, dense._passages, dense._details)) / 2**20
+    index_mb = knowledge_base._index.dense.vector_bytes / 2**20
     return {"details": details, "rows": rows, "rss_mb": rss_mb(), "current_mb": current_rss_mb(), "index_mb": index_mb}
 
 

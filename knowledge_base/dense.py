@@ -74,6 +74,11 @@ class DenseIndex:
                              f"expected (n>=1, {self.dim}) and (>={fixed}, {self.dim})")
 
     @property
+    def vector_bytes(self) -> int:
+        """The bytes the vector buffers hold (spare rows included)."""
+        return self._keys.nbytes + self._passages.nbytes + self._details.nbytes
+
+    @property
     def has_details(self) -> bool:
         """Whether any live entry has detail vectors: only then do details take part in the score."""
         return bool(self._with_details)
@@ -207,7 +212,7 @@ class DenseIndex:
         cosines = self._passages[:count] @ query
         total = self.key_weight + float(self.passage_weights.sum())
         blended = self.key_weight * keys + cosines @ self.passage_weights
-        if self.detail_weight and self._with_details:
+        if self.detail_weight and self.has_details:
             blended = blended + self.detail_weight * self._best_details(query, cosines[:, 0])
             total += self.detail_weight
         blended = blended / total

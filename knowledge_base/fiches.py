@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,41 +132,33 @@ def fiche_from(publication: Node) -> Fiche | None:
     return Fiche(id=fiche_id, title=title, summary=summary, url=url, subject=subject, body=" ".join(body.split()))
 
 
-def trim_to_sentences(text: str, limit: int) -> str:
-    """The longest run of whole first sentences within ``limit`` weighted characters (a cut word if none)."""
+def trim_to_sentences(text: str, limit: int, *, length: Callable[[str], int] = weighted_length) -> str:
+    """The longest run of whole first sentences of ``text`` within ``limit`` (weighted characters by default: an
+    answer; ``len`` for details, which are never sent), a cut word if not even one sentence fits."""
+    whole = " ".join(text.split())
+    if length(whole) <= limit:
+        return whole
     kept = ""
-    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+    for sentence in _SENTENCE_END.split(whole):
         candidate = f"{kept} {sentence}".strip()
-        if weighted_length(candidate) > limit:
+        if length(candidate) > limit:
             break
         kept = candidate
     if kept:
         return kept
     words, cut = text.split(), ""
     for word in words:
-        if weighted_length(f"{cut} {word}…".strip()) > limit:
+        if length(f"{cut} {word}…".strip()) > limit:
             break
         cut = f"{cut} {word}".strip()
     return f"{cut}…"
-
-
-def cut_to_sentences(text: str, limit: int) -> str:
-    """The longest run of whole first sentences within ``limit`` characters (plain length: never sent)."""
-    if len(text) <= limit:
-        return text
-    kept = ""
-    for sentence in _SENTENCE_END.split(text):
-        if len(kept) + len(sentence) + 1 > limit:
-            break
-        kept = f"{kept} {sentence}".strip()
-    return kept or text[:limit]
 
 
 def to_entry(fiche: Fiche, *, department: str) -> EntryData:
     answer = trim_to_sentences(fiche.summary, TWEET_LIMIT - URL_WEIGHT - 1)
     return EntryData(id=f"sp-{fiche.id.lower()}", question=fiche.title, answer=answer, department=department,
                      url=fiche.url, tags=["service-public"], status="draft", source=f"service-public.fr:{fiche.id}",
-                     attribution=ATTRIBUTION, details=cut_to_sentences(fiche.body, DETAILS_LIMIT))
+                     attribution=ATTRIBUTION, details=trim_to_sentences(fiche.body, DETAILS_LIMIT, length=len))
 
 
 def _files(path: Path) -> Iterator[tuple[str, bytes]]:

@@ -23,7 +23,7 @@ An entry's details (the reference text behind its short answer: an imported fich
 read as passages; while any entry has some, each entry's dense score blends in, with
 ``detail_weight``, the best cosine of its detail passages (an entry without details: of its whole
 text), and BM25 reads the details' words with the rest. On the four development foreign FAQs, top-1 rose by
-1 to 4 points with the passages, by 2 to 9 with their words as well (docs/benchmarks-kb.md).
+0.9 to 3.9 points with the passages, by 1.4 to 7.8 with their words as well (docs/benchmarks-kb.md).
 
 Variants are measured against the same background, one by one: a variant written the way citizens
 write (a question confirmed from the training inbox) sits nearer every citizen question than the

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
 from knowledge_base import store
-from knowledge_base.fiches import ATTRIBUTION, Fiche, cut_to_sentences, read_fiches, to_entry, trim_to_sentences
+from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.loader import CacheWarmer
@@ -75,10 +75,12 @@ def test_the_fiche_full_text_becomes_the_entry_details() -> None:
 
 def test_details_longer_than_the_limit_are_cut_between_sentences() -> None:
     text = " ".join(f"Phrase numéro {n} du texte de la fiche." for n in range(2_000))
-    cut = cut_to_sentences(text, DETAILS_LIMIT)
+    cut = trim_to_sentences(text, DETAILS_LIMIT, length=len)
     assert len(text) > DETAILS_LIMIT >= len(cut) > DETAILS_LIMIT - 60
     assert cut.endswith("fiche.") and text.startswith(cut)
-    assert cut_to_sentences("Court.", DETAILS_LIMIT) == "Court."
+    assert trim_to_sentences("Court.", DETAILS_LIMIT, length=len) == "Court."
+    assert to_entry(Fiche(id="F2", title="Sans texte ?", summary="Oui.", url="https://e.fr/F2"),
+                    department="accueil").details == ""  # a fiche without text has no details
 
 
 def test_import_creates_drafts_and_leaves_published_ones_alone(session_factory: sessionmaker[Session]) -> None:
