@@ -13,6 +13,7 @@ every document of a term in one numpy operation instead of one Python step per d
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -85,13 +86,14 @@ class LexicalIndex:
             for token in tokens(text):
                 counts[token] += repeat
         slot = self._new_slot(doc_id)
-        for term, count in counts.items():
+        terms = [sys.intern(term) for term in counts]  # one copy of each word, not one per document
+        for term, count in zip(terms, counts.values(), strict=True):
             if not self._postings[term]:
                 self._add_term(term)
             self._postings[term][slot] = count
             self._arrays.pop(term, None)
         length = sum(counts.values())
-        self._terms[slot] = list(counts)
+        self._terms[slot] = terms
         self._lengths[slot] = length
         self._total_length += length
 

@@ -35,7 +35,7 @@ without variants scores as before (docs/training-inbox.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -180,7 +180,9 @@ class HybridIndex:
                             key_offsets=self._key_offsets(items))
         for (entry, _keys, _passages), close in zip(items, closeness, strict=True):
             self.lexical.put(entry.id, lexical_fields(entry, self.config))
-            self.entries[entry.id] = entry
+            # the details are searched through their passages' vectors and words, never read again here: at
+            # 10,000 imported fiches their text would keep tens of megabytes the database already holds
+            self.entries[entry.id] = replace(entry, details="") if entry.details else entry
             self._forget(entry.id)
             self.closeness[entry.id] = close
             self._closeness_sum += close

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from guichet.contract.limits import MAX_QUERY_CHARS
 from guichet.crud.city_facts_store import CityFacts
 from guichet.db import one_instance_at_a_time, session_scope
+from guichet.heap import release_free_memory
 from guichet.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
@@ -54,6 +55,7 @@ MAX_TOP_K = 20
 UNFILLED_SPARE = 5  # candidates ranked beyond top_k, to replace unfilled entries left out of the choices
 CONFLICT_CANDIDATES = 3  # the other entries the decision would offer
 CONFLICT_RAREST = 1  # a word only that other entry uses (docs/benchmarks-kb.md: what rarer bounds cost)
+BULK_REFRESH = 200  # a refresh of this many entries (an import) hands the freed heap back, as a full load does
 EntryVectors = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]
 Watermark = tuple[int, datetime | None, int | None, tuple[int, datetime | None] | None]
 
@@ -140,6 +142,8 @@ class KnowledgeBase:
             self._off_topic = off_topic
             self._set_policy(policy)
             self._checked_at = time.monotonic()
+        del entries, vectors  # the index holds what it needs; the load's copies go before the heap is trimmed
+        release_free_memory()
         self.update_profile()
         with self._lock:
             self._ready = True
@@ -167,6 +171,9 @@ class KnowledgeBase:
                 self._index.put(entry, keys, passages)
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
+        if len(entry_ids) >= BULK_REFRESH:
+            del entries, vectors
+            release_free_memory()
         self.schedule_profile()
 
     def decision_status(self) -> dict[str, Any]:
@@ -221,6 +228,7 @@ class KnowledgeBase:
             for entry, keys, _passages in vectors:
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
+        release_free_memory()
 
     def _policy(self, session: Session) -> tuple[str, Rule | Thresholds]:
         if self.fixed_thresholds is not None:

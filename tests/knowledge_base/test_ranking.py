@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge_base.dense import DenseIndex
-from knowledge_base.ranking import FusionConfig, HybridIndex
+from knowledge_base.ranking import FusionConfig, HybridIndex, passage_texts
 from knowledge_base.validation import EntryData
 
 
@@ -62,3 +62,19 @@ def test_the_penalty_follows_entries_through_compaction() -> None:
     assert after == {"b": pytest.approx(before["b"]), "c": pytest.approx(before["c"])}
     # one key: the penalty is nil, the score is the cosine of that key
     assert after["b"] == pytest.approx(float(ONE[0] @ QUERY), abs=1e-5)
+
+
+def test_an_entry_s_details_are_searched_but_their_text_is_not_held() -> None:
+    """The index reads the details through their passages' vectors and words; it keeps the entry without its text
+    (at 10,000 imported fiches, tens of megabytes the database already holds)."""
+    config = FusionConfig(hub_weight=0.0)
+    detailed = EntryData(id="permis", question="question permis", answer="réponse", department="accueil",
+                         details="Le duplicata du permis de conduire se demande en ligne, sans frais.")
+    passages = np.stack([unit(0, 0, 1)] * len(passage_texts(detailed, config)))
+    index = HybridIndex(3, config)
+    index.put_many([(detailed, ONE, passages), (entry("bare", 0), ONE, PASSAGE)])
+    assert index.entries["permis"].details == ""
+    assert index.entries["permis"].question == "question permis" and index.entries["permis"].answer == "réponse"
+    assert index.dense.has_details
+    found = {r.id: r.lexical for r in index.rank("duplicata", QUERY)}
+    assert found["permis"] > 0.0 and found["bare"] == 0.0  # the word is in the details alone
