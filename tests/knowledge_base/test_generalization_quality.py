@@ -71,8 +71,8 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 
 # The floors of each foreign FAQ beyond the first: (top-1, precision, answered right, answered or offered) at least,
 # out of scope answered at most. Each set was written blind and measured once (its README: foreign5 at 9f55b7f
-# and foreign6 at adec27f, on the details' passages alone; foreign7 at 85ac14c; docs/benchmarks-kb.md); all but
-# the last are development sets since.
+# and foreign6 at adec27f, on the details' passages alone; foreign7 at 85ac14c; foreign8 at c721ef1;
+# docs/benchmarks-kb.md); each is a development set since its measure (7 and 8 were looked at in labs after theirs).
 # The figures guarded, the details' passages and words searched (a9c913b), top-1, right at precision, offered,
 # out of scope answered:
 # - foreign2: 93.4%, 73.8% at 99.2%, 97.7%, 2.0% (BARE_RULE was fitted with it);
@@ -82,6 +82,9 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 # - foreign6: 94.6%, 69.0% at 96.2%, 98.7%, 10.0% (measured once on the passages alone: 90.6%, 66.8% at 96.5%);
 # - foreign7: written blind after a9c913b, measured once on it (85ac14c): 91.9%, 61.8% at 97.9%, 96.8%, 5.0% (same
 #   hour, the passages alone: 87.4%, 55.6% at 97.2%; without details: 84.7%, 49.5% at 95.3%).
+# - foreign8: written blind after the memory change of c721ef1 (which leaves every score as it was), measured once
+#   on it: 90.8%, 61.3% at 95.5%, 97.1%, 11.0% (same hour, the passages alone: 88.7%, 57.4% at 96.0%; without
+#   details: 83.9%, 54.7% at 94.5%).
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
     "foreign3": (0.93, 0.95, 0.665, 0.98, 0.11),
@@ -89,6 +92,7 @@ FLOORS = {
     "foreign5": (0.935, 0.975, 0.68, 0.98, 0.04),
     "foreign6": (0.94, 0.96, 0.685, 0.98, 0.10),
     "foreign7": (0.915, 0.975, 0.61, 0.965, 0.05),
+    "foreign8": (0.905, 0.95, 0.61, 0.965, 0.11),
 }
 
 
@@ -115,6 +119,9 @@ def test_measured_foreign_faq_keeps_its_figures(name: str) -> None:
     pytest.param("foreign7", marks=pytest.mark.xfail(strict=True, reason=(
         "seventh foreign FAQ, measured once: top-1 91.9% (target 92%), 61.8% answered right (target 65%); 97.9% "
         "precision, 96.8% offered and 5.0% of out of scope answered (met)"))),
+    pytest.param("foreign8", marks=pytest.mark.xfail(strict=True, reason=(
+        "eighth foreign FAQ, measured once: top-1 90.8% (target 92%), 61.3% answered right (target 65%), 11.0% of "
+        "out of scope answered (target 5%); 95.5% precision and 97.1% offered (met)"))),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     found = foreign_faq(name)
