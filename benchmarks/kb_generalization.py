@@ -72,6 +72,8 @@ FOREIGN_SETS = {
     "foreign6": "sixth foreign FAQ (180 fiches, no variants, fresh database; measured once)",
     "foreign7": "seventh foreign FAQ (180 fiches, no variants, fresh database; measured once)",
     "foreign8": "eighth foreign FAQ (193 fiches, no variants, fresh database; measured once)",
+    "foreign9": ("ninth foreign FAQ (226 fiches for businesses and associations, no variants, fresh database; "
+                 "measured once)"),
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",

@@ -171,7 +171,8 @@ def cmd_eval_protocol(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"title": comparison.title, "today": comparison.today, "adaptive": comparison.adaptive}))
     else:
         print("\n".join(comparison.lines()))
-        print("\n".join(evaluation.report_lines(comparison.adaptive, "adaptive decision")))
+        targets = evaluation.TARGETS if args.protocol == "lodo" else evaluation.FOREIGN_TARGETS
+        print("\n".join(evaluation.report_lines(comparison.adaptive, "adaptive decision", targets=targets)))
     return 0
 
 

@@ -112,8 +112,13 @@ def metrics(outcomes: list[Outcome], decided: list[Decision]) -> dict[str, float
     }
 
 
-TARGETS = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.70),
-           "answered_or_offered": (">=", 0.90), "oos_answered": ("<=", 0.05)}
+Targets = dict[str, tuple[str, float]]
+# the shipped FAQ asked knowledge_base/eval
+TARGETS: Targets = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.70),
+                    "answered_or_offered": (">=", 0.90), "oos_answered": ("<=", 0.05)}
+# a city's own FAQ imported with nothing run by hand (issue 15: the foreign FAQs of knowledge_base/eval)
+FOREIGN_TARGETS: Targets = {"top1": (">=", 0.92), "answer_precision": (">=", 0.95), "answered_correct": (">=", 0.65),
+                            "answered_or_offered": (">=", 0.92), "oos_answered": ("<=", 0.05)}
 
 LABELS = {
     "top1": "top-1 accuracy (in scope)", "top3": "top-3 accuracy (in scope)", "mrr": "MRR (in scope)",
@@ -127,18 +132,24 @@ LABELS = {
 }
 
 
-def target_met(name: str, value: float) -> bool | None:
-    if name not in TARGETS:
+def target_met(name: str, value: float, targets: Targets = TARGETS) -> bool | None:
+    if name not in targets:
         return None
-    operator, bound = TARGETS[name]
+    operator, bound = targets[name]
     return value >= bound if operator == ">=" else value <= bound
 
 
-def report_lines(figures: dict[str, float], title: str) -> list[str]:
+def missed_targets(figures: dict[str, float], targets: Targets = TARGETS) -> list[str]:
+    """Each target ``figures`` miss, with the figure: ``["top1 0.908 (target >= 0.92)"]``; empty when all are met."""
+    return [f"{name} {figures[name]:.3f} (target {operator} {bound})" for name, (operator, bound) in targets.items()
+            if not target_met(name, figures[name], targets)]
+
+
+def report_lines(figures: dict[str, float], title: str, *, targets: Targets = TARGETS) -> list[str]:
     lines = [f"{title}: {int(figures['in_scope'])} in-scope and {int(figures['out_of_scope'])} out-of-scope questions"]
     for name, label in LABELS.items():
-        met = target_met(name, figures[name])
-        operator, bound = TARGETS.get(name, ("", 0.0))
+        met = target_met(name, figures[name], targets)
+        operator, bound = targets.get(name, ("", 0.0))
         mark = "" if met is None else f"  (target {operator} {bound * 100:.0f}%: {'met' if met else 'MISSED'})"
         lines.append(f"  {label:55} {figures[name] * 100:6.1f}%{mark}")
     return lines

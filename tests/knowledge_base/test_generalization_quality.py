@@ -71,8 +71,9 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 
 # The floors of each foreign FAQ beyond the first: (top-1, precision, answered right, answered or offered) at least,
 # out of scope answered at most. Each set was written blind and measured once (its README: foreign5 at 9f55b7f
-# and foreign6 at adec27f, on the details' passages alone; foreign7 at 85ac14c; foreign8 at c721ef1;
-# docs/benchmarks-kb.md); each is a development set since its measure (7 and 8 were looked at in labs after theirs).
+# and foreign6 at adec27f, on the details' passages alone; foreign7 at 85ac14c; foreign8 at c721ef1; foreign9 at
+# c355137; docs/benchmarks-kb.md); each is a development set since its measure (7 and 8 were looked at in labs
+# after theirs).
 # The figures guarded, the details' passages and words searched (a9c913b), top-1, right at precision, offered,
 # out of scope answered:
 # - foreign2: 93.4%, 73.8% at 99.2%, 97.7%, 2.0% (BARE_RULE was fitted with it);
@@ -85,6 +86,9 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 # - foreign8: written blind after the memory change of c721ef1 (which leaves every score as it was), measured once
 #   on it: 90.8%, 61.3% at 95.5%, 97.1%, 11.0% (same hour, the passages alone: 88.7%, 57.4% at 96.0%; without
 #   details: 83.9%, 54.7% at 94.5%).
+# - foreign9: 226 fiches for businesses and associations, written blind after c355137 (the same search), measured once
+#   on it: 91.0%, 65.0% (232 of 357, a hair under 65%) at 95.9%, 96.6%, 6.0% (same hour, the passages alone: 86.0%,
+#   59.1% at 96.8%; without details: 79.0%, 52.4% at 92.1%).
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
     "foreign3": (0.93, 0.95, 0.665, 0.98, 0.11),
@@ -93,6 +97,7 @@ FLOORS = {
     "foreign6": (0.94, 0.96, 0.685, 0.98, 0.10),
     "foreign7": (0.915, 0.975, 0.61, 0.965, 0.05),
     "foreign8": (0.905, 0.95, 0.61, 0.965, 0.11),
+    "foreign9": (0.905, 0.955, 0.645, 0.96, 0.06),
 }
 
 
@@ -122,11 +127,12 @@ def test_measured_foreign_faq_keeps_its_figures(name: str) -> None:
     pytest.param("foreign8", marks=pytest.mark.xfail(strict=True, reason=(
         "eighth foreign FAQ, measured once: top-1 90.8% (target 92%), 61.3% answered right (target 65%), 11.0% of "
         "out of scope answered (target 5%); 95.5% precision and 97.1% offered (met)"))),
+    pytest.param("foreign9", marks=pytest.mark.xfail(strict=True, reason=(
+        "ninth foreign FAQ, measured once: top-1 91.0% (target 92%), 232 of 357 answered right (64.99%, target 65%), "
+        "6.0% of out of scope answered (target 5%); 95.9% precision and 96.6% offered (met)"))),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
-    found = foreign_faq(name)
-    assert found["top1"] >= 0.92 and found["answered_correct"] >= 0.65 and found["answer_precision"] >= 0.95
-    assert found["answered_or_offered"] >= 0.92 and found["oos_answered"] <= 0.05
+    assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []
 
 
 @pytest.fixture(scope="module")
