@@ -13,6 +13,7 @@ from benchmarks.report import DOCS
 STEPS = [
     ("kb-search", ["benchmarks.kb_search"]),
     ("kb-details", ["benchmarks.kb_details_scale"]),
+    ("kb-import-memory", ["benchmarks.kb_import_memory"]),
     ("kb-generalization", ["benchmarks.kb_generalization"]),
     ("rasa-faq", ["benchmarks.rasa_faq_baseline"]),
     ("stack", ["benchmarks.stack_bench"]),
