@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -66,26 +67,19 @@ def measure(*, details: bool, sizes: list[int], queries: int) -> dict[str, objec
     questions = [q.text for q in evaluation.load_questions(ROOT / "knowledge_base" / "eval")]
     asked, warm_up = questions[:queries], questions[queries:queries + 10]
     rows = []
+    texts = fiche_texts() if details else []
     for size in sizes:
         missing = size - len(knowledge_base)
         if missing > 0:
             vectors = jittered(knowledge_base, synthetic_entries(missing, size, f"syn{size}"), size)
-            knowledge_base.index_vectors(with_details(vectors, size, fiche_texts()) if details else vectors)
+            knowledge_base.index_vectors(with_details(vectors, size, texts) if details else vectors)
             del vectors  # the benchmark's own input: the application drops its copies and trims, as here
             gc.collect()
             release_free_memory()
         rows.append({"entries": len(knowledge_base), **latencies(knowledge_base, asked, warm_up),
-                     "current_mb": current_rss_mb()})
+                     "current_mb": report.rss_mb(os.getpid())})
     index_mb = knowledge_base._index.dense.vector_bytes / 2**20
-    return {"details": details, "rows": rows, "rss_mb": rss_mb(), "current_mb": current_rss_mb(), "index_mb": index_mb}
-
-
-def current_rss_mb() -> float:
-    """The resident set now (``rss_mb`` is the peak of the run, transient arrays included)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return {"details": details, "rows": rows, "rss_mb": rss_mb(), "index_mb": index_mb}
 
 
 def main() -> int:

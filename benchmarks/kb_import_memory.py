@@ -18,6 +18,7 @@ import argparse
 import ctypes
 import ctypes.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,18 +26,13 @@ import time
 from pathlib import Path
 
 from benchmarks import report
+from benchmarks.kb_search import rss_mb as peak_rss_mb
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import protocols
 from knowledge_base.foreign_faq import write_import_file
 
 EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
-
-
-def memory_mb() -> dict[str, float]:
-    """The resident set now and its peak so far, in MB."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
 
 
 def measure(*, fixed: bool) -> dict[str, float]:
@@ -50,11 +46,10 @@ def measure(*, fixed: bool) -> dict[str, float]:
     started = time.perf_counter()
     factory = protocols.fresh_database(settings, faq, folder=folder)
     imported = time.perf_counter() - started
-    after_import = memory_mb()
+    import_peak, after_import = peak_rss_mb(), report.rss_mb(os.getpid())
     knowledge_base = protocols.knowledge_base_on(settings, factory)
-    after_load = memory_mb()
-    return {"entries": len(knowledge_base), "import_s": imported, "import_peak": after_import["VmHWM"],
-            "after_import": after_import["VmRSS"], "after_load": after_load["VmRSS"], "peak": after_load["VmHWM"]}
+    return {"entries": len(knowledge_base), "import_s": imported, "import_peak": import_peak,
+            "after_import": after_import, "after_load": report.rss_mb(os.getpid()), "peak": peak_rss_mb()}
 
 
 def main() -> int:

@@ -94,8 +94,10 @@ def validate_entry(raw: object, *, default_department: str | None = None,
         raise InvalidEntry(f"entry {entry_id!r}: status {status!r} must be one of {', '.join(STATUSES)}")
     source, attribution = values.get("source"), values.get("attribution")
     details = values.get("details")
-    details = "" if details is None or (isinstance(details, str) and not details.strip()) else (
-        _text(entry_id, "details", details, limit=DETAILS_LIMIT))
+    if details is None or (isinstance(details, str) and not details.strip()):
+        details = ""  # blank: no details
+    else:
+        details = _text(entry_id, "details", details, limit=DETAILS_LIMIT)
     return EntryData(
         id=entry_id, question=_text(entry_id, "question", values["question"], limit=500), answer=answer,
         department=department, url=url, tags=_strings(entry_id, "tags", values.get("tags")),
