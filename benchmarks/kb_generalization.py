@@ -12,8 +12,9 @@
 - foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
   once, with no change to the ranking or the decision after they were frozen (then development sets).
 - dayone4 to dayone6: day-one sets written blind on 2026-12-06 and each measured once with the other-authority
-  check (the same code for the three).
-Writes docs/benchmarks-kb-generalization.md.
+  check (the same code for the three); dayone7 and foreign10, measured once with the near-paraphrase answer.
+Writes docs/benchmarks-kb-generalization.md: each protocol's section, stamped with its own date and commit,
+replaces that protocol's section of the file; the other protocols' sections stay as they were measured.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.report import DOCS, header
+from benchmarks.report import DOCS, stamp
 from guichet.contract.departments import DEPARTMENT_LABELS
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, agreement, calibration, evaluation, protocols
@@ -74,6 +75,8 @@ FOREIGN_SETS = {
     "foreign8": "eighth foreign FAQ (193 fiches, no variants, fresh database; measured once)",
     "foreign9": ("ninth foreign FAQ (226 fiches for businesses and associations, no variants, fresh database; "
                  "measured once)"),
+    "foreign10": ("tenth foreign FAQ (200 fiches drawn from the nine others, new questions, no variants, fresh "
+                  "database; measured once)"),
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",
@@ -82,6 +85,7 @@ DAY_ONE_SETS = {
     "dayone4": "day-one questions, fourth set (measured once), on the shipped FAQ",
     "dayone5": "day-one questions, fifth set (measured once), on the shipped FAQ",
     "dayone6": "day-one questions, sixth set (measured once), on the shipped FAQ",
+    "dayone7": "day-one questions, seventh set (measured once), on the shipped FAQ",
 }
 
 
@@ -130,18 +134,48 @@ def main() -> int:
     if args.without_other_authority:
         agreement.other_authority = lambda stems, entry_terms: None
     settings = Settings()
-    lines = [header("Knowledge base: generalization of the decision",
-                    f"python -m benchmarks.kb_generalization {' '.join(sys.argv[1:])}".strip()), ""]
-    lines.append("today: the shipped absolute thresholds and the whole off-topic list; adaptive: the rule on the "
-                 "knowledge base's own profile, the off-topic list relative to its entries, key-term agreement.")
-    lines.append("")
+    out = Path(args.out)
+    sections = read_sections(out)
+    command = f"python -m benchmarks.kb_generalization {' '.join(sys.argv[1:])}".strip()
     for name in args.only.split(","):
         comparison = run(name, settings)
-        lines += table(comparison)
-        print("\n".join(table(comparison)), flush=True)
-    text = "\n".join(lines) + "\n"
-    Path(args.out).write_text(text, encoding="utf-8")
+        sections[name] = [SECTION_MARK.format(name=name), *table(comparison)[:1], "", stamp(command), "",
+                          *table(comparison)[2:]]
+        print("\n".join(sections[name]), flush=True)
+        write(out, sections, order=known)
     return 0
+
+
+SECTION_MARK = "<!-- protocol: {name} -->"
+INTRO = ("today: the shipped absolute thresholds and the whole off-topic list; adaptive: the rule on the knowledge "
+         "base's own profile, the off-topic list relative to its entries, key-term agreement, near paraphrases.")
+
+
+def read_sections(path: Path) -> dict[str, list[str]]:
+    """The protocols' sections of an earlier report, by name (a report without marks has none to keep)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        if line.startswith("<!-- protocol: ") and line.endswith(" -->"):
+            current = sections.setdefault(line.removeprefix("<!-- protocol: ").removesuffix(" -->"), [])
+        if current is not None:
+            current.append(line)
+    for lines in sections.values():
+        while lines and not lines[-1].strip():
+            lines.pop()
+    return sections
+
+
+def write(path: Path, sections: dict[str, list[str]], *, order: list[str]) -> None:
+    """The report: a title, then each protocol's section in ``order`` (unknown names last)."""
+    names = sorted(sections, key=lambda name: order.index(name) if name in order else len(order))
+    lines = ["## Knowledge base: generalization of the decision", "",
+             "Each section says when, at which commit and with which command it was measured.", "", INTRO, ""]
+    for name in names:
+        for line in [*sections[name], ""]:
+            if line.strip() or lines[-1].strip():  # one blank line at most between blocks
+                lines.append(line)
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,15 @@ def machine() -> str:
 
 
 def header(title: str, command: str) -> str:
+    return f"## {title}\n\n{stamp(command)}\n"
+
+
+def stamp(command: str) -> str:
+    """Machine, command, date and commit of a measure."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             check=False).stdout.strip()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"## {title}\n\nMachine: {machine()}. Command: `{command}`. Date: {when}. Commit: {commit}.\n"
+    return f"Machine: {machine()}. Command: `{command}`. Date: {when}. Commit: {commit}."
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -8,18 +8,35 @@ off-topic example as to any entry). Below that, a top score above a lower floor 
 lower one offer the top 3 (clarify); otherwise a person takes over (handoff). A message that names
 what another candidate is about and the first entry never mentions, or another object than the first
 entry's in its context (the pool's registration against the library's: ``agreement``), is never answered
-automatically: it is offered the choices. The numbers come from the rule of ``adaptive`` applied to
-the knowledge base in use (or a ``guichet kb calibrate``, table kb_calibrations, per model);
-``DEFAULT_THRESHOLDS`` are the absolute ones fitted on knowledge_base/eval, the fallback.
+automatically: it is offered the choices.
+
+A fourth signal answers what the margin leaves to choices: a message that is a near paraphrase of the first
+entry's own question or one of its variants (their e5 cosine at least ``key_score``), nearer it by at least
+``key_lead`` than any other entry's question or variant is, and not nearer the off-topic list than a clarify
+allows, is answered (``confirmed_match`` does it for the same words; this, for other words): a variant written
+for an entry, or a citizen's question an editor confirmed from the training inbox, answers its paraphrases.
+
+The numbers come from the rule of ``adaptive`` applied to the knowledge base in use (or a ``guichet kb
+calibrate``, table kb_calibrations, per model); ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on
+knowledge_base/eval, the fallback, without the fourth signal (the decision as it was before it).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from knowledge_base.ranking import Ranked
 from knowledge_base.types import Decision
+
+NO_KEY_RULE = 2.0  # a key_score no cosine reaches: the near-paraphrase answer is off
+# the near-paraphrase answer of every rule the knowledge base adapts (``adaptive``): plain e5 cosines of
+# multilingual-e5-small+q128+bf16, chosen on the development sets (knowledge_base/eval and the six day-one sets on
+# the shipped FAQ, nine foreign FAQs): the pair adding the most right answers for at most one wrong answer more per
+# set (day-one sets: +3.6 to +8.4 points answered right, 2 wrong more of 1,087 messages; foreign FAQs: nothing, their
+# fiches' questions are no citizen's wording). docs/benchmarks-kb.md, "Near paraphrases"
+KEY_SCORE = 0.95
+KEY_LEAD = 0.02
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,8 @@ class Thresholds:
     clarify_score: float
     answer_gap: float = -1.0
     clarify_gap: float = -1.0
+    key_score: float = NO_KEY_RULE
+    key_lead: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -38,10 +57,15 @@ class Thresholds:
         try:
             return cls(answer_score=float(data["answer_score"]), answer_margin=float(data["answer_margin"]),
                        clarify_score=float(data["clarify_score"]), answer_gap=float(data.get("answer_gap", -1.0)),
-                       clarify_gap=float(data.get("clarify_gap", -1.0)))
+                       clarify_gap=float(data.get("clarify_gap", -1.0)),
+                       key_score=float(data.get("key_score", NO_KEY_RULE)), key_lead=float(data.get("key_lead", 0.0)))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"thresholds {data!r}: need numbers answer_score, answer_margin, clarify_score "
-                             "(and optionally answer_gap, clarify_gap)") from error
+                             "(and optionally answer_gap, clarify_gap, key_score, key_lead)") from error
+
+    def with_key_rule(self) -> Thresholds:
+        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``) switched on."""
+        return replace(self, key_score=KEY_SCORE, key_lead=KEY_LEAD)
 
 
 # fitted by `guichet kb calibrate` (target precision 0.95, at most 5% of out-of-scope answered) on
@@ -60,6 +84,8 @@ class Signals:
     lexical: float
     off_topic: float = -1.0
     conflict: str | None = None  # a word of the message naming what another entry is about, the first lacks
+    key: float = -1.0  # cosine of the nearest question or variant when it is the first entry's, else -1
+    key_lead: float = 0.0  # that cosine minus the nearest key of any other entry
 
     @property
     def margin(self) -> float:
@@ -71,15 +97,26 @@ class Signals:
 
     def as_dict(self) -> dict[str, float]:
         return {"top": self.top, "second": self.second, "margin": self.margin, "lexical": self.lexical,
-                "off_topic": self.off_topic, "gap": self.gap, "agrees": float(self.conflict is None)}
+                "off_topic": self.off_topic, "gap": self.gap, "agrees": float(self.conflict is None),
+                "key": self.key, "key_lead": self.key_lead}
 
 
-def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | None = None) -> Signals | None:
+def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | None = None,
+            nearest: tuple[str, float, float] | None = None) -> Signals | None:
+    """``nearest``: the entry owning the key nearest the message, that key's cosine and the runner-up entry's."""
     if not ranked:
         return None
     second = ranked[1].score if len(ranked) > 1 else ranked[0].score - 1.0
+    own = nearest is not None and nearest[0] == ranked[0].id
+    key, lead = (nearest[1], nearest[1] - nearest[2]) if own and nearest is not None else (-1.0, 0.0)
     return Signals(top=ranked[0].score, second=second, lexical=ranked[0].lexical, off_topic=off_topic,
-                   conflict=conflict)
+                   conflict=conflict, key=key, key_lead=lead)
+
+
+def near_paraphrase(found: Signals, thresholds: Thresholds) -> bool:
+    """The message nearly repeats the first entry's question or a variant, and no other entry's."""
+    return (found.conflict is None and found.key >= thresholds.key_score and found.key_lead >= thresholds.key_lead
+            and found.gap >= thresholds.clarify_gap)
 
 
 def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
@@ -88,6 +125,8 @@ def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
     if (found.top >= thresholds.answer_score and found.margin >= thresholds.answer_margin
             and found.gap >= thresholds.answer_gap):
         return "answer" if found.conflict is None else "clarify"
+    if near_paraphrase(found, thresholds):
+        return "answer"
     if found.top >= thresholds.clarify_score and found.gap >= thresholds.clarify_gap:
         return "clarify"
     return "handoff"

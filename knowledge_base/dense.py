@@ -220,6 +220,21 @@ class DenseIndex:
         scored[~self._alive[:count]] = -np.inf
         return scored
 
+    def nearest_keys(self, query: Vectors) -> tuple[int, float, float] | None:
+        """The live slot owning the question or variant nearest a normalised query, that key's cosine, and the
+        cosine of the nearest key of any other slot (-1.0 when there is none). Plain cosines: no key offset."""
+        if not self._n_keys:
+            return None
+        slots = self._key_slot[: self._n_keys]
+        cosines = np.where(self._alive[slots], self._keys[: self._n_keys] @ query, -np.inf)
+        best = int(np.argmax(cosines))
+        if not np.isfinite(cosines[best]):
+            return None
+        slot = int(slots[best])
+        others = cosines[slots != slot]
+        runner_up = float(others.max()) if others.size else -np.inf
+        return slot, float(cosines[best]), runner_up if np.isfinite(runner_up) else -1.0
+
     def _best_details(self, query: Vectors, whole: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Per slot, the best cosine of its details; ``whole`` (its first passage's) for a slot without."""
         best = whole.copy()

@@ -202,6 +202,13 @@ class HybridIndex:
         self._update_mixing()
         self._recentre()
 
+    def nearest_key(self, query: npt.NDArray[np.float32]) -> tuple[str, float, float] | None:
+        """The entry whose question or variant is nearest the query vector, that cosine, and the nearest key of any
+        other entry's (``DenseIndex.nearest_keys``)."""
+        found = self.dense.nearest_keys(query)
+        entry_id = self.dense.id_at(found[0]) if found is not None else None
+        return None if found is None or entry_id is None else (entry_id, found[1], found[2])
+
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
         """The best entries for a query text and its vector, best first.
 

@@ -346,7 +346,8 @@ class KnowledgeBase:
             ranked = self._index.rank(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)
             conflict = self._conflict(expanded, ranked)
-        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict)
+            nearest = self._index.nearest_key(vector)
+        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict, nearest=nearest)
 
     def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
         """Key-term disagreement (another candidate's subject, or another object: ``KeyTerms.conflict``), read only

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from knowledge_base.calibration import cross_validate, fit_thresholds
-from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, decide, signals
+from knowledge_base.decision import (
+    DEFAULT_THRESHOLDS,
+    KEY_LEAD,
+    KEY_SCORE,
+    NO_KEY_RULE,
+    Signals,
+    Thresholds,
+    decide,
+    signals,
+)
 from knowledge_base.evaluation import Outcome, Question, decisions_for, metrics
 from knowledge_base.ranking import Ranked
 
@@ -28,6 +39,10 @@ def test_no_candidate_hands_off() -> None:
 
 def test_thresholds_round_trip_and_errors() -> None:
     assert Thresholds.from_dict(DEFAULT_THRESHOLDS.as_dict()) == DEFAULT_THRESHOLDS
+    keyed = THRESHOLDS.with_key_rule()
+    assert Thresholds.from_dict(keyed.as_dict()) == keyed and (keyed.key_score, keyed.key_lead) == (KEY_SCORE, KEY_LEAD)
+    saved_before = {k: v for k, v in keyed.as_dict().items() if not k.startswith("key")}  # a calibration of before
+    assert Thresholds.from_dict(saved_before).key_score == NO_KEY_RULE
     with pytest.raises(ValueError, match="answer_margin"):
         Thresholds.from_dict({"answer_score": 1})
 
@@ -94,3 +109,35 @@ def test_fit_sends_out_of_scope_questions_near_off_topic_examples_to_a_person() 
     assert figures["answered_or_offered"] >= 0.90
     assert figures["oos_handoff"] == 1.0
     assert 0.85 <= thresholds.clarify_score <= 0.91 and -0.02 < thresholds.clarify_gap <= 0.06 + 1e-9
+
+
+def test_the_nearest_key_counts_only_when_it_is_the_first_entrys() -> None:
+    ranked = [Ranked("a", 0.9, 0.9, 0.0), Ranked("b", 0.89, 0.89, 0.0)]
+    mine = signals(ranked, nearest=("a", 0.95, 0.91))
+    assert mine is not None and mine.key == 0.95 and mine.key_lead == pytest.approx(0.04)
+    assert mine.as_dict()["key"] == 0.95
+    other = signals(ranked, nearest=("b", 0.95, 0.91))
+    assert other is not None and (other.key, other.key_lead) == (-1.0, 0.0)
+
+
+@pytest.mark.parametrize(("key", "lead", "gap", "conflict", "expected"), [
+    (0.95, 0.05, 0.5, None, "answer"),      # a near paraphrase of the first entry's key, of no other entry's
+    (KEY_SCORE, KEY_LEAD, 0.5, None, "answer"),  # on both thresholds
+    (0.95, 0.01, 0.5, None, "clarify"),     # as near another entry's key
+    (0.85, 0.05, 0.5, None, "clarify"),     # not near enough
+    (0.95, 0.05, 0.01, None, "handoff"),    # nearer the off-topic list than a clarify allows
+    (0.95, 0.05, 0.5, "bibliothèque", "clarify"),  # names another entry's subject
+])
+def test_a_near_paraphrase_of_the_first_entrys_key_is_answered(key: float, lead: float, gap: float,
+                                                               conflict: str | None, expected: str) -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.02, clarify_score=0.85, answer_gap=0.1,
+                            clarify_gap=0.05).with_key_rule()
+    found = Signals(top=0.91, second=0.905, lexical=0.0, off_topic=0.91 - gap, conflict=conflict, key=key,
+                    key_lead=lead)
+    assert decide(found, thresholds) == expected
+    assert decide(found, replace(thresholds, key_score=NO_KEY_RULE)) in ("clarify", "handoff")  # the rule off
+
+
+def test_the_absolute_defaults_decide_as_before_the_key_rule() -> None:
+    found = Signals(top=0.91, second=0.905, lexical=0.0, key=0.99, key_lead=0.2)
+    assert DEFAULT_THRESHOLDS.key_score == NO_KEY_RULE and decide(found, DEFAULT_THRESHOLDS) != "answer"

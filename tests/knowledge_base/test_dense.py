@@ -99,3 +99,24 @@ def test_shrinking_after_a_bulk_load_keeps_every_score_and_later_puts_work() -> 
     dense.put("new", rows(unit(0, 0, 1)), rows(unit(0, 0, 1), unit(0, 0, 1)))
     dense.remove("e3")
     assert dense.slot_of("new") is not None and score(dense, "new", unit(0, 0, 1)) > 0.99
+
+
+def nearest(dense: DenseIndex, query: np.ndarray) -> tuple[str | None, float, float]:
+    found = dense.nearest_keys(query)
+    assert found is not None
+    return dense.id_at(found[0]), found[1], found[2]
+
+
+def test_the_nearest_key_names_its_slot_and_the_nearest_key_of_any_other_slot() -> None:
+    dense = index(detail_weight=0.0)
+    assert dense.nearest_keys(unit(1)) is None
+    dense.put_many([("a", rows(unit(1, 0.1), unit(1, 0.3)), rows(unit(0, 1))),
+                    ("b", rows(unit(1, 0.6)), rows(unit(0, 1))), ("c", rows(unit(0, 0, 1)), rows(unit(0, 1)))])
+    entry_id, best, runner_up = nearest(dense, unit(1))
+    assert entry_id == "a" and best == pytest.approx(float(unit(1, 0.1) @ unit(1)), abs=1e-6)
+    assert runner_up == pytest.approx(float(unit(1, 0.6) @ unit(1)), abs=1e-6)  # b's, not a's second key
+    dense.remove("a")  # a removed entry's keys count no more
+    entry_id, _best, runner_up = nearest(dense, unit(1))
+    assert entry_id == "b" and runner_up == pytest.approx(0.0, abs=1e-6)
+    dense.remove("c")
+    assert nearest(dense, unit(1))[2] == -1.0  # no other entry

@@ -153,3 +153,13 @@ def test_the_default_rule_follows_the_kind_of_entries(loaded: sessionmaker[Sessi
     set_variants(0)
     assert knowledge_base.rule == BARE_RULE and not knowledge_base._index.mixing
     assert knowledge_base.decision_status()["rule"] == BARE_RULE.as_dict()
+
+
+def test_the_signals_say_how_near_the_message_is_to_the_first_entrys_own_keys(loaded: sessionmaker[Session],
+                                                                              encoder: HashingEncoder) -> None:
+    knowledge_base = make_knowledge_base(loaded, encoder)
+    question = "Quels sont les horaires des piscines municipales ?"  # the entry's own question, word for word
+    ranked, found = knowledge_base.analyse(question)
+    assert ranked[0].id == "piscines-horaires" and found is not None
+    assert found.key == pytest.approx(1.0, abs=1e-5) and 0.0 < found.key_lead <= 2.0
+    assert knowledge_base.search(question).signals["key"] == pytest.approx(1.0, abs=1e-4)
