@@ -200,10 +200,15 @@ class DenseIndex:
 
     def scores(self, query: Vectors) -> npt.NDArray[np.float32]:
         """One score per slot for a normalised query vector (dead slots: -inf); see ``id_at``."""
+        return self.scores_and_nearest(query)[0]
+
+    def scores_and_nearest(self, query: Vectors) -> tuple[npt.NDArray[np.float32], tuple[int, float, float] | None]:
+        """``scores`` and ``nearest_keys`` from one product of the query with the keys."""
         count = len(self._ids)
         if not count:
-            return np.zeros(0, dtype=np.float32)
-        cosines_of_keys = self._keys[: self._n_keys] @ query - self._key_offsets[: self._n_keys]
+            return np.zeros(0, dtype=np.float32), None
+        plain = self._keys[: self._n_keys] @ query
+        cosines_of_keys = plain - self._key_offsets[: self._n_keys]
         weights = np.exp((cosines_of_keys - 1.0) / self.tau)
         mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
@@ -218,15 +223,19 @@ class DenseIndex:
         blended = blended / total
         scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
         scored[~self._alive[:count]] = -np.inf
-        return scored
+        return scored, self._nearest(plain)
 
     def nearest_keys(self, query: Vectors) -> tuple[int, float, float] | None:
         """The live slot owning the question or variant nearest a normalised query, that key's cosine, and the
         cosine of the nearest key of any other slot (-1.0 when there is none). Plain cosines: no key offset."""
+        return self.scores_and_nearest(query)[1]
+
+    def _nearest(self, plain: npt.NDArray[np.float32]) -> tuple[int, float, float] | None:
+        """``nearest_keys`` from the keys' plain cosines."""
         if not self._n_keys:
             return None
         slots = self._key_slot[: self._n_keys]
-        cosines = np.where(self._alive[slots], self._keys[: self._n_keys] @ query, -np.inf)
+        cosines = np.where(self._alive[slots], plain, -np.inf)
         best = int(np.argmax(cosines))
         if not np.isfinite(cosines[best]):
             return None

@@ -202,22 +202,23 @@ class HybridIndex:
         self._update_mixing()
         self._recentre()
 
-    def nearest_key(self, query: npt.NDArray[np.float32]) -> tuple[str, float, float] | None:
-        """The entry whose question or variant is nearest the query vector, that cosine, and the nearest key of any
-        other entry's (``DenseIndex.nearest_keys``)."""
-        found = self.dense.nearest_keys(query)
-        entry_id = self.dense.id_at(found[0]) if found is not None else None
-        return None if found is None or entry_id is None else (entry_id, found[1], found[2])
-
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
-        """The best entries for a query text and its vector, best first.
+        """The best entries for a query text and its vector, best first (``rank_and_nearest``)."""
+        return self.rank_and_nearest(text, query, limit=limit)[0]
+
+    def rank_and_nearest(self, text: str, query: npt.NDArray[np.float32], *,
+                         limit: int | None = None) -> tuple[list[Ranked], tuple[str, float, float] | None]:
+        """The best entries for a query text and its vector, best first; and the entry whose question or variant
+        is nearest the vector, that cosine, and the nearest key of any other entry's (``DenseIndex.nearest_keys``).
 
         Fused scores are computed for the best ``POOL`` entries of each signal only: with the lexical
         weight this small, an entry outside both pools cannot reach the top.
         """
-        dense = self.dense.scores(query)
+        dense, key = self.dense.scores_and_nearest(query)
+        owner = self.dense.id_at(key[0]) if key is not None else None
+        nearest = None if key is None or owner is None else (owner, key[1], key[2])
         if len(dense) == 0:
-            return []
+            return [], nearest
         lexical = self.lexical.score(text[:MAX_QUERY_CHARS])
         pool = min(POOL, len(dense))
         candidates = {int(slot) for slot in np.argpartition(-dense, pool - 1)[:pool]}
@@ -233,4 +234,4 @@ class HybridIndex:
                 ranked.append(Ranked(found, float(dense[slot]) + self.config.lexical_weight * score,
                                      float(dense[slot]), score))
         ranked.sort(key=lambda r: (-r.score, r.id))
-        return ranked[: limit or self.config.candidates]
+        return ranked[: limit or self.config.candidates], nearest

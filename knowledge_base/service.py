@@ -343,10 +343,9 @@ class KnowledgeBase:
         expanded = expand(text[:MAX_QUERY_CHARS])
         vector = self.recent_queries.vector(expanded)
         with self._lock:
-            ranked = self._index.rank(expanded, vector, limit=limit)
+            ranked, nearest = self._index.rank_and_nearest(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)
             conflict = self._conflict(expanded, ranked)
-            nearest = self._index.nearest_key(vector)
         return ranked, signals(ranked, off_topic=off_topic, conflict=conflict, nearest=nearest)
 
     def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
