@@ -5,18 +5,14 @@
 The 1,655 fiches of ``knowledge_base/eval/foreign*/faq.yml`` (as a city imports them: question, answer, full
 text as details) go into a fresh database as ``guichet kb import`` puts them (each entry embedded and cached in
 the import), then the knowledge base loads them as the application does. Two variants, each in its own process,
-one after the other: glibc's allocator as the application runs it, and with glibc's mmap threshold fixed at its
-starting value (``mallopt(M_MMAP_THRESHOLD, 128 KiB)``; glibc otherwise raises it each time a mapped block is
-freed, so the encoder's activations end up in the heap), measured and not adopted (docs/benchmarks-kb.md).
-Prints the import's time, the peak resident set and the resident set after the import and after the load;
-writes docs/benchmarks-kb-import-memory.md.
+one after the other: passages encoded 32 to a batch whatever their length (before; ``TOKEN_BUDGET`` lifted), and
+batches cut at ``encoder.TOKEN_BUDGET`` padded tokens (today). Prints the import's time, the peak resident set
+and the resident set after the import and after the load; writes docs/benchmarks-kb-import-memory.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import json
 import os
 import subprocess
@@ -28,16 +24,17 @@ from pathlib import Path
 from benchmarks import report
 from benchmarks.kb_search import rss_mb as peak_rss_mb
 from guichet.settings import PROJECT_ROOT, Settings
-from knowledge_base import protocols
+from knowledge_base import encoder, protocols
 from knowledge_base.foreign_faq import write_import_file
 
 EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+VARIANTS = {"count": "32 texts a batch, whatever their length (before)",
+            "budget": f"at most {encoder.TOKEN_BUDGET:,} padded tokens a batch (today)"}
 
 
-def measure(*, fixed: bool) -> dict[str, float]:
-    if fixed and not ctypes.CDLL(ctypes.util.find_library("c")).mallopt(M_MMAP_THRESHOLD, 128 * 1024):
-        raise RuntimeError("mallopt(M_MMAP_THRESHOLD) refused: this variant needs glibc")
+def measure(*, variant: str) -> dict[str, float]:
+    if variant == "count":
+        encoder.TOKEN_BUDGET = encoder.BATCH_SIZE * 100_000  # no text is that long: batches of BATCH_SIZE
     entries = {entry.id: entry for path in sorted(EVAL.glob("foreign*/faq.yml"))
                for entry in protocols.faq_entries(path)}
     folder = Path(tempfile.mkdtemp(prefix="kb-import-memory-"))
@@ -54,13 +51,13 @@ def measure(*, fixed: bool) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--variant", choices=["default", "fixed"])
+    parser.add_argument("--variant", choices=list(VARIANTS))
     args = parser.parse_args()
     if args.variant:
-        print(json.dumps(measure(fixed=args.variant == "fixed")))
+        print(json.dumps(measure(variant=args.variant)))
         return 0
     rows = []
-    for variant, label in (("default", "glibc as it comes (today)"), ("fixed", "mmap threshold fixed (not adopted)")):
+    for variant, label in VARIANTS.items():
         done = subprocess.run([sys.executable, "-m", "benchmarks.kb_import_memory", "--variant", variant],
                               capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
         found = json.loads(done.stdout.strip().splitlines()[-1])
@@ -71,7 +68,7 @@ def main() -> int:
                           "python -m benchmarks.kb_import_memory")
             + "\nEvery fiche of the frozen foreign FAQs with its details, imported (embedded and cached) into a fresh "
             "database, then loaded; each variant in its own process, one after the other.\n\n"
-            + report.table(["allocator", "entries", "import (embedding included)", "peak during the import",
+            + report.table(["batches of passages", "entries", "import (embedding included)", "peak during the import",
                             "resident after the import", "resident after the load", "peak of the process"], rows))
     report.write_section("kb-import-memory", text)
     return 0

@@ -14,6 +14,11 @@ arithmetic, without a third of the time in per-call machinery. On a CPU with nat
 runs in bfloat16 (see ``linear``), unless GUICHET_EMBEDDING_PRECISION says ``float32``; the name
 then ends in "+bf16", so cached vectors and calibrations of the float32 model are not mixed with
 its own. Queries are cut at QUERY_MAX_TOKENS (passages at the model's 512).
+
+Memory: a batch's activations grow with its texts times its longest text's tokens (and attention with the
+square of the length), so a batch of passages holds at most BATCH_SIZE texts and at most TOKEN_BUDGET padded
+tokens (32 short texts, 8 of 512 tokens): importing 300 long fiches peaks 300 MB lower, no slower
+(docs/benchmarks-kb.md, "Memory of an import").
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("guichet.kb.encoder")
 
 BATCH_SIZE = 32
+TOKEN_BUDGET = 4096  # padded tokens in one batch of passages: texts x the longest one's tokens
 SMALL_BATCH = 4  # at most this many texts: one thread
 DEFAULT_PROMPTS = {"query": "query: ", "passage": "passage: "}
 QUERY_MAX_TOKENS = 128  # citizens' questions are under 50 tokens; a long rant is judged on its beginning
@@ -80,6 +86,23 @@ def use_bfloat16(precision: Precision) -> bool:
     from knowledge_base.linear import native_bfloat16
 
     return precision == "bfloat16" or (precision == "auto" and native_bfloat16())
+
+
+def token_batches(lengths: list[int], *, size: int, budget: int) -> list[list[int]]:
+    """The texts' indices by increasing length (little padding), cut into batches of at most ``size`` texts whose
+    count times their longest length stays within ``budget`` (a text longer than the budget goes alone)."""
+    if size < 1 or budget < 1:
+        raise ValueError(f"token_batches: size={size!r} and budget={budget!r} must be at least 1")
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if current and (len(current) == size or (len(current) + 1) * lengths[index] > budget):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
 
 
 class SentenceTransformerEncoder:
@@ -135,11 +158,15 @@ class SentenceTransformerEncoder:
 
     def _encode(self, texts: list[str], max_length: int) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
+        small = len(texts) <= SMALL_BATCH  # a query or a few texts: one batch, no need to count tokens
+        if small:
+            batches = [list(range(len(texts)))] if texts else []
+        else:
+            ids = self.model.tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+            batches = token_batches([len(tokens) for tokens in ids], size=BATCH_SIZE, budget=TOKEN_BUDGET)
         with self._lock:
-            self._torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else batch_threads())
-            for start in range(0, len(order), BATCH_SIZE):
-                batch = order[start:start + BATCH_SIZE]
+            self._torch.set_num_threads(1 if small else batch_threads())
+            for batch in batches:
                 out[batch] = self._forward([texts[i] for i in batch], max_length)
         return out
 

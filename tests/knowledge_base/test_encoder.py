@@ -38,3 +38,11 @@ def test_a_long_message_is_judged_on_its_first_tokens(float32: SentenceTransform
     assert float(long @ cut) > 0.9999
     passages = float32.encode_passages([" ".join(words), " ".join(words[:40])])
     assert float(passages[0] @ passages[1]) < 0.999  # passages keep up to 512 tokens
+
+
+def test_batches_cut_by_tokens_give_each_text_its_own_vector(float32: SentenceTransformerEncoder) -> None:
+    texts = [f"passage {n} " + "mot " * (n * 40) for n in range(12)]  # 3 to 450 tokens: several batches
+    together = float32.encode_passages(texts)
+    alone = [float32.encode_passages([text])[0] for text in texts]
+    cosines = [float(together[i] @ alone[i]) for i in range(len(texts))]
+    assert min(cosines) > 0.9999, cosines
