@@ -41,6 +41,7 @@ log = logging.getLogger("guichet.kb.encoder")
 
 BATCH_SIZE = 32
 TOKEN_BUDGET = 4096  # padded tokens in one batch of passages: texts x the longest one's tokens
+COUNT_CHUNK = 256  # texts whose tokens are counted together
 SMALL_BATCH = 4  # at most this many texts: one thread
 DEFAULT_PROMPTS = {"query": "query: ", "passage": "passage: "}
 QUERY_MAX_TOKENS = 128  # citizens' questions are under 50 tokens; a long rant is judged on its beginning
@@ -162,13 +163,22 @@ class SentenceTransformerEncoder:
         if small:
             batches = [list(range(len(texts)))] if texts else []
         else:
-            ids = self.model.tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-            batches = token_batches([len(tokens) for tokens in ids], size=BATCH_SIZE, budget=TOKEN_BUDGET)
+            batches = token_batches(self._token_counts(texts, max_length), size=BATCH_SIZE, budget=TOKEN_BUDGET)
         with self._lock:
             self._torch.set_num_threads(1 if small else batch_threads())
             for batch in batches:
                 out[batch] = self._forward([texts[i] for i in batch], max_length)
         return out
+
+    def _token_counts(self, texts: list[str], max_length: int) -> list[int]:
+        """Each text's tokens (cut at ``max_length``), counted a few hundred texts at a time: the token lists of a
+        whole import at once would weigh hundreds of megabytes."""
+        counts: list[int] = []
+        for start in range(0, len(texts), COUNT_CHUNK):
+            ids = self.model.tokenizer(texts[start:start + COUNT_CHUNK], truncation=True, max_length=max_length,
+                                       return_attention_mask=False, return_token_type_ids=False)["input_ids"]
+            counts.extend(len(tokens) for tokens in ids)
+        return counts
 
     def _hidden(self, input_ids: Any, attention_mask: Any) -> Any:
         if self._lean is not None:
