@@ -86,6 +86,7 @@ DAY_ONE_SETS = {
     "dayone5": "day-one questions, fifth set (measured once), on the shipped FAQ",
     "dayone6": "day-one questions, sixth set (measured once), on the shipped FAQ",
     "dayone7": "day-one questions, seventh set (measured once), on the shipped FAQ",
+    "dayone8": "day-one questions, eighth set (measured once), on the shipped FAQ",
 }
 
 

@@ -16,6 +16,11 @@ entry's own question or one of its variants (their e5 cosine at least ``key_scor
 allows, is answered (``confirmed_match`` does it for the same words; this, for other words): a variant written
 for an entry, or a citizen's question an editor confirmed from the training inbox, answers its paraphrases.
 
+A message whose nearest question or variant in the whole knowledge base is the first entry's (e5 cosine at least
+``anchor_score``) is anchored in that entry: its answer margin is ``anchor_margin`` when the rule's is higher.
+The margin guards against two entries in one message; when the message sits nearest one entry's own wordings, a
+smaller lead is enough (top and gap still as the rule says).
+
 The numbers come from the rule of ``adaptive`` applied to the knowledge base in use (or a ``guichet kb
 calibrate``, table kb_calibrations, per model); ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on
 knowledge_base/eval, the fallback, without the fourth signal (the decision as it was before it).
@@ -38,6 +43,11 @@ NO_KEY_RULE = 2.0  # a key_score no cosine reaches: the near-paraphrase answer i
 # "Near paraphrases"
 KEY_SCORE = 0.95
 KEY_LEAD = 0.02
+# the anchored margin of the same rules, chosen the same way on the same development sets (cosine 0.90-0.94 x lead
+# over other entries' keys 0-0.015 x margin 0.02-0.025: the pair adding the most right answers for at most one wrong
+# answer more per set; the lead added nothing). docs/benchmarks-kb.md, "Anchored messages"
+ANCHOR_SCORE = 0.93
+ANCHOR_MARGIN = 0.02
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class Thresholds:
     clarify_gap: float = -1.0
     key_score: float = NO_KEY_RULE
     key_lead: float = 0.0
+    anchor_score: float = NO_KEY_RULE
+    anchor_margin: float = NO_KEY_RULE
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -59,14 +71,25 @@ class Thresholds:
             return cls(answer_score=float(data["answer_score"]), answer_margin=float(data["answer_margin"]),
                        clarify_score=float(data["clarify_score"]), answer_gap=float(data.get("answer_gap", -1.0)),
                        clarify_gap=float(data.get("clarify_gap", -1.0)),
-                       key_score=float(data.get("key_score", NO_KEY_RULE)), key_lead=float(data.get("key_lead", 0.0)))
+                       key_score=float(data.get("key_score", NO_KEY_RULE)), key_lead=float(data.get("key_lead", 0.0)),
+                       anchor_score=float(data.get("anchor_score", NO_KEY_RULE)),
+                       anchor_margin=float(data.get("anchor_margin", NO_KEY_RULE)))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"thresholds {data!r}: need numbers answer_score, answer_margin, clarify_score "
-                             "(and optionally answer_gap, clarify_gap, key_score, key_lead)") from error
+                             "(and optionally answer_gap, clarify_gap, key_score, key_lead, anchor_score, "
+                             "anchor_margin)") from error
 
     def with_key_rule(self) -> Thresholds:
-        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``) switched on."""
-        return replace(self, key_score=KEY_SCORE, key_lead=KEY_LEAD)
+        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``) and the anchored margin
+        (``ANCHOR_SCORE``, ``ANCHOR_MARGIN``) switched on."""
+        return replace(self, key_score=KEY_SCORE, key_lead=KEY_LEAD, anchor_score=ANCHOR_SCORE,
+                       anchor_margin=ANCHOR_MARGIN)
+
+    def margin_for(self, found: Signals) -> float:
+        """The lead over the second entry an answer needs: the anchored margin when the message is anchored."""
+        if found.key >= self.anchor_score:
+            return min(self.answer_margin, self.anchor_margin)
+        return self.answer_margin
 
 
 # fitted by `guichet kb calibrate` (target precision 0.95, at most 5% of out-of-scope answered) on
@@ -123,7 +146,7 @@ def near_paraphrase(found: Signals, thresholds: Thresholds) -> bool:
 def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
     if found is None:
         return "handoff"
-    if (found.top >= thresholds.answer_score and found.margin >= thresholds.answer_margin
+    if (found.top >= thresholds.answer_score and found.margin >= thresholds.margin_for(found)
             and found.gap >= thresholds.answer_gap):
         return "answer" if found.conflict is None else "clarify"
     if near_paraphrase(found, thresholds):

@@ -6,6 +6,8 @@ import pytest
 
 from knowledge_base.calibration import cross_validate, fit_thresholds
 from knowledge_base.decision import (
+    ANCHOR_MARGIN,
+    ANCHOR_SCORE,
     DEFAULT_THRESHOLDS,
     KEY_LEAD,
     KEY_SCORE,
@@ -43,6 +45,9 @@ def test_thresholds_round_trip_and_errors() -> None:
     assert Thresholds.from_dict(keyed.as_dict()) == keyed and (keyed.key_score, keyed.key_lead) == (KEY_SCORE, KEY_LEAD)
     saved_before = {k: v for k, v in keyed.as_dict().items() if not k.startswith("key")}  # a calibration of before
     assert Thresholds.from_dict(saved_before).key_score == NO_KEY_RULE
+    assert (keyed.anchor_score, keyed.anchor_margin) == (ANCHOR_SCORE, ANCHOR_MARGIN)
+    older = {k: v for k, v in keyed.as_dict().items() if not k.startswith("anchor")}  # saved before the anchor
+    assert Thresholds.from_dict(older).anchor_score == NO_KEY_RULE
     with pytest.raises(ValueError, match="answer_margin"):
         Thresholds.from_dict({"answer_score": 1})
 
@@ -141,3 +146,29 @@ def test_a_near_paraphrase_of_the_first_entrys_key_is_answered(key: float, lead:
 def test_the_absolute_defaults_decide_as_before_the_key_rule() -> None:
     found = Signals(top=0.91, second=0.905, lexical=0.0, key=0.99, key_lead=0.2)
     assert DEFAULT_THRESHOLDS.key_score == NO_KEY_RULE and decide(found, DEFAULT_THRESHOLDS) != "answer"
+    assert DEFAULT_THRESHOLDS.anchor_score == NO_KEY_RULE
+
+
+@pytest.mark.parametrize(("key", "margin", "gap", "conflict", "expected"), [
+    (0.94, 0.025, 0.5, None, "answer"),        # nearest the first entry's own wordings: a smaller lead suffices
+    (ANCHOR_SCORE, ANCHOR_MARGIN, 0.5, None, "answer"),  # on both thresholds
+    (0.94, 0.015, 0.5, None, "clarify"),       # under the anchored margin too
+    (0.92, 0.025, 0.5, None, "clarify"),       # its nearest key not near enough
+    (-1.0, 0.025, 0.5, None, "clarify"),       # its nearest key another entry's
+    (0.94, 0.025, 0.07, None, "clarify"),      # under the answer gap
+    (0.94, 0.025, 0.5, "bibliothèque", "clarify"),  # names another entry's subject
+])
+def test_a_message_anchored_in_the_first_entrys_keys_needs_a_smaller_margin(
+        key: float, margin: float, gap: float, conflict: str | None, expected: str) -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.03, clarify_score=0.85, answer_gap=0.1,
+                            clarify_gap=0.05).with_key_rule()
+    found = Signals(top=0.92, second=0.92 - margin, lexical=0.0, off_topic=0.92 - gap, conflict=conflict, key=key,
+                    key_lead=0.0)
+    assert decide(found, thresholds) == expected
+    assert decide(found, replace(thresholds, anchor_score=NO_KEY_RULE)) in ("clarify", "handoff")  # the rule off
+
+
+def test_the_anchored_margin_never_raises_the_rules_own() -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.01, clarify_score=0.85).with_key_rule()
+    found = Signals(top=0.92, second=0.908, lexical=0.0, key=0.99)
+    assert thresholds.margin_for(found) == 0.01 and decide(found, thresholds) == "answer"

@@ -93,10 +93,12 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 # - foreign10: 200 fiches drawn at random from the nine sets above (so fiches searched before, in a combination no
 #   set had), new questions written blind, measured once with the near-paraphrase answer (it changes nothing on
 #   bare fiches, same run): 93.4%, 68.4% at 98.2%, 98.4%, 3.0%: every target of the issue.
+# - foreign4 since passages are batched by tokens (a6452cc; a bfloat16 vector depends slightly on its batch's
+#   padding): one in-scope answer fewer and one near miss answered more: 64.0% at 95.4%, 10.0% (development set).
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
     "foreign3": (0.93, 0.95, 0.665, 0.98, 0.11),
-    "foreign4": (0.91, 0.955, 0.635, 0.96, 0.09),
+    "foreign4": (0.91, 0.954, 0.635, 0.96, 0.10),
     "foreign5": (0.935, 0.975, 0.68, 0.98, 0.04),
     "foreign6": (0.94, 0.96, 0.685, 0.98, 0.10),
     "foreign7": (0.915, 0.975, 0.61, 0.965, 0.05),
@@ -125,7 +127,7 @@ def missing_targets(name: str, reason: str) -> Any:
         "third foreign FAQ (development set): 11.0% of out of scope answered (target 5%); top-1 93.4%, 67.1% "
         "answered right at 95.3% precision, 98.9% offered (met)")),
     missing_targets("foreign4", (
-        "fourth foreign FAQ (development set): top-1 91.6% (target 92%), 64.2% answered right (target 65%), 9.0% "
+        "fourth foreign FAQ (development set): top-1 91.6% (target 92%), 64.0% answered right (target 65%), 10.0% "
         "of out of scope answered (target 5%)")),
     "foreign5",  # a development set since its measure: every target met since BM25 reads the details (a9c913b)
     missing_targets("foreign6", (
@@ -159,11 +161,11 @@ def test_shipped_faq_cross_validated(shipped: tuple[list[evaluation.Outcome], ad
     outcomes, profile = shipped
     found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
     print("\n".join(evaluation.report_lines(found, "5-fold cross-validation of the rule")))
-    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.53
+    assert found["answer_precision"] >= 0.95 and found["answered_correct"] >= 0.575
     assert found["answered_or_offered"] >= 0.93
 
 
-@pytest.mark.xfail(reason="cross-validated coverage 53.6% at 96.4% precision (target 72% at 95%): today's ranking "
+@pytest.mark.xfail(reason="cross-validated coverage 57.8% at 96.7% precision (target 72% at 95%): today's ranking "
                           "and signals do not separate more", strict=True)
 def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Outcome], adaptive.Profile]) -> None:
     outcomes, profile = shipped
@@ -173,10 +175,12 @@ def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Out
 
 def test_day_one_development_set() -> None:
     day_one = day_one_set("dayone")
-    # development set (the agreement's bounds were chosen looking at it): 1.1% wrong automatic answers of all
-    # (2 of 174), 98.5% answered or offered, 2.3% of the questions not in the FAQ answered (docs/benchmarks-kb.md)
-    assert day_one["wrong_answered"] <= 0.012 and day_one["answered_or_offered"] >= 0.95
-    assert day_one["oos_answered"] <= 0.05
+    # development set (the agreement's bounds and the anchored margin were chosen looking at it): 1.7% wrong
+    # automatic answers of all (3 of 174; 2 before the anchored margin, whose one more is "comment se passe la
+    # succession" answered with the death declaration), 98.5% answered or offered, 72.5% answered right, 4.7% of
+    # the questions not in the FAQ answered (docs/benchmarks-kb.md)
+    assert day_one["wrong_answered"] <= 0.018 and day_one["answered_or_offered"] >= 0.95
+    assert day_one["oos_answered"] <= 0.05 and day_one["answered_correct"] >= 0.72
 
 
 def test_second_day_one_set_measured_once() -> None:
@@ -184,7 +188,7 @@ def test_second_day_one_set_measured_once() -> None:
     45), 97.0% of those in the FAQ answered or offered, 65.4% answered right; the floors guard those figures."""
     day_one_second = day_one_set("dayone2")
     assert day_one_second["wrong_answered"] <= 0.03 and day_one_second["answered_or_offered"] >= 0.96
-    assert day_one_second["oos_answered"] <= 0.12 and day_one_second["answered_correct"] >= 0.64
+    assert day_one_second["oos_answered"] <= 0.12 and day_one_second["answered_correct"] >= 0.75
 
 
 @pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all when measured (target 1%), 1.7% "
@@ -202,7 +206,7 @@ def test_third_day_one_set_measured_once_then_developed_on() -> None:
     floors guard them."""
     day_one_third = day_one_set("dayone3")
     assert day_one_third["wrong_answered"] <= 0.006 and day_one_third["answered_or_offered"] >= 0.975
-    assert day_one_third["oos_answered"] <= 0.022 and day_one_third["answered_correct"] >= 0.63
+    assert day_one_third["oos_answered"] <= 0.022 and day_one_third["answered_correct"] >= 0.71
 
 
 def test_fourth_day_one_set_measured_once() -> None:
@@ -211,10 +215,10 @@ def test_fourth_day_one_set_measured_once() -> None:
     97.8% of those in the FAQ answered or offered, 66.7% answered right at 96.8%, 6.7% of those not in the FAQ
     answered. A development set of the near-paraphrase answer since (its thresholds were chosen on the day-one sets):
     72.6% answered right at 96.1%, one wrong answer more (4 of 180, 2.2%: a street lamp's failure answered with the
-    LED entry); the floors guard those figures."""
+    LED entry); with the anchored margin, 74.8% at 96.2%, no wrong answer more; the floors guard those figures."""
     day_one_fourth = day_one_set("dayone4")
     assert day_one_fourth["wrong_answered"] <= 0.023 and day_one_fourth["answered_or_offered"] >= 0.975
-    assert day_one_fourth["oos_answered"] <= 0.067 and day_one_fourth["answered_correct"] >= 0.72
+    assert day_one_fourth["oos_answered"] <= 0.067 and day_one_fourth["answered_correct"] >= 0.745
 
 
 @pytest.mark.xfail(reason="fourth day-one set: 2.2% wrong automatic answers of all (target 1%; 1.7% when measured)",
@@ -228,30 +232,44 @@ def test_fifth_day_one_set_measured_once() -> None:
     """Written blind on 2026-12-06, frozen, measured once at 8491604 with the code the fourth set was measured
     with: 0.6% wrong automatic answers of all (1 of 181; 2.2% without the other-authority check, same hour),
     97.1% of those in the FAQ answered or offered, 64.0% answered right at 98.9%, 2.2% of those not in the FAQ
-    answered; the floors guard those figures, and the issue's targets hold on it (not on the fourth set)."""
+    answered; the floors guard those figures, and the issue's targets hold on it (not on the fourth set). A
+    development set of the near-paraphrase answer and the anchored margin since: 75.0% answered right at 99.0%."""
     day_one_fifth = day_one_set("dayone5")
     assert day_one_fifth["wrong_answered"] <= 0.006 and day_one_fifth["answered_or_offered"] >= 0.97
-    assert day_one_fifth["oos_answered"] <= 0.023 and day_one_fifth["answered_correct"] >= 0.639
+    assert day_one_fifth["oos_answered"] <= 0.023 and day_one_fifth["answered_correct"] >= 0.745
 
 
 def test_sixth_day_one_set_measured_once() -> None:
     """Written blind on 2026-12-06, frozen, measured once at 3a43677 with the code the fourth and fifth sets were
     measured with: 0.6% wrong automatic answers of all (1 of 181; 1.1% without the other-authority check, same
     hour), 98.6% of those in the FAQ answered or offered, 64.0% answered right at 98.9%, 2.4% of those not in the
-    FAQ answered; the floors guard those figures."""
+    FAQ answered; the floors guard those figures. A development set of the near-paraphrase answer and the
+    anchored margin since: 74.8% answered right at 99.0%."""
     day_one_sixth = day_one_set("dayone6")
     assert day_one_sixth["wrong_answered"] <= 0.006 and day_one_sixth["answered_or_offered"] >= 0.985
-    assert day_one_sixth["oos_answered"] <= 0.024 and day_one_sixth["answered_correct"] >= 0.639
+    assert day_one_sixth["oos_answered"] <= 0.024 and day_one_sixth["answered_correct"] >= 0.745
 
 
 def test_seventh_day_one_set_measured_once() -> None:
     """Written blind on 2026-12-06, frozen before the near-paraphrase answer (decision.KEY_SCORE), measured once with
     it: 1.7% wrong automatic answers of all (3 of 180, near misses; the same without it, same run), every question
     of the FAQ answered or offered, 71.9% answered right at 97.0% (66.7% at 96.8% without it), 6.7% of those not
-    in the FAQ answered; the floors guard those figures."""
+    in the FAQ answered. With the anchored margin (chosen without it): 74.8% at 97.1%, no wrong answer more; the
+    floors guard those figures."""
     day_one_seventh = day_one_set("dayone7")
     assert day_one_seventh["wrong_answered"] <= 0.017 and day_one_seventh["answered_or_offered"] >= 0.99
-    assert day_one_seventh["oos_answered"] <= 0.067 and day_one_seventh["answered_correct"] >= 0.718
+    assert day_one_seventh["oos_answered"] <= 0.067 and day_one_seventh["answered_correct"] >= 0.745
+
+
+def test_eighth_day_one_set_measured_once() -> None:
+    """Written blind on 2026-12-06, frozen before the anchored margin (decision.ANCHOR_SCORE), measured once with
+    it: 0.6% wrong automatic answers of all (1 of 180: "comment on fait pour divorcer ? c'est aussi à la mairie,
+    comme le mariage ?" answered with the marriage entry; none without it, same run), 94.8% of those in the FAQ
+    answered or offered, 40.7% answered right at 98.2% (39.3% at 100% without it), 2.2% of those not in the FAQ
+    answered; the floors guard those figures."""
+    day_one_eighth = day_one_set("dayone8")
+    assert day_one_eighth["wrong_answered"] <= 0.006 and day_one_eighth["answered_or_offered"] >= 0.945
+    assert day_one_eighth["oos_answered"] <= 0.023 and day_one_eighth["answered_correct"] >= 0.405
 
 
 def pooled_wrong(names: tuple[str, ...]) -> tuple[int, int]:
@@ -264,18 +282,21 @@ def pooled_wrong(names: tuple[str, ...]) -> tuple[int, int]:
 def test_day_one_sets_pooled_keep_their_figures() -> None:
     """The fourth to sixth sets, measured once each before the near-paraphrase answer: 5 wrong automatic answers of
     542 (0.9%, issue 22's target met); with it, 6 (1.1%): development figures. The seventh, measured once with it:
-    3 of 180."""
+    3 of 180. The eighth, measured once with the anchored margin: 1 of 180."""
     wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6"))
     assert messages == 542 and wrong <= 6, wrong
     wrong, messages = pooled_wrong(("dayone7",))
     assert messages == 180 and wrong <= 3, wrong
+    wrong, messages = pooled_wrong(("dayone8",))
+    assert messages == 180 and wrong <= 1, wrong
     assert all(day_one_set(name)["answered_or_offered"] >= 0.97 for name in ("dayone4", "dayone5", "dayone6",
                                                                               "dayone7"))
 
 
 @pytest.mark.xfail(reason="the day-one sets measured once since the other-authority check, pooled with today's "
-                          "decision: 9 wrong automatic answers of 722 (1.2%, target 1%): the seventh set's 3 near "
-                          "misses, the near-paraphrase answer's one on the fourth", strict=True, raises=AssertionError)
+                          "decision: 10 wrong automatic answers of 902 (1.1%, target 1%): the seventh set's 3 near "
+                          "misses, the near-paraphrase answer's one on the fourth, the anchored margin's one on the "
+                          "eighth", strict=True, raises=AssertionError)
 def test_day_one_sets_pooled_reach_the_issue_target() -> None:
-    wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6", "dayone7"))
+    wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6", "dayone7", "dayone8"))
     assert wrong / messages <= 0.01, (wrong, messages)
