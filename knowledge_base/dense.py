@@ -200,14 +200,28 @@ class DenseIndex:
 
     def scores(self, query: Vectors) -> npt.NDArray[np.float32]:
         """One score per slot for a normalised query vector (dead slots: -inf); see ``id_at``."""
-        return self.scores_and_nearest(query)[0]
+        return self._scores(self._plain(query), query)
+
+    def nearest_keys(self, query: Vectors) -> tuple[int, float, float] | None:
+        """The live slot owning the question or variant nearest a normalised query, that key's cosine, and the
+        cosine of the nearest key of any other slot (-1.0 when there is none). Plain cosines: no key offset."""
+        return self._nearest(self._plain(query))
 
     def scores_and_nearest(self, query: Vectors) -> tuple[npt.NDArray[np.float32], tuple[int, float, float] | None]:
         """``scores`` and ``nearest_keys`` from one product of the query with the keys."""
+        plain = self._plain(query)
+        return self._scores(plain, query), self._nearest(plain)
+
+    def _plain(self, query: Vectors) -> npt.NDArray[np.float32]:
+        """The query's plain cosine with every question and variant."""
+        plain: npt.NDArray[np.float32] = self._keys[: self._n_keys] @ query
+        return plain
+
+    def _scores(self, plain: npt.NDArray[np.float32], query: Vectors) -> npt.NDArray[np.float32]:
+        """``scores`` from the keys' plain cosines (``_plain``) and the query."""
         count = len(self._ids)
         if not count:
-            return np.zeros(0, dtype=np.float32), None
-        plain = self._keys[: self._n_keys] @ query
+            return np.zeros(0, dtype=np.float32)
         cosines_of_keys = plain - self._key_offsets[: self._n_keys]
         weights = np.exp((cosines_of_keys - 1.0) / self.tau)
         mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
@@ -223,12 +237,7 @@ class DenseIndex:
         blended = blended / total
         scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
         scored[~self._alive[:count]] = -np.inf
-        return scored, self._nearest(plain)
-
-    def nearest_keys(self, query: Vectors) -> tuple[int, float, float] | None:
-        """The live slot owning the question or variant nearest a normalised query, that key's cosine, and the
-        cosine of the nearest key of any other slot (-1.0 when there is none). Plain cosines: no key offset."""
-        return self.scores_and_nearest(query)[1]
+        return scored
 
     def _nearest(self, plain: npt.NDArray[np.float32]) -> tuple[int, float, float] | None:
         """``nearest_keys`` from the keys' plain cosines."""

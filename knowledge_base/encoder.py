@@ -17,8 +17,8 @@ its own. Queries are cut at QUERY_MAX_TOKENS (passages at the model's 512).
 
 Memory: a batch's activations grow with its texts times its longest text's tokens (and attention with the
 square of the length), so a batch of passages holds at most BATCH_SIZE texts and at most TOKEN_BUDGET padded
-tokens (32 short texts, 8 of 512 tokens): importing 300 long fiches peaks 300 MB lower, no slower
-(docs/benchmarks-kb.md, "Memory of an import").
+tokens (32 short texts, 8 of 512 tokens): importing 1,655 fiches with their details peaks at 1,394 MB instead of
+1,702, at about the same speed (docs/benchmarks-kb.md, "Memory of a real import").
 """
 
 from __future__ import annotations

@@ -203,22 +203,26 @@ class HybridIndex:
         self._recentre()
 
     def rank(self, text: str, query: npt.NDArray[np.float32], *, limit: int | None = None) -> list[Ranked]:
-        """The best entries for a query text and its vector, best first (``rank_and_nearest``)."""
-        return self.rank_and_nearest(text, query, limit=limit)[0]
-
-    def rank_and_nearest(self, text: str, query: npt.NDArray[np.float32], *,
-                         limit: int | None = None) -> tuple[list[Ranked], tuple[str, float, float] | None]:
-        """The best entries for a query text and its vector, best first; and the entry whose question or variant
-        is nearest the vector, that cosine, and the nearest key of any other entry's (``DenseIndex.nearest_keys``).
+        """The best entries for a query text and its vector, best first.
 
         Fused scores are computed for the best ``POOL`` entries of each signal only: with the lexical
         weight this small, an entry outside both pools cannot reach the top.
         """
+        return self._fused(text, self.dense.scores(query), limit)
+
+    def rank_and_nearest(self, text: str, query: npt.NDArray[np.float32], *,
+                         limit: int | None = None) -> tuple[list[Ranked], tuple[str, float, float] | None]:
+        """``rank``, and the entry whose question or variant is nearest the vector, that cosine, and the nearest
+        key of any other entry's (``DenseIndex.nearest_keys``), from one product of the query with the keys."""
         dense, key = self.dense.scores_and_nearest(query)
         owner = self.dense.id_at(key[0]) if key is not None else None
         nearest = None if key is None or owner is None else (owner, key[1], key[2])
+        return self._fused(text, dense, limit), nearest
+
+    def _fused(self, text: str, dense: npt.NDArray[np.float32], limit: int | None) -> list[Ranked]:
+        """The best entries from the dense scores per slot and the lexical scores of ``text``."""
         if len(dense) == 0:
-            return [], nearest
+            return []
         lexical = self.lexical.score(text[:MAX_QUERY_CHARS])
         pool = min(POOL, len(dense))
         candidates = {int(slot) for slot in np.argpartition(-dense, pool - 1)[:pool]}
@@ -234,4 +238,4 @@ class HybridIndex:
                 ranked.append(Ranked(found, float(dense[slot]) + self.config.lexical_weight * score,
                                      float(dense[slot]), score))
         ranked.sort(key=lambda r: (-r.score, r.id))
-        return ranked[: limit or self.config.candidates], nearest
+        return ranked[: limit or self.config.candidates]
