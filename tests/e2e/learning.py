@@ -24,9 +24,13 @@ PASSWORD = "correct-horse-42"
 
 @dataclass(frozen=True)
 class Coverage:
-    """Of the held-out in-scope questions, how many the FAQ answered automatically with their entry."""
+    """Of the held-out in-scope questions, how many the FAQ answered automatically (``answered``), how many of
+    those with their entry (``right``), and how many it did not answer but offered their entry among its three
+    choices (``offered``); of the out-of-scope ones, how many it answered."""
 
     right: int
+    answered: int
+    offered: int
     total: int
     out_of_scope_answered: int
 
@@ -71,14 +75,16 @@ def coverage(api: httpx.Client, factory: sessionmaker[Session], *, headers: dict
         found: dict[str, Any] = response.json()
         return found
 
-    right = 0
+    right = answered = offered = 0
     for entry_id, text in needs:
         found = decided(text)
+        answered += found["decision"] == "answer"
         right += found["decision"] == "answer" and found["hits"][0]["id"] == entry_id
+        offered += found["decision"] == "clarify" and entry_id in [hit["id"] for hit in found["hits"][:3]]
     off = sum(decided(text)["decision"] == "answer" for text in out_of_scope)
     with session_scope(factory) as session:
         session.execute(delete(SearchLog).where(SearchLog.conversation_id.is_(None)))
-    return Coverage(right=right, total=len(needs), out_of_scope_answered=off)
+    return Coverage(right=right, answered=answered, offered=offered, total=len(needs), out_of_scope_answered=off)
 
 
 def bot_replies(factory: sessionmaker[Session], conversation_id: str) -> list[Message]:
