@@ -13,6 +13,8 @@
   once, with no change to the ranking or the decision after they were frozen (then development sets).
 - dayone4 to dayone6: day-one sets written blind on 2026-12-06 and each measured once with the other-authority
   check (the same code for the three); dayone7 and foreign10, measured once with the near-paraphrase answer.
+- mixed1: fiches added to the shipped FAQ (knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported
+  together into a fresh database, bare entries among curated ones), asked about the fiches.
 Writes docs/benchmarks-kb-generalization.md: each protocol's section, stamped with its own date and commit,
 replaces that protocol's section of the file; the other protocols' sections stay as they were measured.
 """
@@ -78,6 +80,9 @@ FOREIGN_SETS = {
     "foreign10": ("tenth foreign FAQ (200 fiches drawn from the nine others, new questions, no variants, fresh "
                   "database; measured once)"),
 }
+MIXED_SETS = {
+    "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
+}
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",
     "dayone2": "day-one questions, second set (measured once), on the shipped FAQ",
@@ -103,6 +108,13 @@ def day_one_set(settings: Settings, name: str) -> protocols.Comparison:
     return protocols.foreign(settings, faq=FAQ, questions=questions, title=DAY_ONE_SETS[name])
 
 
+def mixed_set(settings: Settings, name: str) -> protocols.Comparison:
+    """The shipped FAQ and the fiches of ``knowledge_base/eval/<name>`` imported together, asked about the fiches."""
+    questions = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)
+    return protocols.mixed(settings, faq=FAQ, fiches=EVAL / name / "faq.yml", questions=questions,
+                           title=MIXED_SETS[name])
+
+
 def foreign(settings: Settings) -> protocols.Comparison:
     return foreign_set(settings, "foreign")
 
@@ -118,6 +130,8 @@ def run(name: str, settings: Settings) -> protocols.Comparison:
         return lodo(settings)
     if name in FOREIGN_SETS:
         return foreign_set(settings, name)
+    if name in MIXED_SETS:
+        return mixed_set(settings, name)
     return day_one_set(settings, name)
 
 
@@ -128,7 +142,7 @@ def main() -> int:
     parser.add_argument("--without-other-authority", action="store_true",
                         help="switch the other-authority check off (the side-by-side of docs/benchmarks-kb.md)")
     args = parser.parse_args()
-    known = ["shipped", "lodo", *FOREIGN_SETS, *DAY_ONE_SETS]
+    known = ["shipped", "lodo", *FOREIGN_SETS, *MIXED_SETS, *DAY_ONE_SETS]
     unknown = [name for name in args.only.split(",") if name not in known]
     if unknown:
         parser.error(f"--only: unknown protocol(s) {', '.join(unknown)}; known: {', '.join(known)}")

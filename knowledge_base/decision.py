@@ -21,12 +21,6 @@ A message whose nearest question or variant in the whole knowledge base is the f
 The margin guards against two entries in one message; when the message sits nearest one entry's own wordings, a
 smaller lead is enough (top and gap still as the rule says).
 
-A message whose first entry is bare (fewer variants than a curated entry has: an imported fiche, an entry just made
-from the training inbox) needs a margin of ``bare_margin`` when the rule's is higher: the margin of a knowledge
-base of curated entries was fitted on curated entries' scores, and an entry with few keys scores lower against
-neighbours with many, so the lead that says "this entry" for a bare entry is smaller. A rule fitted on the
-knowledge base (``adaptive``, ``guichet kb calibrate``) is fitted with this margin in place.
-
 The numbers come from the rule of ``adaptive`` applied to the knowledge base in use (or a ``guichet kb
 calibrate``, table kb_calibrations, per model); ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on
 knowledge_base/eval, the fallback, without the fourth signal (the decision as it was before it).
@@ -54,11 +48,6 @@ KEY_LEAD = 0.02
 # answer more per set; the lead added nothing). docs/benchmarks-kb.md, "Anchored messages"
 ANCHOR_SCORE = 0.93
 ANCHOR_MARGIN = 0.02
-# the margin every adapted rule asks when the first entry is bare, chosen on the leave-one-department-out protocol
-# (a development set: a department's entries without variants among curated ones, the rule of curated entries):
-# the largest answered share at >= 95% precision among 0.01-0.025 (0.025: 35.6% -> 41.0% answered right, 96.2% ->
-# 95.4% precision; 0.02, the bare rule's own margin: 46.2% at 94.7%). docs/benchmarks-kb.md, "Bare entries"
-BARE_MARGIN = 0.025
 
 
 @dataclass(frozen=True)
@@ -72,7 +61,6 @@ class Thresholds:
     key_lead: float = 0.0
     anchor_score: float = NO_KEY_RULE
     anchor_margin: float = NO_KEY_RULE
-    bare_margin: float = NO_KEY_RULE
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -85,28 +73,23 @@ class Thresholds:
                        clarify_gap=float(data.get("clarify_gap", -1.0)),
                        key_score=float(data.get("key_score", NO_KEY_RULE)), key_lead=float(data.get("key_lead", 0.0)),
                        anchor_score=float(data.get("anchor_score", NO_KEY_RULE)),
-                       anchor_margin=float(data.get("anchor_margin", NO_KEY_RULE)),
-                       bare_margin=float(data.get("bare_margin", NO_KEY_RULE)))
+                       anchor_margin=float(data.get("anchor_margin", NO_KEY_RULE)))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"thresholds {data!r}: need numbers answer_score, answer_margin, clarify_score "
                              "(and optionally answer_gap, clarify_gap, key_score, key_lead, anchor_score, "
-                             "anchor_margin, bare_margin)") from error
+                             "anchor_margin)") from error
 
     def with_key_rule(self) -> Thresholds:
-        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``), the anchored margin
-        (``ANCHOR_SCORE``, ``ANCHOR_MARGIN``) and the bare entries' margin (``BARE_MARGIN``) switched on."""
+        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``) and the anchored margin
+        (``ANCHOR_SCORE``, ``ANCHOR_MARGIN``) switched on."""
         return replace(self, key_score=KEY_SCORE, key_lead=KEY_LEAD, anchor_score=ANCHOR_SCORE,
-                       anchor_margin=ANCHOR_MARGIN, bare_margin=BARE_MARGIN)
+                       anchor_margin=ANCHOR_MARGIN)
 
     def margin_for(self, found: Signals) -> float:
-        """The lead over the second entry an answer needs: the rule's, or the anchored margin when the message is
-        anchored, or the bare entries' when the first entry is bare, whichever is lowest."""
-        margin = self.answer_margin
+        """The lead over the second entry an answer needs: the anchored margin when the message is anchored."""
         if found.key >= self.anchor_score:
-            margin = min(margin, self.anchor_margin)
-        if found.bare:
-            margin = min(margin, self.bare_margin)
-        return margin
+            return min(self.answer_margin, self.anchor_margin)
+        return self.answer_margin
 
 
 # fitted by `guichet kb calibrate` (target precision 0.95, at most 5% of out-of-scope answered) on
@@ -127,7 +110,6 @@ class Signals:
     conflict: str | None = None  # a word of the message naming what another entry is about, the first lacks
     key: float = -1.0  # cosine of the nearest question or variant when it is the first entry's, else -1
     key_lead: float = 0.0  # that cosine minus the nearest key of any other entry
-    bare: bool = False  # the first entry has fewer variants than a curated entry (``adaptive.has_variants``)
 
     @property
     def margin(self) -> float:
@@ -140,20 +122,19 @@ class Signals:
     def as_dict(self) -> dict[str, float]:
         return {"top": self.top, "second": self.second, "margin": self.margin, "lexical": self.lexical,
                 "off_topic": self.off_topic, "gap": self.gap, "agrees": float(self.conflict is None),
-                "key": self.key, "key_lead": self.key_lead, "bare": float(self.bare)}
+                "key": self.key, "key_lead": self.key_lead}
 
 
 def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | None = None,
-            nearest: tuple[str, float, float] | None = None, bare: bool = False) -> Signals | None:
-    """``nearest``: the entry owning the key nearest the message, that key's cosine and the runner-up entry's;
-    ``bare``: whether the first entry is bare."""
+            nearest: tuple[str, float, float] | None = None) -> Signals | None:
+    """``nearest``: the entry owning the key nearest the message, that key's cosine and the runner-up entry's."""
     if not ranked:
         return None
     second = ranked[1].score if len(ranked) > 1 else ranked[0].score - 1.0
     own = nearest is not None and nearest[0] == ranked[0].id
     key, lead = (nearest[1], nearest[1] - nearest[2]) if own and nearest is not None else (-1.0, 0.0)
     return Signals(top=ranked[0].score, second=second, lexical=ranked[0].lexical, off_topic=off_topic,
-                   conflict=conflict, key=key, key_lead=lead, bare=bare)
+                   conflict=conflict, key=key, key_lead=lead)
 
 
 def near_paraphrase(found: Signals, thresholds: Thresholds) -> bool:

@@ -13,6 +13,7 @@ and the adaptive one (thresholds from the rule on the knowledge base's own profi
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -118,6 +119,16 @@ def foreign(settings: Settings, *, faq: Path, questions: list[evaluation.Questio
         figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
         factory.kw["bind"].dispose()
     return Comparison(title, today_figures, figures)
+
+
+def mixed(settings: Settings, *, faq: Path, fiches: Path, questions: list[evaluation.Question],
+          title: str = "fiches added to a curated FAQ") -> Comparison:
+    """``foreign`` on the curated FAQ ``faq`` (a folder) and the import file ``fiches`` imported together."""
+    with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
+        both = Path(folder) / "faq"
+        shutil.copytree(faq, both)
+        shutil.copy(fiches, both / "zz-fiches.yml")  # its own file in the folder, imported with the rest
+        return foreign(settings, faq=both, questions=questions, title=title)
 
 
 def write_faq(entries: list[EntryData], folder: Path) -> Path:

@@ -31,7 +31,7 @@ from guichet.heap import release_free_memory
 from guichet.models import Calibration, KBEntry
 from knowledge_base import city_answers, store
 from knowledge_base.abbreviations import expand
-from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule, has_variants
+from knowledge_base.adaptive import DEFAULT_ESTIMATES, DEFAULT_RULE, Profile, Rule, default_rule
 from knowledge_base.agreement import KeyTerms
 from knowledge_base.calibration_store import latest_calibration, latest_policy
 from knowledge_base.confirmed_match import confirmed_entry
@@ -346,9 +346,7 @@ class KnowledgeBase:
             ranked, nearest = self._index.rank_and_nearest(expanded, vector, limit=limit)
             off_topic = self._off_topic.similarity(vector)
             conflict = self._conflict(expanded, ranked)
-            first = self._index.entries.get(ranked[0].id) if ranked else None
-            bare = first is not None and not has_variants(len(first.variants))
-        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict, nearest=nearest, bare=bare)
+        return ranked, signals(ranked, off_topic=off_topic, conflict=conflict, nearest=nearest)
 
     def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
         """Key-term disagreement (another candidate's subject, or another object: ``KeyTerms.conflict``), read only

@@ -8,7 +8,6 @@ from knowledge_base.calibration import cross_validate, fit_thresholds
 from knowledge_base.decision import (
     ANCHOR_MARGIN,
     ANCHOR_SCORE,
-    BARE_MARGIN,
     DEFAULT_THRESHOLDS,
     KEY_LEAD,
     KEY_SCORE,
@@ -173,38 +172,3 @@ def test_the_anchored_margin_never_raises_the_rules_own() -> None:
     thresholds = Thresholds(answer_score=0.90, answer_margin=0.01, clarify_score=0.85).with_key_rule()
     found = Signals(top=0.92, second=0.908, lexical=0.0, key=0.99)
     assert thresholds.margin_for(found) == 0.01 and decide(found, thresholds) == "answer"
-
-
-@pytest.mark.parametrize(("bare", "margin", "top", "gap", "conflict", "expected"), [
-    (True, 0.028, 0.92, 0.5, None, "answer"),          # a bare first entry: a smaller lead suffices
-    (True, BARE_MARGIN + 1e-9, 0.92, 0.5, None, "answer"),  # on the threshold
-    (True, 0.022, 0.92, 0.5, None, "clarify"),         # under it
-    (False, 0.028, 0.92, 0.5, None, "clarify"),        # a curated first entry keeps the rule's margin
-    (True, 0.028, 0.89, 0.5, None, "clarify"),         # the top score still as the rule says
-    (True, 0.028, 0.92, 0.07, None, "clarify"),        # and the answer gap
-    (True, 0.028, 0.92, 0.5, "bibliothèque", "clarify"),  # and the key-term conflict
-])
-def test_a_bare_first_entry_needs_the_bare_rules_margin(bare: bool, margin: float, top: float, gap: float,
-                                                        conflict: str | None, expected: str) -> None:
-    thresholds = Thresholds(answer_score=0.90, answer_margin=0.03, clarify_score=0.85, answer_gap=0.1,
-                            clarify_gap=0.05).with_key_rule()
-    found = Signals(top=top, second=top - margin, lexical=0.0, off_topic=top - gap, conflict=conflict, bare=bare)
-    assert decide(found, thresholds) == expected
-    assert decide(found, replace(thresholds, bare_margin=NO_KEY_RULE)) in ("clarify", "handoff")  # the rule off
-
-
-def test_the_bare_margin_never_raises_the_rules_own_and_reads_from_older_thresholds() -> None:
-    thresholds = Thresholds(answer_score=0.90, answer_margin=0.01, clarify_score=0.85).with_key_rule()
-    assert thresholds.margin_for(Signals(top=0.92, second=0.91, lexical=0.0, bare=True)) == 0.01
-    assert replace(thresholds, answer_margin=0.03).margin_for(Signals(top=0.92, second=0.91, lexical=0.0,
-                                                                      bare=True)) == BARE_MARGIN
-    stored = {"answer_score": 0.9, "answer_margin": 0.03, "clarify_score": 0.85}  # saved before the bare margin
-    assert Thresholds.from_dict(stored).bare_margin == NO_KEY_RULE
-    assert Thresholds.from_dict(thresholds.as_dict()) == thresholds
-
-
-def test_signals_say_whether_the_first_entry_is_bare() -> None:
-    ranked = [Ranked("a", 0.92, 0.92, 0.0), Ranked("b", 0.9, 0.9, 0.0)]
-    found = signals(ranked, bare=True)
-    assert found is not None and found.bare and found.as_dict()["bare"] == 1.0
-    assert signals(ranked) == replace(found, bare=False)

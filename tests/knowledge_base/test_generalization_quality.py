@@ -2,9 +2,9 @@
 
 Each foreign FAQ (knowledge_base/eval/foreign*, frozen before what it measured) goes into a fresh database
 through the import alone, the fiches with their details; the shipped FAQ is cross-validated with the rule
-refitted per fold; the day-one questions run on the shipped FAQ. Floors are what was measured
-(docs/benchmarks-kb.md): a regression fails. The issue's targets not reached yet are expected failures saying
-the figure.
+refitted per fold; the day-one questions run on the shipped FAQ; fiches added to the shipped FAQ run on both.
+Floors are what was measured (docs/benchmarks-kb.md): a regression fails. The issue's targets not reached yet
+are expected failures saying the figure.
 """
 
 from __future__ import annotations
@@ -44,6 +44,15 @@ def day_one_set(name: str) -> dict[str, float]:
     per session)."""
     questions = evaluation.load_questions(EVAL / name / "questions.yml")
     return protocols.foreign(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", questions=questions).adaptive
+
+
+@functools.cache
+def mixed_set(name: str) -> dict[str, float]:
+    """The adaptive decision's figures on the shipped FAQ with the fiches of ``knowledge_base/eval/<name>`` imported
+    beside it, asked about the fiches (once per session)."""
+    questions = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)
+    return protocols.mixed(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", fiches=EVAL / name / "faq.yml",
+                           questions=questions).adaptive
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +155,24 @@ def missing_targets(name: str, reason: str) -> Any:
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []
+
+
+def test_fiches_added_to_the_shipped_faq_keep_their_figures() -> None:
+    """knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported together (bare entries among curated
+    ones), written blind and measured once (2026-12-06; its README): top-1 93.3%, 60.0% answered right at 93.8%
+    precision, 100% offered, 12.0% of out of scope answered (near misses on work, money and justice that the
+    off-topic list, written next to a city's FAQ, has nothing like). The floors guard those figures."""
+    found = mixed_set("mixed1")
+    assert found["top1"] >= 0.93 and found["answer_precision"] >= 0.935
+    assert found["answered_correct"] >= 0.595 and found["answered_or_offered"] >= 0.99
+    assert found["oos_answered"] <= 0.12
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "fiches added to the shipped FAQ, measured once: 60.0% answered right (target 65%) at 93.8% precision (target "
+    "95%), 12.0% of out of scope answered (target 5%); top-1 93.3% and 100% offered (met)"))
+def test_fiches_added_to_the_shipped_faq_reach_the_issue_targets() -> None:
+    assert evaluation.missed_targets(mixed_set("mixed1"), evaluation.FOREIGN_TARGETS) == []
 
 
 @pytest.fixture(scope="module")

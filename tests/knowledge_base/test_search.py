@@ -11,7 +11,6 @@ from guichet.db import session_scope
 from knowledge_base import store
 from knowledge_base.decision import Thresholds
 from knowledge_base.hashing_encoder import HashingEncoder
-from knowledge_base.store import entry_data
 from knowledge_base.validation import EntryData
 from knowledge_base.yaml_files import import_path
 
@@ -164,18 +163,3 @@ def test_the_signals_say_how_near_the_message_is_to_the_first_entrys_own_keys(lo
     assert ranked[0].id == "piscines-horaires" and found is not None
     assert found.key == pytest.approx(1.0, abs=1e-5) and 0.0 < found.key_lead <= 2.0
     assert knowledge_base.search(question).signals["key"] == pytest.approx(1.0, abs=1e-4)
-
-
-def test_the_signals_say_whether_the_first_entry_is_bare(loaded: sessionmaker[Session],
-                                                         encoder: HashingEncoder) -> None:
-    """Bare: fewer variants than a curated entry (the sample's entries have two or none)."""
-    knowledge_base = make_knowledge_base(loaded, encoder)
-    assert knowledge_base.search("Combien coûte l'entrée à la piscine municipale ?").signals["bare"] == 1.0
-    with session_scope(loaded) as session:
-        entry = store.get_entry(session, entry_id="piscines-tarifs")
-        data = EntryData(**{**entry_data(entry).as_dict(), "variants": ["prix piscine", "tarif réduit piscine",
-                                                                         "abonnement piscine"]})
-        store.update_entry(session, data=data, actor="test")
-    knowledge_base.refresh(["piscines-tarifs"])
-    ranked, found = knowledge_base.analyse("Combien coûte l'entrée à la piscine municipale ?")
-    assert ranked[0].id == "piscines-tarifs" and found is not None and not found.bare
