@@ -125,10 +125,16 @@ def mixed(settings: Settings, *, faq: Path, fiches: Path, questions: list[evalua
           title: str = "fiches added to a curated FAQ") -> Comparison:
     """``foreign`` on the curated FAQ ``faq`` (a folder) and the import file ``fiches`` imported together."""
     with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
-        both = Path(folder) / "faq"
-        shutil.copytree(faq, both)
-        shutil.copy(fiches, both / "zz-fiches.yml")  # its own file in the folder, imported with the rest
-        return foreign(settings, faq=both, questions=questions, title=title)
+        return foreign(settings, faq=combined_faq(faq, fiches, folder=Path(folder)), questions=questions,
+                       title=title)
+
+
+def combined_faq(faq: Path, fiches: Path, *, folder: Path) -> Path:
+    """A folder in ``folder`` holding the curated FAQ's files and the fiches' import file, to import together."""
+    both = folder / "faq"
+    shutil.copytree(faq, both)
+    shutil.copy(fiches, both / "zz-fiches.yml")  # its own file in the folder, imported with the rest
+    return both
 
 
 def write_faq(entries: list[EntryData], folder: Path) -> Path:
