@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.settings import Settings
+from guichet.sqlite_writes import one_writer_at_a_time
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -22,6 +23,7 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20,
                                max_overflow=60, pool_timeout=60)
         event.listen(engine, "connect", _sqlite_pragmas)
+        one_writer_at_a_time(engine, database=str(Path(database).resolve()))
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 

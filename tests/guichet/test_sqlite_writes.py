@@ -1,0 +1,96 @@
+"""One writer at a time per SQLite file in the process: a real database file per test, real threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from guichet.db import make_engine
+from guichet.settings import Settings
+from guichet.sqlite_writes import lock_for
+
+
+def engine_on(settings: Settings) -> Engine:
+    engine = make_engine(settings)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, who TEXT)"))
+    return engine
+
+
+def database_of(settings: Settings) -> str:
+    return str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve())
+
+
+def test_a_second_writer_waits_for_the_first_to_commit_then_goes(settings: Settings) -> None:
+    engine = engine_on(settings)
+    order: list[str] = []
+    with engine.connect() as first:
+        first.execute(text("INSERT INTO notes (who) VALUES ('first')"))  # the write lock, held until commit
+
+        def second() -> None:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO notes (who) VALUES ('second')"))
+            order.append("second committed")
+
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        time.sleep(0.3)
+        assert order == [] and waiting.is_alive()  # blocked on the lock, not failed
+        first.commit()
+        order.append("first committed")
+        waiting.join(timeout=10)
+    assert order == ["first committed", "second committed"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT who FROM notes ORDER BY id")).scalars().all() == ["first", "second"]
+    assert not lock_for(database_of(settings)).locked()
+
+
+def test_a_rollback_or_a_connection_given_back_open_releases_the_lock(settings: Settings) -> None:
+    engine = engine_on(settings)
+    lock = lock_for(database_of(settings))
+    with engine.connect() as conn:
+        conn.execute(text("INSERT INTO notes (who) VALUES ('undone')"))
+        assert lock.locked()
+        conn.rollback()
+        assert not lock.locked()
+    with engine.connect() as conn:  # closed with the transaction still open: the pool's reset ends it
+        conn.execute(text("INSERT INTO notes (who) VALUES ('left open')"))
+        assert lock.locked()
+    assert not lock.locked()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM notes")).scalar() == 0
+        conn.execute(text("SELECT * FROM notes"))  # reads never take it
+        assert not lock.locked()
+
+
+def test_engines_on_one_file_share_the_lock_and_other_files_do_not(settings: Settings, tmp_path: Path) -> None:
+    one, two = engine_on(settings), engine_on(settings)
+    other = engine_on(Settings(var_dir=tmp_path / "other", _env_file=None))
+    with one.connect() as conn:
+        conn.execute(text("INSERT INTO notes (who) VALUES ('one')"))
+        assert lock_for(database_of(settings)).locked()
+        with other.begin() as elsewhere:  # another file: no waiting on this one's writer
+            elsewhere.execute(text("INSERT INTO notes (who) VALUES ('elsewhere')"))
+        conn.commit()
+    with two.connect() as conn:
+        assert conn.execute(text("SELECT who FROM notes")).scalars().all() == ["one"]
+
+
+def test_many_threads_writing_at_once_all_get_in(settings: Settings) -> None:
+    engine = engine_on(settings)
+
+    def write(worker: int) -> int:
+        for n in range(20):
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO notes (who) VALUES (:who)"), {"who": f"{worker}-{n}"})
+        return worker
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        assert sorted(pool.map(write, range(40))) == list(range(40))  # an error in any thread re-raises here
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(DISTINCT who) FROM notes")).scalar() == 800
+    assert not lock_for(database_of(settings)).locked()
