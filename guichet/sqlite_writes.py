@@ -48,6 +48,8 @@ def one_writer_at_a_time(engine: Engine, *, database: str) -> None:
             lock.release()
 
     event.listen(engine, "before_cursor_execute", before_execute)
+    # SQLAlchemy dispatches "commit" just before the driver commits: the next writer may meet SQLite's own wait
+    # for that instant (its first sleep is a millisecond), never for a whole transaction
     event.listen(engine, "commit", lambda conn: release(conn.info))
     event.listen(engine, "rollback", lambda conn: release(conn.info))
     for name in ("reset", "checkin", "invalidate", "close"):  # a transaction left open, then ended by the pool
