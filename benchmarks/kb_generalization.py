@@ -14,7 +14,8 @@
 - dayone4 to dayone6: day-one sets written blind on 2026-12-06 and each measured once with the other-authority
   check (the same code for the three); dayone7 and foreign10, measured once with the near-paraphrase answer.
 - mixed1: fiches added to the shipped FAQ (knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported
-  together into a fresh database, bare entries among curated ones), asked about the fiches.
+  together into a fresh database, bare entries among curated ones), asked about the fiches; mixed2, the same
+  protocol on 60 other fiches (family, transport, foreigners, social matters), written blind and measured once.
 Writes docs/benchmarks-kb-generalization.md: each protocol's section, stamped with its own date and commit,
 replaces that protocol's section of the file; the other protocols' sections stay as they were measured.
 """
@@ -82,6 +83,8 @@ FOREIGN_SETS = {
 }
 MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
+    "mixed2": ("fiches added to the shipped FAQ, second set (190 curated entries and 60 other fiches on family, "
+               "transport, foreigners and social matters, without variants, fresh database; measured once)"),
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",
