@@ -21,6 +21,10 @@ A message whose nearest question or variant in the whole knowledge base is the f
 The margin guards against two entries in one message; when the message sits nearest one entry's own wordings, a
 smaller lead is enough (top and gap still as the rule says).
 
+A message whose first entry is a Service-public.fr fiche the city imported without variants, but which sits nearer
+a page of that site the city did not import (``national_pages``), by ``elsewhere_lead`` at least, asks about that
+page's subject: it is offered the choices, not answered.
+
 The numbers come from the rule of ``adaptive`` applied to the knowledge base in use (or a ``guichet kb
 calibrate``, table kb_calibrations, per model); ``DEFAULT_THRESHOLDS`` are the absolute ones fitted on
 knowledge_base/eval, the fallback, without the fourth signal (the decision as it was before it).
@@ -48,6 +52,12 @@ KEY_LEAD = 0.02
 # answer more per set; the lead added nothing). docs/benchmarks-kb.md, "Anchored messages"
 ANCHOR_SCORE = 0.93
 ANCHOR_MARGIN = 0.02
+# a message nearer a Service-public.fr page the city did not import than the imported fiche that comes first, by this
+# much (e5 passage cosines of title and summary), asks about that page's subject (``national_pages``): it is offered
+# the choices. Chosen on development sets (mixed1, foreign 3 to 10 pooled: the lead avoiding the most out-of-scope
+# answers less right answers turned into choices, a wrong answer counted as two or three choices; 0.03 and 0.05
+# measured beside it): docs/benchmarks-kb.md, "Pages the city did not import"
+ELSEWHERE_LEAD = 0.04
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Thresholds:
     key_lead: float = 0.0
     anchor_score: float = NO_KEY_RULE
     anchor_margin: float = NO_KEY_RULE
+    elsewhere_lead: float = NO_KEY_RULE
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -73,17 +84,18 @@ class Thresholds:
                        clarify_gap=float(data.get("clarify_gap", -1.0)),
                        key_score=float(data.get("key_score", NO_KEY_RULE)), key_lead=float(data.get("key_lead", 0.0)),
                        anchor_score=float(data.get("anchor_score", NO_KEY_RULE)),
-                       anchor_margin=float(data.get("anchor_margin", NO_KEY_RULE)))
+                       anchor_margin=float(data.get("anchor_margin", NO_KEY_RULE)),
+                       elsewhere_lead=float(data.get("elsewhere_lead", NO_KEY_RULE)))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"thresholds {data!r}: need numbers answer_score, answer_margin, clarify_score "
                              "(and optionally answer_gap, clarify_gap, key_score, key_lead, anchor_score, "
-                             "anchor_margin)") from error
+                             "anchor_margin, elsewhere_lead)") from error
 
     def with_key_rule(self) -> Thresholds:
-        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``) and the anchored margin
-        (``ANCHOR_SCORE``, ``ANCHOR_MARGIN``) switched on."""
+        """These thresholds with the near-paraphrase answer (``KEY_SCORE``, ``KEY_LEAD``), the anchored margin
+        (``ANCHOR_SCORE``, ``ANCHOR_MARGIN``) and the pages not imported (``ELSEWHERE_LEAD``) switched on."""
         return replace(self, key_score=KEY_SCORE, key_lead=KEY_LEAD, anchor_score=ANCHOR_SCORE,
-                       anchor_margin=ANCHOR_MARGIN)
+                       anchor_margin=ANCHOR_MARGIN, elsewhere_lead=ELSEWHERE_LEAD)
 
     def margin_for(self, found: Signals) -> float:
         """The lead over the second entry an answer needs: the anchored margin when the message is anchored."""
@@ -110,6 +122,7 @@ class Signals:
     conflict: str | None = None  # a word of the message naming what another entry is about, the first lacks
     key: float = -1.0  # cosine of the nearest question or variant when it is the first entry's, else -1
     key_lead: float = 0.0  # that cosine minus the nearest key of any other entry
+    elsewhere: float = -1.0  # how much nearer a national page not imported is than the first entry (``national_pages``)
 
     @property
     def margin(self) -> float:
@@ -122,11 +135,11 @@ class Signals:
     def as_dict(self) -> dict[str, float]:
         return {"top": self.top, "second": self.second, "margin": self.margin, "lexical": self.lexical,
                 "off_topic": self.off_topic, "gap": self.gap, "agrees": float(self.conflict is None),
-                "key": self.key, "key_lead": self.key_lead}
+                "key": self.key, "key_lead": self.key_lead, "elsewhere": self.elsewhere}
 
 
 def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | None = None,
-            nearest: tuple[str, float, float] | None = None) -> Signals | None:
+            nearest: tuple[str, float, float] | None = None, elsewhere: float = -1.0) -> Signals | None:
     """``nearest``: the entry owning the key nearest the message, that key's cosine and the runner-up entry's."""
     if not ranked:
         return None
@@ -134,12 +147,17 @@ def signals(ranked: list[Ranked], *, off_topic: float = -1.0, conflict: str | No
     own = nearest is not None and nearest[0] == ranked[0].id
     key, lead = (nearest[1], nearest[1] - nearest[2]) if own and nearest is not None else (-1.0, 0.0)
     return Signals(top=ranked[0].score, second=second, lexical=ranked[0].lexical, off_topic=off_topic,
-                   conflict=conflict, key=key, key_lead=lead)
+                   conflict=conflict, key=key, key_lead=lead, elsewhere=elsewhere)
+
+
+def settled(found: Signals, thresholds: Thresholds) -> bool:
+    """Nothing says the message is about something else: no key-term conflict, no national page nearer."""
+    return found.conflict is None and found.elsewhere < thresholds.elsewhere_lead
 
 
 def near_paraphrase(found: Signals, thresholds: Thresholds) -> bool:
     """The message nearly repeats the first entry's question or a variant, and no other entry's."""
-    return (found.conflict is None and found.key >= thresholds.key_score and found.key_lead >= thresholds.key_lead
+    return (settled(found, thresholds) and found.key >= thresholds.key_score and found.key_lead >= thresholds.key_lead
             and found.gap >= thresholds.clarify_gap)
 
 
@@ -148,7 +166,7 @@ def decide(found: Signals | None, thresholds: Thresholds) -> Decision:
         return "handoff"
     if (found.top >= thresholds.answer_score and found.margin >= thresholds.margin_for(found)
             and found.gap >= thresholds.answer_gap):
-        return "answer" if found.conflict is None else "clarify"
+        return "answer" if settled(found, thresholds) else "clarify"
     if near_paraphrase(found, thresholds):
         return "answer"
     if found.top >= thresholds.clarify_score and found.gap >= thresholds.clarify_gap:

@@ -198,6 +198,11 @@ class DenseIndex:
     def id_at(self, slot: int) -> str | None:
         return self._ids[slot]
 
+    def passage(self, entry_id: str) -> Vectors | None:
+        """The vector of an entry's first passage (the whole entry: question, variants and answer), or None."""
+        slot = self._slots.get(entry_id)
+        return None if slot is None else np.asarray(self._passages[slot][0], dtype=np.float32)
+
     def scores(self, query: Vectors) -> npt.NDArray[np.float32]:
         """One score per slot for a normalised query vector (dead slots: -inf); see ``id_at``."""
         return self._scores(self._plain(query), query)

@@ -9,6 +9,7 @@ from knowledge_base.decision import (
     ANCHOR_MARGIN,
     ANCHOR_SCORE,
     DEFAULT_THRESHOLDS,
+    ELSEWHERE_LEAD,
     KEY_LEAD,
     KEY_SCORE,
     NO_KEY_RULE,
@@ -172,3 +173,19 @@ def test_the_anchored_margin_never_raises_the_rules_own() -> None:
     thresholds = Thresholds(answer_score=0.90, answer_margin=0.01, clarify_score=0.85).with_key_rule()
     found = Signals(top=0.92, second=0.908, lexical=0.0, key=0.99)
     assert thresholds.margin_for(found) == 0.01 and decide(found, thresholds) == "answer"
+
+
+@pytest.mark.parametrize(("elsewhere", "key", "expected"), [
+    (-1.0, -1.0, "answer"),                   # no national page nearer than the imported fiche
+    (ELSEWHERE_LEAD - 0.001, -1.0, "answer"),  # nearer, but by less than the lead
+    (ELSEWHERE_LEAD, -1.0, "clarify"),        # a page the city did not import is nearer: offered, not answered
+    (0.2, 0.99, "clarify"),                   # not answered as a near paraphrase either
+])
+def test_a_message_nearer_a_page_not_imported_is_offered(elsewhere: float, key: float, expected: str) -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.02, clarify_score=0.85).with_key_rule()
+    found = Signals(top=0.95, second=0.90 if key < 0 else 0.945, lexical=0.0, key=key, key_lead=0.1,
+                    elsewhere=elsewhere)
+    assert thresholds.elsewhere_lead == ELSEWHERE_LEAD and decide(found, thresholds) == expected
+    assert decide(found, replace(thresholds, elsewhere_lead=NO_KEY_RULE)) == "answer"  # the check off
+    assert DEFAULT_THRESHOLDS.elsewhere_lead == NO_KEY_RULE  # the absolute thresholds decide as before it
+    assert Thresholds.from_dict(thresholds.as_dict()) == thresholds
