@@ -80,6 +80,8 @@ FOREIGN_SETS = {
                  "measured once)"),
     "foreign10": ("tenth foreign FAQ (200 fiches drawn from the nine others, new questions, no variants, fresh "
                   "database; measured once)"),
+    "foreign11": ("eleventh foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
+                  "fresh database; measured once)"),
 }
 MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
