@@ -13,6 +13,7 @@ from benchmarks.report import DOCS
 STEPS = [
     ("kb-search", ["benchmarks.kb_search"]),
     ("kb-nearest-key", ["benchmarks.kb_nearest_key"]),
+    ("kb-national-pages", ["benchmarks.kb_national_pages"]),
     ("kb-details", ["benchmarks.kb_details_scale"]),
     ("kb-import-memory", ["benchmarks.kb_import_memory"]),
     ("kb-generalization", ["benchmarks.kb_generalization"]),

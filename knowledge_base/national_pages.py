@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import sys
 import threading
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.db import session_scope
 from knowledge_base.adaptive import has_variants
 from knowledge_base.embedding_cache import embed
 from knowledge_base.types import Encoder
@@ -42,6 +44,7 @@ KINDS = ("Fiche d'information", "Fiche d'information conditionnée", "Fiche Ques
 AUDIENCES = ("particuliers", "professionnels", "associations")
 SOURCE = "service-public.fr:"  # an imported fiche's ``source``: "service-public.fr:F2931"
 Vectors = npt.NDArray[np.float32]
+log = logging.getLogger("guichet.kb")
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class ImportedFiches:
         self._of: dict[str, str] = {}
         self.pages: NationalPages | None = None
         self._mask: npt.NDArray[np.bool_] | None = None  # the pages imported, recomputed after a change
+        self._starting = threading.Lock()
+        self._loader: threading.Thread | None = None
 
     def put(self, entry: EntryData) -> None:
         fiche = fiche_of(entry)
@@ -148,6 +153,31 @@ class ImportedFiches:
         """The pages and their vectors, the first time an imported fiche is indexed."""
         if self.needs_pages:
             self.pages = national_pages(session, encoder=encoder)
+
+    def load_pages_later(self, factory: sessionmaker[Session], *, encoder: Encoder) -> threading.Thread | None:
+        """``load_pages`` in a background thread, for an entry indexed while the application runs: an editor's save
+        must not wait for the pages' first encoding (about two minutes on two cores when no import cached them);
+        until they are loaded, messages are decided without the check."""
+        with self._starting:
+            if not self.needs_pages or (self._loader is not None and self._loader.is_alive()):
+                return None
+            self._loader = threading.Thread(target=self._load_in_background, args=(factory, encoder),
+                                            name="kb-national-pages", daemon=True)
+            self._loader.start()
+            return self._loader
+
+    def wait_pages(self, timeout: float = 300.0) -> None:
+        """Wait for a background load (tests, the CLI)."""
+        loader = self._loader
+        if loader is not None:
+            loader.join(timeout)
+
+    def _load_in_background(self, factory: sessionmaker[Session], encoder: Encoder) -> None:
+        try:
+            with session_scope(factory) as session:
+                self.load_pages(session, encoder=encoder)
+        except Exception:  # the check stays off; the next indexed fiche tries again
+            log.exception("knowledge base: loading Service-public.fr's pages failed")
 
     def elsewhere(self, entry: EntryData, query: Vectors, passage: Vectors | None) -> tuple[float, Page] | None:
         """For a first entry imported without variants of its own (fewer than ``adaptive.CURATED_VARIANTS``): how

@@ -179,9 +179,7 @@ class KnowledgeBase:
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
                 self.fiches.put(entry)
-        if self.fiches.needs_pages:
-            with session_scope(self.factory) as session:
-                self.fiches.load_pages(session, encoder=self.encoder)
+        self.fiches.load_pages_later(self.factory, encoder=self.encoder)
         if len(entry_ids) >= BULK_REFRESH:
             del entries, vectors
             release_free_memory()

@@ -10,6 +10,8 @@ are expected failures saying the figure.
 from __future__ import annotations
 
 import functools
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 
 from guichet.settings import PROJECT_ROOT, Settings
 from knowledge_base import adaptive, evaluation, protocols
+from knowledge_base.decision import NO_KEY_RULE, Thresholds
 from knowledge_base.foreign_faq import entry_id_of
 
 pytestmark = pytest.mark.model
@@ -47,12 +50,26 @@ def day_one_set(name: str) -> dict[str, float]:
 
 
 @functools.cache
-def mixed_set(name: str) -> dict[str, float]:
-    """The adaptive decision's figures on the shipped FAQ with the fiches of ``knowledge_base/eval/<name>`` imported
-    beside it, asked about the fiches (once per session)."""
+def mixed_outcomes(name: str) -> tuple[list[evaluation.Outcome], Thresholds]:
+    """The shipped FAQ with the fiches of ``knowledge_base/eval/<name>`` imported beside it into a fresh database,
+    asked about the fiches (once per session): each question's outcome, and the thresholds the knowledge base chose."""
     questions = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)
-    return protocols.mixed(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq", fiches=EVAL / name / "faq.yml",
-                           questions=questions).adaptive
+    with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
+        faq = protocols.combined_faq(PROJECT_ROOT / "knowledge_base" / "faq", EVAL / name / "faq.yml",
+                                     folder=Path(folder))
+        factory = protocols.fresh_database(settings(), faq, folder=Path(folder))
+        knowledge_base = protocols.knowledge_base_on(settings(), factory)
+        outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
+        factory.kw["bind"].dispose()
+    return outcomes, knowledge_base.thresholds
+
+
+def mixed_set(name: str, *, pages_not_imported: bool = True) -> dict[str, float]:
+    """The adaptive decision's figures on ``mixed_outcomes`` (the check of the pages not imported on or off)."""
+    outcomes, thresholds = mixed_outcomes(name)
+    if not pages_not_imported:
+        thresholds = replace(thresholds, elsewhere_lead=NO_KEY_RULE)
+    return evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, thresholds))
 
 
 @pytest.fixture(scope="module")
@@ -104,16 +121,26 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 #   bare fiches, same run): 93.4%, 68.4% at 98.2%, 98.4%, 3.0%: every target of the issue.
 # - foreign4 since passages are batched by tokens (a6452cc; a bfloat16 vector depends slightly on its batch's
 #   padding): one in-scope answer fewer and one near miss answered more: 64.0% at 95.4%, 10.0% (development set).
+# - since the pages the city did not import are checked (national_pages; chosen on foreign 3 to 10 and mixed1, so
+#   development sets for it), in the same run without -> with: foreign3 67.1% at 95.7%, 10% -> 66.3% at 97.2%, 6%;
+#   foreign4 64.0% at 95.4%, 10% -> 63.1% at 95.8%, 9%; foreign5 68.6% -> 67.6% at 98.1%, 4%; foreign6 69.0% at
+#   96.2%, 10% -> 68.7% at 97.7%, 6%; foreign7 62.1% at 97.9%, 5% -> 62.1% at 98.3%, 4%; foreign8 61.3% at 95.5%,
+#   11% -> 60.5% at 96.6%, 8%; foreign9 65.5% at 95.9%, 6% -> 65.5% at 96.3%, 5%; foreign10 68.4% at 98.2%, 3% ->
+#   68.4% at 99.1%, 1%.
+# - foreign11: 200 other fiches drawn from the sets before, new questions written blind, measured once with the pages
+#   not imported (2026-12-07): 92.5%, 71.2% at 98.7%, 98.1%, 2.0% (without them, same run: 71.6% at 97.9%, 4.0%):
+#   every target of the issue.
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
-    "foreign3": (0.93, 0.95, 0.665, 0.98, 0.11),
-    "foreign4": (0.91, 0.954, 0.635, 0.96, 0.10),
-    "foreign5": (0.935, 0.975, 0.68, 0.98, 0.04),
-    "foreign6": (0.94, 0.96, 0.685, 0.98, 0.10),
-    "foreign7": (0.915, 0.975, 0.61, 0.965, 0.05),
-    "foreign8": (0.905, 0.95, 0.61, 0.965, 0.11),
-    "foreign9": (0.905, 0.955, 0.645, 0.96, 0.06),
-    "foreign10": (0.93, 0.98, 0.68, 0.98, 0.03),
+    "foreign3": (0.93, 0.97, 0.66, 0.98, 0.06),
+    "foreign4": (0.91, 0.955, 0.63, 0.96, 0.09),
+    "foreign5": (0.935, 0.975, 0.675, 0.98, 0.04),
+    "foreign6": (0.94, 0.975, 0.685, 0.98, 0.06),
+    "foreign7": (0.915, 0.98, 0.62, 0.965, 0.04),
+    "foreign8": (0.905, 0.96, 0.60, 0.965, 0.08),
+    "foreign9": (0.905, 0.96, 0.65, 0.96, 0.05),
+    "foreign10": (0.93, 0.99, 0.68, 0.98, 0.01),
+    "foreign11": (0.925, 0.985, 0.71, 0.98, 0.02),
 }
 
 
@@ -133,46 +160,75 @@ def missing_targets(name: str, reason: str) -> Any:
 
 @pytest.mark.parametrize("name", [
     missing_targets("foreign3", (
-        "third foreign FAQ (development set): 11.0% of out of scope answered (target 5%); top-1 93.4%, 67.1% "
-        "answered right at 95.3% precision, 98.9% offered (met)")),
+        "third foreign FAQ (development set): 6.0% of out of scope answered (target 5%; 10.0% without the pages not "
+        "imported); top-1 93.4%, 66.3% answered right at 97.2% precision, 98.9% offered (met)")),
     missing_targets("foreign4", (
-        "fourth foreign FAQ (development set): top-1 91.6% (target 92%), 64.0% answered right (target 65%), 10.0% "
+        "fourth foreign FAQ (development set): top-1 91.6% (target 92%), 63.1% answered right (target 65%), 9.0% "
         "of out of scope answered (target 5%)")),
     "foreign5",  # a development set since its measure: every target met since BM25 reads the details (a9c913b)
     missing_targets("foreign6", (
-        "sixth foreign FAQ (development set since its measure): 10.0% of out of scope answered (target 5%); top-1 "
-        "94.6%, 69.0% answered right at 96.2% precision, 98.7% offered (met)")),
+        "sixth foreign FAQ (development set since its measure): 6.0% of out of scope answered (target 5%; 10.0% "
+        "without the pages not imported); top-1 94.6%, 68.7% answered right at 97.7% precision, 98.7% offered "
+        "(met)")),
     missing_targets("foreign7", (
-        "seventh foreign FAQ, measured once: top-1 91.9% (target 92%), 61.8% answered right (target 65%); 97.9% "
-        "precision, 96.8% offered and 5.0% of out of scope answered (met)")),
+        "seventh foreign FAQ, measured once: top-1 91.9% (target 92%), 62.1% answered right (target 65%); 98.3% "
+        "precision, 96.8% offered and 4.0% of out of scope answered (met)")),
     missing_targets("foreign8", (
-        "eighth foreign FAQ, measured once: top-1 90.8% (target 92%), 61.3% answered right (target 65%), 11.0% of "
-        "out of scope answered (target 5%); 95.5% precision and 97.1% offered (met)")),
+        "eighth foreign FAQ, measured once: top-1 90.8% (target 92%), 60.5% answered right (target 65%), 8.0% of "
+        "out of scope answered (target 5%; 11.0% without the pages not imported); 96.6% precision and 97.1% offered "
+        "(met)")),
     missing_targets("foreign9", (
-        "ninth foreign FAQ, measured once: top-1 91.0% (target 92%), 232 of 357 answered right (64.99%, target 65%), "
-        "6.0% of out of scope answered (target 5%); 95.9% precision and 96.6% offered (met)")),
+        "ninth foreign FAQ, measured once: top-1 91.0% (target 92%); 65.5% answered right at 96.3% precision, 96.4% "
+        "offered and 5.0% of out of scope answered (met; 6.0% without the pages not imported)")),
     "foreign10",  # measured once: every target met
+    "foreign11",  # measured once with the pages not imported: every target met (and without them, same run)
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []
 
 
-def test_fiches_added_to_the_shipped_faq_keep_their_figures() -> None:
-    """knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported together (bare entries among curated
-    ones), written blind and measured once (2026-12-06; its README): top-1 93.3%, 60.0% answered right at 93.8%
-    precision, 100% offered, 12.0% of out of scope answered (near misses on work, money and justice that the
-    off-topic list, written next to a city's FAQ, has nothing like). The floors guard those figures."""
-    found = mixed_set("mixed1")
-    assert found["top1"] >= 0.93 and found["answer_precision"] >= 0.935
-    assert found["answered_correct"] >= 0.595 and found["answered_or_offered"] >= 0.99
-    assert found["oos_answered"] <= 0.12
+# Fiches added to the shipped FAQ (bare entries among curated ones), each set written blind and measured once (its
+# README): top-1, precision, answered right, answered or offered at least, out of scope answered at most.
+# - mixed1 (60 fiches on work, money and justice), measured once on 2026-12-06: 93.3%, 60.0% at 93.8%, 100%, 12.0%
+#   (near misses on the fiches' subjects that the off-topic list, written next to a city's FAQ, has nothing like);
+#   a development set since, with the pages not imported (chosen with it among others): 60.0% at 95.7%, 8.0%.
+# - mixed2 (60 fiches on family, transport, foreigners and social matters), measured once with the pages not imported
+#   (2026-12-07): 91.3%, 50.7% at 93.8%, 98.7%, 8.0% (without them, same run: 51.3% at 93.9%, 8.0%).
+MIXED_FLOORS = {
+    "mixed1": (0.93, 0.955, 0.595, 0.99, 0.08),
+    "mixed2": (0.91, 0.935, 0.505, 0.98, 0.08),
+}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "fiches added to the shipped FAQ, measured once: 60.0% answered right (target 65%) at 93.8% precision (target "
-    "95%), 12.0% of out of scope answered (target 5%); top-1 93.3% and 100% offered (met)"))
-def test_fiches_added_to_the_shipped_faq_reach_the_issue_targets() -> None:
-    assert evaluation.missed_targets(mixed_set("mixed1"), evaluation.FOREIGN_TARGETS) == []
+@pytest.mark.parametrize("name", list(MIXED_FLOORS))
+def test_fiches_added_to_the_shipped_faq_keep_their_figures(name: str) -> None:
+    found = mixed_set(name)
+    top1, precision, answered, offered, out_of_scope = MIXED_FLOORS[name]
+    assert found["top1"] >= top1 and found["answer_precision"] >= precision
+    assert found["answered_correct"] >= answered and found["answered_or_offered"] >= offered
+    assert found["oos_answered"] <= out_of_scope
+
+
+def test_the_pages_not_imported_hold_back_near_misses_on_the_fiches() -> None:
+    """mixed1 (a development set for this check): the near misses a fiche leads but another Service-public.fr page
+    answers are offered the choices: out of scope answered 12% -> 8%, no right answer lost."""
+    without, found = mixed_set("mixed1", pages_not_imported=False), mixed_set("mixed1")
+    assert without["oos_answered"] >= 0.12 and found["oos_answered"] <= 0.08
+    assert found["answered_correct"] == without["answered_correct"]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("mixed1", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "fiches added to the shipped FAQ, measured once: 60.0% answered right (target 65%), 8.0% of out of scope "
+        "answered with the pages not imported (target 5%; 12.0% when measured once); top-1 93.3%, 95.7% precision "
+        "and 100% offered (met)"))),
+    pytest.param("mixed2", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "fiches added to the shipped FAQ, second set, measured once: top-1 91.3% (target 92%), 50.7% answered right "
+        "(target 65%) at 93.8% precision (target 95%), 8.0% of out of scope answered (target 5%; 3 of the 4 are "
+        "answered by the shipped FAQ's own entries); 98.7% offered (met)"))),
+])
+def test_fiches_added_to_the_shipped_faq_reach_the_issue_targets(name: str) -> None:
+    assert evaluation.missed_targets(mixed_set(name), evaluation.FOREIGN_TARGETS) == []
 
 
 @pytest.fixture(scope="module")

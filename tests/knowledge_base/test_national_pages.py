@@ -139,3 +139,21 @@ def test_a_message_about_a_page_not_imported_is_offered_not_answered(with_a_fich
     assert about_the_fiche.signals["elsewhere"] < ELSEWHERE_LEAD and about_the_fiche.decision == "answer"
     knowledge_base.thresholds = Thresholds(**{**answer_all.as_dict(), "elsewhere_lead": NO_KEY_RULE})
     assert knowledge_base.search(about_the_bonus.query).decision == "answer"  # the check off: answered
+
+
+def test_a_fiche_published_while_the_application_runs_loads_the_pages_in_the_background(
+        session_factory: sessionmaker[Session], encoder: HashingEncoder, tmp_path: Path) -> None:
+    answer_all = Thresholds(answer_score=-1.0, answer_margin=-1.0, clarify_score=-1.0, answer_gap=-2.0,
+                            clarify_gap=-2.0, elsewhere_lead=ELSEWHERE_LEAD)
+    knowledge_base = KnowledgeBase(encoder=encoder, session_factory=session_factory, dim=encoder.dim,
+                                   sync_seconds=-1, thresholds=answer_all)
+    knowledge_base.load()
+    assert knowledge_base.fiches.pages is None  # no imported fiche: the pages are not even read
+    path = tmp_path / "fiche.yml"
+    path.write_text(FICHE, encoding="utf-8")
+    assert import_path(session_factory, path, actor="test").ok
+    knowledge_base.refresh(["sp-f2931"])
+    knowledge_base.fiches.wait_pages()
+    assert knowledge_base.fiches.pages is not None
+    result = knowledge_base.search("Qui peut toucher la prime de précarité à la fin d'un contrat de travail ?")
+    assert result.hits[0].id == "sp-f2931" and result.decision == "clarify"
