@@ -55,8 +55,8 @@ ANCHOR_MARGIN = 0.02
 # a message nearer a Service-public.fr page the city did not import than the imported fiche that comes first, by this
 # much (e5 passage cosines of title and summary), asks about that page's subject (``national_pages``): it is offered
 # the choices. Chosen on development sets (mixed1, foreign 3 to 10 pooled: the lead avoiding the most out-of-scope
-# answers less right answers turned into choices, a wrong answer counted as two or three choices; 0.03 and 0.05
-# measured beside it): docs/benchmarks-kb.md, "Pages the city did not import"
+# answers less right answers turned into choices, a wrong answer counted as three choices; tied with 0.045
+# at two): docs/benchmarks-kb.md, "Pages the city did not import"
 ELSEWHERE_LEAD = 0.04
 
 
