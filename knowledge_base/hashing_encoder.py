@@ -8,6 +8,7 @@ what was (not) encoded.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,7 @@ class HashingEncoder:
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
         self.name = f"{PREFIX}:{dim}"
+        self.folder: Path | None = None  # no model
         self.calls = 0
         self.encoded: list[str] = []
 

@@ -17,7 +17,8 @@ from guichet.settings import Settings
 from knowledge_base import store
 from knowledge_base.encoder import SentenceTransformerEncoder
 from knowledge_base.hashing_encoder import HashingEncoder, parse_hashing_name
-from knowledge_base.national_pages import fiche_of, national_pages
+from knowledge_base.page_vectors import national_pages
+from knowledge_base.pages_elsewhere import kind_of
 from knowledge_base.service import KnowledgeBase, entry_vectors
 from knowledge_base.types import Encoder
 from knowledge_base.validation import EntryData
@@ -38,15 +39,16 @@ def load_encoder(settings: Settings) -> tuple[Encoder, int]:
 
 class CacheWarmer:
     """An import's ``on_changed``: embeds (and caches) changed entries inside the import's transaction, and the
-    national pages the first time fiches are imported (``national_pages``: the application then reads them)."""
+    national pages the first time an entry the pages are checked against is imported (``pages_elsewhere``: unless
+    their vectors were computed beside the model, the application then reads them from the cache)."""
 
     def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
 
     def __call__(self, session: Session, entries: list[EntryData]) -> None:
         entry_vectors(session, encoder=self.encoder, entries=entries)
-        if any(fiche_of(entry) is not None for entry in entries):
-            national_pages(session, encoder=self.encoder)
+        if any(kind_of(entry) is not None for entry in entries):
+            national_pages(session, encoder=self.encoder, folder=self.encoder.folder)
 
 
 def seed_if_empty(settings: Settings, factory: sessionmaker[Session], *,

@@ -39,10 +39,10 @@ from knowledge_base.decision import DEFAULT_THRESHOLDS, Signals, Thresholds, dec
 from knowledge_base.dense import limit_blas_threads
 from knowledge_base.embedding_cache import embed
 from knowledge_base.hubness import Background
-from knowledge_base.national_pages import ImportedFiches
 from knowledge_base.off_topic import OffTopic, current_off_topic_texts
 from knowledge_base.off_topic_store import seed_off_topic
 from knowledge_base.off_topic_store import watermark as off_topic_watermark
+from knowledge_base.pages_elsewhere import EntryKind, PagesElsewhere
 from knowledge_base.placeholders import withhold_unfilled
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked, key_texts, passage_texts
 from knowledge_base.recent_queries import RecentQueries
@@ -101,7 +101,7 @@ class KnowledgeBase:
         self._index = HybridIndex(dim, self.config)
         self._keys: dict[str, npt.NDArray[np.float32]] = {}
         self.key_terms = KeyTerms()
-        self.fiches = ImportedFiches()  # imported Service-public.fr fiches, and the pages not imported
+        self.pages_elsewhere = PagesElsewhere(folder=encoder.folder)  # the national pages not held
         self._off_topic = OffTopic(np.zeros((0, dim), dtype=np.float32))
         self._profile_lock = threading.Lock()
         self._profile_thread: threading.Thread | None = None
@@ -131,10 +131,10 @@ class KnowledgeBase:
             off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=current_off_topic_texts(session))
             background = (Background.load(session, encoder=self.encoder, neighbours=self.config.hub_neighbours,
                                           texts=self.background_texts) if self.config.hub_weight > 0 else None)
-            fiches = ImportedFiches()
+            elsewhere = PagesElsewhere(folder=self.encoder.folder)
             for entry in entries:
-                fiches.put(entry)
-            fiches.load_pages(session, encoder=self.encoder)
+                elsewhere.put(entry)
+            elsewhere.load_pages(session, encoder=self.encoder)
         index = HybridIndex(self._index.dense.dim, self.config, background=background)
         index.put_many(vectors)
         index.dense.shrink()
@@ -144,7 +144,7 @@ class KnowledgeBase:
         with self._lock:
             self._index, self._watermark = index, watermark
             self._keys = {entry.id: keys for entry, keys, _passages in vectors}
-            self.key_terms, self.fiches = key_terms, fiches
+            self.key_terms, self.pages_elsewhere = key_terms, elsewhere
             self._off_topic = off_topic
             self._set_policy(policy)
             self._checked_at = time.monotonic()
@@ -173,13 +173,13 @@ class KnowledgeBase:
                     self._index.remove(entry_id)
                     self._keys.pop(entry_id, None)
                     self.key_terms.remove(entry_id)
-                    self.fiches.remove(entry_id)
+                    self.pages_elsewhere.remove(entry_id)
             for entry, keys, passages in vectors:
                 self._index.put(entry, keys, passages)
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
-                self.fiches.put(entry)
-        self.fiches.load_pages_later(self.factory, encoder=self.encoder)
+                self.pages_elsewhere.put(entry)
+        self.pages_elsewhere.load_pages_later(self.factory, encoder=self.encoder)
         if len(entry_ids) >= BULK_REFRESH:
             del entries, vectors
             release_free_memory()
@@ -237,7 +237,7 @@ class KnowledgeBase:
             for entry, keys, _passages in vectors:
                 self._keys[entry.id] = keys
                 self.key_terms.put(entry)
-                self.fiches.put(entry)
+                self.pages_elsewhere.put(entry)
         release_free_memory()
 
     def _policy(self, session: Session) -> tuple[str, Rule | Thresholds]:
@@ -357,9 +357,10 @@ class KnowledgeBase:
             off_topic = self._off_topic.similarity(vector)
             conflict = self._conflict(expanded, ranked)
             first = self._index.entries.get(ranked[0].id) if ranked else None
-            away = self.fiches.elsewhere(first, vector, self._index.dense.passage(first.id)) if first else None
+            away = self.pages_elsewhere.elsewhere(first, vector, self._index.dense.passage(first.id)) if first else None
+        lead = {kind: away[1] if away is not None and away[0] is kind else -1.0 for kind in EntryKind}
         return ranked, signals(ranked, off_topic=off_topic, conflict=conflict, nearest=nearest,
-                               elsewhere=away[0] if away is not None else -1.0)
+                               elsewhere=lead[EntryKind.BARE], elsewhere_written=lead[EntryKind.WRITTEN])
 
     def _conflict(self, text: str, ranked: list[Ranked]) -> str | None:
         """Key-term disagreement (another candidate's subject, or another object: ``KeyTerms.conflict``), read only

@@ -10,6 +10,7 @@ from knowledge_base.decision import (
     ANCHOR_SCORE,
     DEFAULT_THRESHOLDS,
     ELSEWHERE_LEAD,
+    ELSEWHERE_WRITTEN_LEAD,
     KEY_LEAD,
     KEY_SCORE,
     NO_KEY_RULE,
@@ -188,4 +189,19 @@ def test_a_message_nearer_a_page_not_imported_is_offered(elsewhere: float, key: 
     assert thresholds.elsewhere_lead == ELSEWHERE_LEAD and decide(found, thresholds) == expected
     assert decide(found, replace(thresholds, elsewhere_lead=NO_KEY_RULE)) == "answer"  # the check off
     assert DEFAULT_THRESHOLDS.elsewhere_lead == NO_KEY_RULE  # the absolute thresholds decide as before it
+    assert Thresholds.from_dict(thresholds.as_dict()) == thresholds
+
+
+@pytest.mark.parametrize(("bare", "written", "expected"), [
+    (-1.0, ELSEWHERE_WRITTEN_LEAD - 0.001, "answer"),  # beside an entry with variants, nearer by less than its lead
+    (-1.0, ELSEWHERE_WRITTEN_LEAD, "clarify"),         # by its lead: offered
+    (ELSEWHERE_WRITTEN_LEAD, -1.0, "answer"),          # the same lead beside a bare fiche asks more
+])
+def test_each_kind_of_first_entry_has_its_lead(bare: float, written: float, expected: str) -> None:
+    thresholds = Thresholds(answer_score=0.90, answer_margin=0.02, clarify_score=0.85).with_key_rule()
+    found = Signals(top=0.95, second=0.90, lexical=0.0, elsewhere=bare, elsewhere_written=written)
+    assert thresholds.elsewhere_written_lead == ELSEWHERE_WRITTEN_LEAD < ELSEWHERE_LEAD
+    assert decide(found, thresholds) == expected
+    assert decide(found, replace(thresholds, elsewhere_written_lead=NO_KEY_RULE)) == "answer"  # the check off
+    assert DEFAULT_THRESHOLDS.elsewhere_written_lead == NO_KEY_RULE
     assert Thresholds.from_dict(thresholds.as_dict()) == thresholds

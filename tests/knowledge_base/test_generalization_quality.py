@@ -248,9 +248,9 @@ def test_shipped_faq_cross_validated(shipped: tuple[list[evaluation.Outcome], ad
     assert found["answered_or_offered"] >= 0.93
 
 
-@pytest.mark.xfail(reason="cross-validated coverage 57.8% at 96.7% precision (target 72% at 95%; a development "
-                          "figure, the anchored margin was chosen with these questions): today's ranking and signals "
-                          "do not separate more", strict=True)
+@pytest.mark.xfail(reason="cross-validated coverage 57.8% at 97.1% precision (target 72% at 95%; a development "
+                          "figure, the anchored margin and the pages' lead beside entries with variants were chosen "
+                          "with these questions): today's ranking and signals do not separate more", strict=True)
 def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Outcome], adaptive.Profile]) -> None:
     outcomes, profile = shipped
     found = evaluation.metrics(outcomes, adaptive.cross_validate_rule([adaptive.Case(outcomes, profile)], k=5)[0])
@@ -259,24 +259,27 @@ def test_shipped_faq_reaches_the_issue_target(shipped: tuple[list[evaluation.Out
 
 def test_day_one_development_set() -> None:
     day_one = day_one_set("dayone")
-    # development set (the agreement's bounds and the anchored margin were chosen looking at it): 1.7% wrong
-    # automatic answers of all (3 of 174; 2 before the anchored margin, whose one more is "comment se passe la
-    # succession" answered with the death declaration), 98.5% answered or offered, 72.5% answered right, 4.7% of
-    # the questions not in the FAQ answered (docs/benchmarks-kb.md)
+    # development set (the agreement's bounds, the anchored margin and the pages' lead beside entries with variants
+    # were chosen looking at it): 1.7% wrong automatic answers of all (3 of 174; 2 before the anchored margin, whose
+    # one more is "comment se passe la succession" answered with the death declaration), 98.5% answered or offered,
+    # 71.8% answered right (72.5% before the pages' lead: one right answer offered instead), 4.7% of the questions
+    # not in the FAQ answered (docs/benchmarks-kb.md)
     assert day_one["wrong_answered"] <= 0.018 and day_one["answered_or_offered"] >= 0.95
-    assert day_one["oos_answered"] <= 0.05 and day_one["answered_correct"] >= 0.72
+    assert day_one["oos_answered"] <= 0.05 and day_one["answered_correct"] >= 0.715
 
 
 def test_second_day_one_set_measured_once() -> None:
     """Written blind, frozen, measured once at 69ac710: 2.8% wrong automatic answers of all (5 near misses of
-    45), 97.0% of those in the FAQ answered or offered, 65.4% answered right; the floors guard those figures."""
+    45), 97.0% of those in the FAQ answered or offered, 65.4% answered right. A development set since: with the
+    pages' lead beside entries with variants, 1.1% wrong (2 of 178), 4.4% of those not in the FAQ answered, 75.9%
+    answered right; the floors guard those figures."""
     day_one_second = day_one_set("dayone2")
-    assert day_one_second["wrong_answered"] <= 0.03 and day_one_second["answered_or_offered"] >= 0.96
-    assert day_one_second["oos_answered"] <= 0.12 and day_one_second["answered_correct"] >= 0.75
+    assert day_one_second["wrong_answered"] <= 0.012 and day_one_second["answered_or_offered"] >= 0.96
+    assert day_one_second["oos_answered"] <= 0.045 and day_one_second["answered_correct"] >= 0.75
 
 
-@pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all when measured (target 1%), 1.7% "
-                          "since (a development set: 3 of its 45 near misses answered)", strict=True)
+@pytest.mark.xfail(reason="second day-one set: 2.8% wrong automatic answers of all when measured (target 1%), 1.1% "
+                          "since (a development set: 2 of its 45 near misses answered)", strict=True)
 def test_second_day_one_set_reaches_the_issue_targets() -> None:
     day_one_second = day_one_set("dayone2")
     assert day_one_second["wrong_answered"] <= 0.01 and day_one_second["answered_or_offered"] >= 0.90
@@ -287,10 +290,11 @@ def test_third_day_one_set_measured_once_then_developed_on() -> None:
     188), 97.9% of those in the FAQ answered or offered, 63.8% answered right, 8.5% of those not in the FAQ
     answered. Its errors were then read (the other-authority check was written from them and the second set's):
     0.5% wrong (1 of 188), 63.1% answered right, 2.1% of those not in the FAQ answered: development figures, the
-    floors guard them."""
+    floors guard them (70.2% answered right since the pages' lead beside entries with variants: two right answers
+    offered instead)."""
     day_one_third = day_one_set("dayone3")
     assert day_one_third["wrong_answered"] <= 0.006 and day_one_third["answered_or_offered"] >= 0.975
-    assert day_one_third["oos_answered"] <= 0.022 and day_one_third["answered_correct"] >= 0.71
+    assert day_one_third["oos_answered"] <= 0.022 and day_one_third["answered_correct"] >= 0.70
 
 
 def test_fourth_day_one_set_measured_once() -> None:
@@ -299,14 +303,16 @@ def test_fourth_day_one_set_measured_once() -> None:
     97.8% of those in the FAQ answered or offered, 66.7% answered right at 96.8%, 6.7% of those not in the FAQ
     answered. A development set of the near-paraphrase answer since (its thresholds were chosen on the day-one sets):
     72.6% answered right at 96.1%, one wrong answer more (4 of 180, 2.2%: a street lamp's failure answered with the
-    LED entry); with the anchored margin, 74.8% at 96.2%, no wrong answer more; the floors guard those figures."""
+    LED entry); with the anchored margin, 74.8% at 96.2%, no wrong answer more; with the pages' lead beside entries
+    with variants, 74.8% at 98.1%, 2 wrong (1.1%), 2.2% of those not in the FAQ answered; the floors guard those
+    figures."""
     day_one_fourth = day_one_set("dayone4")
-    assert day_one_fourth["wrong_answered"] <= 0.023 and day_one_fourth["answered_or_offered"] >= 0.975
-    assert day_one_fourth["oos_answered"] <= 0.067 and day_one_fourth["answered_correct"] >= 0.745
+    assert day_one_fourth["wrong_answered"] <= 0.012 and day_one_fourth["answered_or_offered"] >= 0.975
+    assert day_one_fourth["oos_answered"] <= 0.023 and day_one_fourth["answered_correct"] >= 0.745
 
 
-@pytest.mark.xfail(reason="fourth day-one set: 2.2% wrong automatic answers of all (target 1%; 1.7% when measured)",
-                   strict=True)
+@pytest.mark.xfail(reason="fourth day-one set: 1.1% wrong automatic answers of all (target 1%; 1.7% when measured, "
+                          "2.2% before the pages' lead beside entries with variants)", strict=True)
 def test_fourth_day_one_set_reaches_the_issue_targets() -> None:
     day_one_fourth = day_one_set("dayone4")
     assert day_one_fourth["wrong_answered"] <= 0.01 and day_one_fourth["answered_or_offered"] >= 0.90
@@ -328,21 +334,23 @@ def test_sixth_day_one_set_measured_once() -> None:
     measured with: 0.6% wrong automatic answers of all (1 of 181; 1.1% without the other-authority check, same
     hour), 98.6% of those in the FAQ answered or offered, 64.0% answered right at 98.9%, 2.4% of those not in the
     FAQ answered; the floors guard those figures. A development set of the near-paraphrase answer and the
-    anchored margin since: 74.8% answered right at 99.0%."""
+    anchored margin since: 74.8% answered right at 99.0%; 74.1% with the pages' lead beside entries with variants
+    (one right answer offered instead)."""
     day_one_sixth = day_one_set("dayone6")
     assert day_one_sixth["wrong_answered"] <= 0.006 and day_one_sixth["answered_or_offered"] >= 0.985
-    assert day_one_sixth["oos_answered"] <= 0.024 and day_one_sixth["answered_correct"] >= 0.745
+    assert day_one_sixth["oos_answered"] <= 0.024 and day_one_sixth["answered_correct"] >= 0.74
 
 
 def test_seventh_day_one_set_measured_once() -> None:
     """Written blind on 2026-12-06, frozen before the near-paraphrase answer (decision.KEY_SCORE), measured once with
     it: 1.7% wrong automatic answers of all (3 of 180, near misses; the same without it, same run), every question
     of the FAQ answered or offered, 71.9% answered right at 97.0% (66.7% at 96.8% without it), 6.7% of those not
-    in the FAQ answered. With the anchored margin (chosen without it): 74.8% at 97.1%, no wrong answer more; the
-    floors guard those figures."""
+    in the FAQ answered. With the anchored margin (chosen without it): 74.8% at 97.1%, no wrong answer more. With
+    the pages' lead beside entries with variants (chosen with it): 1 wrong (0.6%), 2.2% of those not in the FAQ
+    answered; the floors guard those figures."""
     day_one_seventh = day_one_set("dayone7")
-    assert day_one_seventh["wrong_answered"] <= 0.017 and day_one_seventh["answered_or_offered"] >= 0.99
-    assert day_one_seventh["oos_answered"] <= 0.067 and day_one_seventh["answered_correct"] >= 0.745
+    assert day_one_seventh["wrong_answered"] <= 0.006 and day_one_seventh["answered_or_offered"] >= 0.99
+    assert day_one_seventh["oos_answered"] <= 0.023 and day_one_seventh["answered_correct"] >= 0.745
 
 
 def test_eighth_day_one_set_measured_once() -> None:
@@ -356,6 +364,17 @@ def test_eighth_day_one_set_measured_once() -> None:
     assert day_one_eighth["oos_answered"] <= 0.023 and day_one_eighth["answered_correct"] >= 0.405
 
 
+def test_ninth_day_one_set_measured_once() -> None:
+    """Written blind on 2026-12-07, frozen before the pages' lead beside entries with variants
+    (decision.ELSEWHERE_WRITTEN_LEAD), measured once with it: 1.1% wrong automatic answers of all (2 of 180, near
+    misses: a market stall's permit answered with the market's days, a car bonus with the bike bonus; the same
+    without it, same run), 99.3% of those in the FAQ answered or offered, 65.9% answered right at 97.8%, 4.4% of
+    those not in the FAQ answered; the floors guard those figures."""
+    day_one_ninth = day_one_set("dayone9")
+    assert day_one_ninth["wrong_answered"] <= 0.012 and day_one_ninth["answered_or_offered"] >= 0.99
+    assert day_one_ninth["oos_answered"] <= 0.045 and day_one_ninth["answered_correct"] >= 0.655
+
+
 def pooled_wrong(names: tuple[str, ...]) -> tuple[int, int]:
     """Wrong automatic answers and messages, summed over day-one sets."""
     sets = [day_one_set(name) for name in names]
@@ -365,22 +384,26 @@ def pooled_wrong(names: tuple[str, ...]) -> tuple[int, int]:
 
 def test_day_one_sets_pooled_keep_their_figures() -> None:
     """The fourth to sixth sets, measured once each before the near-paraphrase answer: 5 wrong automatic answers of
-    542 (0.9%, issue 22's target met); with it, 6 (1.1%): development figures. The seventh, measured once with it:
-    3 of 180. The eighth, measured once with the anchored margin: 1 of 180."""
+    542 (0.9%, issue 22's target met); with it, 6 (1.1%); with the pages' lead beside entries with variants, 4
+    (0.7%): development figures. The seventh, measured once with the near-paraphrase answer: 3 of 180 (1 with the
+    pages' lead, chosen with it). The eighth, measured once with the anchored margin: 1 of 180. The ninth, measured
+    once with the pages' lead: 2 of 180."""
     wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6"))
-    assert messages == 542 and wrong <= 6, wrong
+    assert messages == 542 and wrong <= 4, wrong
     wrong, messages = pooled_wrong(("dayone7",))
-    assert messages == 180 and wrong <= 3, wrong
+    assert messages == 180 and wrong <= 1, wrong
     wrong, messages = pooled_wrong(("dayone8",))
     assert messages == 180 and wrong <= 1, wrong
+    wrong, messages = pooled_wrong(("dayone9",))
+    assert messages == 180 and wrong <= 2, wrong
     assert all(day_one_set(name)["answered_or_offered"] >= 0.97 for name in ("dayone4", "dayone5", "dayone6",
                                                                               "dayone7"))
 
 
-@pytest.mark.xfail(reason="the day-one sets measured once since the other-authority check, pooled with today's "
-                          "decision: 10 wrong automatic answers of 902 (1.1%, target 1%): the seventh set's 3 near "
-                          "misses, the near-paraphrase answer's one on the fourth, the anchored margin's one on the "
-                          "eighth", strict=True, raises=AssertionError)
 def test_day_one_sets_pooled_reach_the_issue_target() -> None:
-    wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6", "dayone7", "dayone8"))
-    assert wrong / messages <= 0.01, (wrong, messages)
+    """The day-one sets measured once since the other-authority check, pooled with today's decision: 8 wrong
+    automatic answers of 1,082 (0.7%, target 1%; 10 of 902 before the pages' lead beside entries with variants).
+    Partly a development figure: that lead was chosen on the fourth to eighth sets (6 of 902 with it), and the ninth,
+    written after, gave 2 of 180 with and without it."""
+    wrong, messages = pooled_wrong(("dayone4", "dayone5", "dayone6", "dayone7", "dayone8", "dayone9"))
+    assert messages == 1082 and wrong / messages <= 0.01, (wrong, messages)

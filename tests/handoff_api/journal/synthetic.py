@@ -10,6 +10,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -86,6 +87,7 @@ class TopicEncoder:
     """Texts of one topic map to nearly the same vector, different topics to orthogonal ones."""
 
     name = "topic-test-encoder"
+    folder: Path | None = None
 
     def __init__(self) -> None:
         self.topic_of = {text: topic for topic, texts in TOPICS.items() for text in texts}
