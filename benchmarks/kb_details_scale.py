@@ -32,9 +32,9 @@ from guichet.migrate import upgrade
 from guichet.settings import Settings
 from knowledge_base import evaluation
 from knowledge_base.details import MAX_PASSAGES
+from knowledge_base.entry_vectors import EntryVectors
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.protocols import faq_entries
-from knowledge_base.service import EntryVectors
 
 ROOT = Path(__file__).resolve().parent.parent
 

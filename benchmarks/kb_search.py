@@ -37,9 +37,10 @@ from guichet.migrate import upgrade  # noqa: E402
 from guichet.settings import Settings  # noqa: E402
 from knowledge_base import calibration, evaluation, store  # noqa: E402
 from knowledge_base.decision import Signals, signals  # noqa: E402
+from knowledge_base.entry_vectors import EntryVectors, entry_vectors  # noqa: E402
 from knowledge_base.loader import CacheWarmer, load_knowledge_base  # noqa: E402
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked  # noqa: E402
-from knowledge_base.service import EntryVectors, KnowledgeBase, entry_vectors  # noqa: E402
+from knowledge_base.service import KnowledgeBase  # noqa: E402
 from knowledge_base.validation import EntryData  # noqa: E402
 from knowledge_base.yaml_files import import_path  # noqa: E402
 

@@ -16,10 +16,11 @@ from guichet.db import one_instance_at_a_time, session_scope
 from guichet.settings import Settings
 from knowledge_base import store
 from knowledge_base.encoder import SentenceTransformerEncoder
+from knowledge_base.entry_vectors import entry_vectors
 from knowledge_base.hashing_encoder import HashingEncoder, parse_hashing_name
 from knowledge_base.page_vectors import national_pages
 from knowledge_base.pages_elsewhere import kind_of
-from knowledge_base.service import KnowledgeBase, entry_vectors
+from knowledge_base.service import KnowledgeBase
 from knowledge_base.types import Encoder
 from knowledge_base.validation import EntryData
 from knowledge_base.yaml_files import ImportReport, import_path

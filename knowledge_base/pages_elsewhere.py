@@ -32,7 +32,7 @@ from knowledge_base.adaptive import has_variants
 from knowledge_base.decision import Thresholds
 from knowledge_base.national_pages import NationalPages, Page, fiche_of, pages_of
 from knowledge_base.page_vectors import national_pages
-from knowledge_base.types import Encoder
+from knowledge_base.types import Encoder, PageElsewhere
 from knowledge_base.validation import EntryData
 
 Vectors = npt.NDArray[np.float32]
@@ -44,9 +44,22 @@ class EntryKind(Enum):
     WRITTEN = "written"  # with variants
 
 
+Elsewhere = tuple[EntryKind, float, Page]  # the first entry's kind, the page's lead over it, the page
+
+
 def lead_asked(kind: EntryKind, thresholds: Thresholds) -> float:
     """The lead the decision asks of a page over a first entry of this kind."""
     return thresholds.elsewhere_written_lead if kind is EntryKind.WRITTEN else thresholds.elsewhere_lead
+
+
+def held_back(away: Elsewhere | None, thresholds: Thresholds) -> PageElsewhere | None:
+    """The page that keeps the message from an automatic answer, if its lead is the one ``thresholds`` ask."""
+    if away is None:
+        return None
+    kind, lead, page = away
+    if lead < lead_asked(kind, thresholds):
+        return None
+    return PageElsewhere(id=page.id, title=page.title, url=page.url, lead=round(lead, 4))
 
 
 def kind_of(entry: EntryData) -> EntryKind | None:
@@ -120,8 +133,7 @@ class PagesElsewhere:
         except Exception:  # the check stays off; the next indexed entry tries again
             log.exception("knowledge base: loading Service-public.fr's pages failed")
 
-    def elsewhere(self, entry: EntryData, query: Vectors,
-                  passage: Vectors | None) -> tuple[EntryKind, float, Page] | None:
+    def elsewhere(self, entry: EntryData, query: Vectors, passage: Vectors | None) -> Elsewhere | None:
         """For a first ``entry`` that is checked: its kind, how much nearer ``query`` the nearest page the knowledge
         base does not hold is than the entry's ``passage``, and that page."""
         if self.pages is None or passage is None or entry.id not in self._checked:

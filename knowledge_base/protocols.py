@@ -207,7 +207,7 @@ def use_background(knowledge_base: KnowledgeBase, *, exclude_departments: list[s
 
 def reindex(knowledge_base: KnowledgeBase, entries: list[EntryData]) -> None:
     """Put ``entries`` (vectors from the cache) in place of the same ids, then recompute the profile."""
-    from knowledge_base.service import entry_vectors
+    from knowledge_base.entry_vectors import entry_vectors
 
     with session_scope(knowledge_base.factory) as session:
         vectors = entry_vectors(session, encoder=knowledge_base.encoder, entries=entries,
