@@ -27,7 +27,7 @@ from guichet.migrate import upgrade
 from guichet.models import Department
 from guichet.settings import Settings
 from knowledge_base import adaptive, evaluation, store
-from knowledge_base.decision import DEFAULT_THRESHOLDS
+from knowledge_base.decision import DEFAULT_THRESHOLDS, Thresholds
 from knowledge_base.loader import CacheWarmer, load_encoder
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.types import Decision
@@ -114,11 +114,18 @@ def foreign(settings: Settings, *, faq: Path, questions: list[evaluation.Questio
         today = knowledge_base_on(settings, factory, thresholds=DEFAULT_THRESHOLDS, relative_off_topic=False)
         outcomes = evaluation.run_questions(today.analyse, questions)
         today_figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, DEFAULT_THRESHOLDS))
-        knowledge_base = knowledge_base_on(settings, factory)
-        outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
-        figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, knowledge_base.thresholds))
+        outcomes, thresholds = product_outcomes(settings, factory, questions=questions)
+        figures = evaluation.metrics(outcomes, evaluation.decisions_for(outcomes, thresholds))
         factory.kw["bind"].dispose()
     return Comparison(title, today_figures, figures)
+
+
+def product_outcomes(settings: Settings, factory: sessionmaker[Session], *,
+                     questions: list[evaluation.Question]) -> tuple[list[evaluation.Outcome], Thresholds]:
+    """Each question's outcome on the knowledge base of ``factory`` as the product loads it, and the thresholds it
+    chose (to decide them, or to replay them with a signal switched off)."""
+    knowledge_base = knowledge_base_on(settings, factory)
+    return evaluation.run_questions(knowledge_base.analyse, questions), knowledge_base.thresholds
 
 
 def mixed(settings: Settings, *, faq: Path, fiches: Path, questions: list[evaluation.Question],
@@ -127,6 +134,18 @@ def mixed(settings: Settings, *, faq: Path, fiches: Path, questions: list[evalua
     with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
         return foreign(settings, faq=combined_faq(faq, fiches, folder=Path(folder)), questions=questions,
                        title=title)
+
+
+def mixed_outcomes(settings: Settings, *, faq: Path, fiches: Path,
+                   questions: list[evaluation.Question]) -> tuple[list[evaluation.Outcome], Thresholds]:
+    """``product_outcomes`` on the curated FAQ ``faq`` and the import file ``fiches`` imported together into a fresh
+    database."""
+    with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
+        factory = fresh_database(settings, combined_faq(faq, fiches, folder=Path(folder)), folder=Path(folder))
+        try:
+            return product_outcomes(settings, factory, questions=questions)
+        finally:
+            factory.kw["bind"].dispose()
 
 
 def combined_faq(faq: Path, fiches: Path, *, folder: Path) -> Path:

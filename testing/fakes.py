@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
 
-from knowledge_base.types import Decision, Hit, SearchResult
+from knowledge_base.types import Decision, Hit, PageElsewhere, SearchResult
 
 FAQ = {
     "piscines-horaires": ("Quels sont les horaires des piscines ?", "Les piscines ouvrent de 7h à 20h.", "sports"),
@@ -35,6 +36,19 @@ class KeywordKnowledgeBase:
 
     def refresh(self, entry_ids: list[str] | None = None) -> None:
         self.refreshed.append(entry_ids)
+
+
+class HeldBackKnowledgeBase(KeywordKnowledgeBase):
+    """The keyword fake, with a Service-public.fr page the FAQ does not hold nearer every message than its first
+    entry (``pages_elsewhere``): an answer becomes choices, and the result names the page."""
+
+    def __init__(self, page: PageElsewhere) -> None:
+        super().__init__()
+        self.page = page
+
+    def search(self, text: str, *, top_k: int = 3) -> SearchResult:
+        found = super().search(text, top_k=top_k)
+        return replace(found, decision="clarify" if found.decision == "answer" else found.decision, page=self.page)
 
 
 def fake_rasa_transport(knowledge_base: KeywordKnowledgeBase) -> httpx.MockTransport:

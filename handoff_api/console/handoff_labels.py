@@ -47,7 +47,7 @@ def record_label(request: Request, session: Session, *, agent: Agent, handoff_id
                                                  Message.author == Author.CITIZEN.value,
                                                  Message.created_at <= handoff.created_at + QUESTION_SLACK)
                            .order_by(Message.id.desc()).limit(1))
-    suggestions, query = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
+    suggestions, query, _page = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
     hits: list[dict[str, Any]] = [{"id": h.id, "score": h.score, "question": h.question} for h in suggestions or []]
     item = inbox_store.propose(session, conversation_id=handoff.conversation_id,
                                asked_before=handoff.created_at + QUESTION_SLACK,

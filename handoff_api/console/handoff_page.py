@@ -21,7 +21,7 @@ from handoff_api.console.reply_tools import reply_tools
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from knowledge_base.inbox_view import QUESTION_SLACK
-from knowledge_base.types import SearchService
+from knowledge_base.types import PageElsewhere, SearchService
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
 log = logging.getLogger("guichet.console")
@@ -43,21 +43,23 @@ def handoff_question(session: Session, *, handoff: Handoff) -> str | None:
 
 
 def suggestions_for(request: Request, messages: list[Message],
-                    question: str | None = None) -> tuple[list[Any] | None, str]:
+                    question: str | None = None) -> tuple[list[Any] | None, str, PageElsewhere | None]:
     """The knowledge base's top 3 for ``question`` (the one the handoff follows), else for the last citizen
-    message; ``None`` when the knowledge base cannot answer."""
+    message, and the Service-public.fr page that held the answer back, if one did; ``None`` when the knowledge base
+    cannot answer."""
     last = next((m for m in reversed(messages) if m.author == Author.CITIZEN.value), None)
     query = question or (last.text if last is not None else "")
     if not query:
-        return [], ""
+        return [], "", None
     knowledge_base: SearchService | None = request.app.state.knowledge_base
     if knowledge_base is None or not knowledge_base.ready:
-        return None, query
+        return None, query, None
     try:
-        return list(knowledge_base.search(query, top_k=3).hits), query
+        result = knowledge_base.search(query, top_k=3)
     except Exception:
         log.exception("suggestions for the console failed")
-        return None, query
+        return None, query, None
+    return list(result.hits), query, result.page
 
 
 def handoff_context(request: Request, session: Session, handoff_id: int) -> dict[str, Any]:
@@ -68,13 +70,14 @@ def handoff_context(request: Request, session: Session, handoff_id: int) -> dict
                                                      Agent.role.in_((Role.AGENT.value, Role.ADMIN.value)))
                                  .order_by(Agent.name)))
     names = {agent.id: agent.name for agent in session.scalars(select(Agent))}
-    suggestions, suggestion_query = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
+    suggestions, suggestion_query, suggestion_page = suggestions_for(request, messages,
+                                                                     handoff_question(session, handoff=handoff))
     return {
         "title": f"Demande {handoff.reference}",
         "handoff": handoff, "conversation": conversation, "messages": messages, "names": names,
         "events": handoff.events, "breached": crud.is_breached(handoff),
         "limit": LIMITS.get(handoff.channel, 5000), "weighted": handoff.channel == "x_mention",
-        "suggestions": suggestions, "suggestion_query": suggestion_query,
+        "suggestions": suggestions, "suggestion_query": suggestion_query, "suggestion_page": suggestion_page,
         "departments": departments(session), "staff": staff,
         "holder": names.get(handoff.agent_id or 0, ""),
     }

@@ -13,7 +13,9 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as handoff_crud
 from guichet.db import session_scope
 from guichet.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
+from knowledge_base.types import PageElsewhere
 from knowledge_base.validation import weighted_length
+from testing.fakes import HeldBackKnowledgeBase
 from tests.handoff_api.console_client import account, login
 
 XSS = "<script>alert(1)</script> mon dossier de succession"
@@ -180,6 +182,20 @@ def test_suggestions_unavailable_while_the_knowledge_base_loads(client: TestClie
     client.app.state.knowledge_base = None  # type: ignore[attr-defined]
     page = client.get(f"/console/handoffs/{handoff_id}")
     assert page.status_code == 200 and "Suggestions indisponibles" in page.text
+
+
+def test_the_agent_sees_the_service_public_page_that_held_the_answer_back(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
+    handoff_id = handoff_from_citizen(client, citizen)
+    account(client, "alice", Role.AGENT)
+    login(client, "alice")
+    assert "page-elsewhere" not in client.get(f"/console/handoffs/{handoff_id}").text
+    page = PageElsewhere(id="F1178", title="Bonus écologique pour un véhicule électrique", lead=0.031,
+                         url="https://www.service-public.fr/particuliers/vosdroits/F1178")
+    client.app.state.knowledge_base = HeldBackKnowledgeBase(page)  # type: ignore[attr-defined]
+    shown = client.get(f"/console/handoffs/{handoff_id}").text
+    side = shown[shown.index("Suggestions de la FAQ"):]
+    assert "Service-public.fr a une page plus proche" in side and f'href="{page.url}"' in side
+    assert "Bonus écologique pour un véhicule électrique" in side and "écrivez une entrée" not in side
 
 
 def test_unknown_handoff_page_is_404(client: TestClient) -> None:

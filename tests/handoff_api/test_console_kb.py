@@ -8,8 +8,9 @@ from sqlalchemy import select
 from guichet.db import session_scope
 from guichet.models import AuditEntry, EntryStatus, KBEntry, KBRevision, Role
 from knowledge_base.store import create_entry
+from knowledge_base.types import PageElsewhere
 from knowledge_base.validation import EntryData
-from testing.fakes import KeywordKnowledgeBase
+from testing.fakes import HeldBackKnowledgeBase, KeywordKnowledgeBase
 from tests.handoff_api.console_client import account, login
 
 ANSWER = "Les piscines ouvrent de 7h à 20h."
@@ -129,6 +130,21 @@ def test_try_a_question(client: TestClient) -> None:
     assert "transmettre à une personne" in page.text
     client.app.state.knowledge_base = None  # type: ignore[attr-defined]
     assert "Recherche indisponible" in client.get("/console/kb/test?test=piscine").text
+
+
+FIREFIGHTER = PageElsewhere(id="F33050", title="Sapeur-pompier <volontaire> (SPV)", lead=0.0421,
+                            url="https://www.service-public.fr/particuliers/vosdroits/F33050")
+
+
+def test_a_page_the_faq_does_not_hold_is_named_where_it_held_the_answer_back(client: TestClient) -> None:
+    account(client, "eve", Role.EDITOR)
+    login(client, "eve")
+    assert "page-elsewhere" not in client.get("/console/kb/test?test=horaires piscine").text
+    client.app.state.knowledge_base = HeldBackKnowledgeBase(FIREFIGHTER)  # type: ignore[attr-defined]
+    fragment = client.get("/console/kb/test?test=horaires piscine").text
+    assert "demander une précision" in fragment and "Service-public.fr a une page plus proche" in fragment
+    assert f'href="{FIREFIGHTER.url}"' in fragment and "Sapeur-pompier &lt;volontaire&gt; (SPV)" in fragment
+    assert "(F33050, +0.042)" in fragment and "écrivez une entrée à partir de cette page" in fragment
 
 
 def test_unfilled_and_built_in_entries_are_flagged(client: TestClient) -> None:

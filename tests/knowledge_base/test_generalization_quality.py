@@ -10,7 +10,6 @@ are expected failures saying the figure.
 from __future__ import annotations
 
 import functools
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,14 +53,8 @@ def mixed_outcomes(name: str) -> tuple[list[evaluation.Outcome], Thresholds]:
     """The shipped FAQ with the fiches of ``knowledge_base/eval/<name>`` imported beside it into a fresh database,
     asked about the fiches (once per session): each question's outcome, and the thresholds the knowledge base chose."""
     questions = evaluation.load_questions(EVAL / name / "questions.yml", expected_of=entry_id_of)
-    with tempfile.TemporaryDirectory(prefix="guichet-mixed-") as folder:
-        faq = protocols.combined_faq(PROJECT_ROOT / "knowledge_base" / "faq", EVAL / name / "faq.yml",
-                                     folder=Path(folder))
-        factory = protocols.fresh_database(settings(), faq, folder=Path(folder))
-        knowledge_base = protocols.knowledge_base_on(settings(), factory)
-        outcomes = evaluation.run_questions(knowledge_base.analyse, questions)
-        factory.kw["bind"].dispose()
-    return outcomes, knowledge_base.thresholds
+    return protocols.mixed_outcomes(settings(), faq=PROJECT_ROOT / "knowledge_base" / "faq",
+                                    fiches=EVAL / name / "faq.yml", questions=questions)
 
 
 def mixed_set(name: str, *, pages_not_imported: bool = True) -> dict[str, float]:
