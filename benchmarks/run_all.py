@@ -14,6 +14,7 @@ STEPS = [
     ("kb-search", ["benchmarks.kb_search"]),
     ("kb-nearest-key", ["benchmarks.kb_nearest_key"]),
     ("kb-national-pages", ["benchmarks.kb_national_pages"]),
+    ("kb-national-pages-shipped", ["benchmarks.kb_national_pages", "--set", "dayone9"]),
     ("kb-details", ["benchmarks.kb_details_scale"]),
     ("kb-import-memory", ["benchmarks.kb_import_memory"]),
     ("kb-generalization", ["benchmarks.kb_generalization"]),

@@ -103,29 +103,25 @@ def knowledge_base_with(factory: sessionmaker[Session], folder: Path, text: str,
     return knowledge_base
 
 
-def test_a_message_about_a_page_not_imported_is_offered_not_answered(session_factory: sessionmaker[Session],
-                                                                    encoder: HashingEncoder, tmp_path: Path) -> None:
-    knowledge_base = knowledge_base_with(session_factory, tmp_path, FICHE, encoder)
-    about_the_bonus = knowledge_base.search("Qui peut toucher la prime de précarité à la fin d'un contrat de travail ?")
-    assert about_the_bonus.hits[0].id == "sp-f2931" and about_the_bonus.signals["elsewhere"] >= ELSEWHERE_LEAD
-    assert about_the_bonus.signals["elsewhere_written"] == -1.0 and about_the_bonus.decision == "clarify"
-    about_the_fiche = knowledge_base.search("A-t-on droit à des congés payés pendant un CDD ?")
-    assert about_the_fiche.signals["elsewhere"] < ELSEWHERE_LEAD and about_the_fiche.decision == "answer"
-    knowledge_base.thresholds = Thresholds(**{**ANSWER_ALL.as_dict(), "elsewhere_lead": NO_KEY_RULE})
-    assert knowledge_base.search(about_the_bonus.query).decision == "answer"  # the check off: answered
-
-
-def test_a_message_about_a_page_beside_an_entry_with_variants_is_offered_not_answered(
-        session_factory: sessionmaker[Session], encoder: HashingEncoder, tmp_path: Path) -> None:
-    knowledge_base = knowledge_base_with(session_factory, tmp_path, WRITTEN, encoder)
-    firefighter = knowledge_base.search("Sapeur-pompier volontaire : comment devenir sapeur-pompier volontaire ?")
-    assert firefighter.hits[0].id == "elections-assesseur"
-    assert firefighter.signals["elsewhere_written"] >= ELSEWHERE_WRITTEN_LEAD and firefighter.decision == "clarify"
-    assert firefighter.signals["elsewhere"] == -1.0
-    clerk = knowledge_base.search("Comment devenir assesseur dans un bureau de vote ?")
-    assert clerk.signals["elsewhere_written"] < ELSEWHERE_WRITTEN_LEAD and clerk.decision == "answer"
-    knowledge_base.thresholds = Thresholds(**{**ANSWER_ALL.as_dict(), "elsewhere_written_lead": NO_KEY_RULE})
-    assert knowledge_base.search(firefighter.query).decision == "answer"  # the check off: answered
+@pytest.mark.parametrize(("faq", "near_miss", "first", "own_question", "signal", "lead", "other"), [
+    pytest.param(FICHE, "Qui peut toucher la prime de précarité à la fin d'un contrat de travail ?", "sp-f2931",
+                 "A-t-on droit à des congés payés pendant un CDD ?", "elsewhere", ELSEWHERE_LEAD,
+                 "elsewhere_written", id="an imported fiche without variants"),
+    pytest.param(WRITTEN, "Sapeur-pompier volontaire : comment devenir sapeur-pompier volontaire ?",
+                 "elections-assesseur", "Comment devenir assesseur dans un bureau de vote ?", "elsewhere_written",
+                 ELSEWHERE_WRITTEN_LEAD, "elsewhere", id="an entry with variants"),
+])
+def test_a_message_about_a_page_not_held_is_offered_not_answered(
+        session_factory: sessionmaker[Session], encoder: HashingEncoder, tmp_path: Path, faq: str, near_miss: str,
+        first: str, own_question: str, signal: str, lead: float, other: str) -> None:
+    knowledge_base = knowledge_base_with(session_factory, tmp_path, faq, encoder)
+    beside = knowledge_base.search(near_miss)
+    assert beside.hits[0].id == first and beside.signals[signal] >= lead and beside.signals[other] == -1.0
+    assert beside.decision == "clarify" and beside.page is not None and beside.page.lead >= lead
+    own = knowledge_base.search(own_question)
+    assert own.signals[signal] < lead and own.decision == "answer" and own.page is None
+    knowledge_base.thresholds = Thresholds(**{**ANSWER_ALL.as_dict(), f"{signal}_lead": NO_KEY_RULE})
+    assert knowledge_base.search(near_miss).decision == "answer"  # the check off: answered
 
 
 def test_an_entry_published_while_the_application_runs_loads_the_pages_in_the_background(
