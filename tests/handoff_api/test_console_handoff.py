@@ -187,7 +187,7 @@ def test_suggestions_unavailable_while_the_knowledge_base_loads(client: TestClie
 def test_the_agent_sees_the_service_public_page_that_held_the_answer_back(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
     handoff_id = handoff_from_citizen(client, citizen)
     account(client, "alice", Role.AGENT)
-    login(client, "alice")
+    token = login(client, "alice")
     assert "page-elsewhere" not in client.get(f"/console/handoffs/{handoff_id}").text
     page = PageElsewhere(id="F1178", title="Bonus écologique pour un véhicule électrique", lead=0.031,
                          url="https://www.service-public.fr/particuliers/vosdroits/F1178")
@@ -196,6 +196,10 @@ def test_the_agent_sees_the_service_public_page_that_held_the_answer_back(client
     side = shown[shown.index("Suggestions de la FAQ"):]
     assert "Service-public.fr a une page plus proche" in side and f'href="{page.url}"' in side
     assert "Bonus écologique pour un véhicule électrique" in side and "écrivez une entrée" not in side
+    assert "Insérer le lien" not in side  # the agent has not claimed it: nothing to reply with
+    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
+    claimed = client.get(f"/console/handoffs/{handoff_id}").text
+    assert f'data-insert="Service-public.fr répond à cette question : {page.url}"' in claimed
 
 
 def test_unknown_handoff_page_is_404(client: TestClient) -> None:
