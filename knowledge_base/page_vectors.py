@@ -49,10 +49,11 @@ def precomputed(folder: Path | None, *, encoder: Encoder, path: Path, count: int
         return None
     with np.load(Path(folder) / PAGES_FILE) as stored:
         model, pages, vectors = str(stored["model"]), str(stored["pages"]), stored["vectors"]
-    if model != encoder.name or pages != digest(path) or vectors.shape[0] != count:
+    expected = digest(path)
+    if model != encoder.name or pages != expected or vectors.shape[0] != count:
         log.warning("knowledge base: %s is for model %r and pages %s (%d vectors), not %r and %s (%d pages): the "
                     "pages are encoded instead", Path(folder) / PAGES_FILE, model, pages[:12], vectors.shape[0],
-                    encoder.name, digest(path)[:12], count)
+                    encoder.name, expected[:12], count)
         return None
     return np.asarray(vectors, dtype=np.float32)
 

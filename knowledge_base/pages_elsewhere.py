@@ -75,7 +75,7 @@ class PagesElsewhere:
     def __init__(self, *, folder: Path | None = None) -> None:
         self.folder = folder  # the model's, where ``guichet model pages`` wrote the pages' vectors
         self._held: dict[str, frozenset[str]] = {}  # entry id -> the pages it holds
-        self._checked: set[str] = set()  # ids of entries a kind_of applies to
+        self._kinds: dict[str, EntryKind] = {}  # entry id -> its kind, for the entries that are checked
         self.pages: NationalPages | None = None
         self._mask: npt.NDArray[np.bool_] | None = None  # the pages held, recomputed after a change
         self._starting = threading.Lock()
@@ -89,19 +89,20 @@ class PagesElsewhere:
             self._held[entry.id] = held
         else:
             self._held.pop(entry.id, None)
-        if kind_of(entry) is None:
-            self._checked.discard(entry.id)
+        kind = kind_of(entry)
+        if kind is None:
+            self._kinds.pop(entry.id, None)
         else:
-            self._checked.add(entry.id)
+            self._kinds[entry.id] = kind
 
     def remove(self, entry_id: str) -> None:
         if self._held.pop(entry_id, None) is not None:
             self._mask = None
-        self._checked.discard(entry_id)
+        self._kinds.pop(entry_id, None)
 
     @property
     def needs_pages(self) -> bool:
-        return bool(self._checked) and self.pages is None
+        return bool(self._kinds) and self.pages is None
 
     def load_pages(self, session: Session, *, encoder: Encoder) -> None:
         """The pages and their vectors, the first time an entry that is checked is indexed."""
@@ -136,10 +137,8 @@ class PagesElsewhere:
     def elsewhere(self, entry: EntryData, query: Vectors, passage: Vectors | None) -> Elsewhere | None:
         """For a first ``entry`` that is checked: its kind, how much nearer ``query`` the nearest page the knowledge
         base does not hold is than the entry's ``passage``, and that page."""
-        if self.pages is None or passage is None or entry.id not in self._checked:
-            return None
-        kind = kind_of(entry)
-        if kind is None:
+        kind = self._kinds.get(entry.id)
+        if self.pages is None or passage is None or kind is None:
             return None
         if self._mask is None:
             mask = np.zeros(len(self.pages.vectors), dtype=bool)
