@@ -21,7 +21,7 @@ from guichet.models import EntryStatus, InboxItem, InboxStatus, utcnow
 from knowledge_base import off_topic_store, store
 from knowledge_base.evaluation import Question
 from knowledge_base.text import has_content
-from knowledge_base.types import Hit
+from knowledge_base.types import Hit, PageElsewhere
 from knowledge_base.validation import EntryData
 
 TOP = 3
@@ -38,14 +38,19 @@ def hits_of(hits: list[Hit]) -> list[dict[str, Any]]:
     return [{"id": hit.id, "score": hit.score, "question": hit.question} for hit in hits[:TOP]]
 
 
+def page_of(page: PageElsewhere | None) -> dict[str, Any] | None:
+    return None if page is None else {"id": page.id, "title": page.title, "url": page.url, "lead": page.lead}
+
+
 def record_search(session: Session, *, search_log_id: int | None, conversation_id: str | None, text: str,
-                  decision: str, hits: list[Hit]) -> InboxItem | None:
-    """A citizen's question as the bot saw it (None when the message has nothing to look up)."""
+                  decision: str, hits: list[Hit], page: PageElsewhere | None = None) -> InboxItem | None:
+    """A citizen's question as the bot saw it (None when the message has nothing to look up); ``page``: the
+    Service-public.fr page that held its answer back, if one did."""
     text = masked(text)
     if not has_content(text):
         return None
     item = InboxItem(search_log_id=search_log_id, conversation_id=conversation_id, text=text, decision=decision,
-                     hits=hits_of(hits), source="search", status=InboxStatus.OPEN.value)
+                     hits=hits_of(hits), page=page_of(page), source="search", status=InboxStatus.OPEN.value)
     session.add(item)
     session.flush()
     return item

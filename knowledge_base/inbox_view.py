@@ -72,7 +72,7 @@ def item_out(item: InboxItem, *, feedback: bool | None, agent: dict[str, Any] | 
              unfilled: set[str]) -> dict[str, Any]:
     """``unfilled``: the ids, among the item's hits, of entries still holding a placeholder today (the bot hands
     such a question off whatever its variants: an editor must write the missing fact first)."""
-    return {"id": item.id, "text": item.text, "decision": item.decision, "hits": item.hits,
+    return {"id": item.id, "text": item.text, "decision": item.decision, "hits": item.hits, "page": item.page,
             "unfilled": [hit["id"] for hit in item.hits or [] if hit.get("id") in unfilled],
             "feedback": feedback, "agent": {"handoff": agent, "label": item.proposal},
             "group": group, "source": item.source, "status": item.status, "entry_id": item.entry_id,

@@ -21,7 +21,8 @@ class InboxStatus(StrEnum):
 
 class InboxItem(Base):
     """One citizen question: its masked text, the bot's decision and top 3 (``hits``: id, score, question),
-    an agent's proposal if any (``proposal``: by, entry_id or out_of_scope, handoff_id), and its label."""
+    the Service-public.fr page that held the answer back if one did (``page``: id, title, url, lead), an agent's
+    proposal if any (``proposal``: by, entry_id or out_of_scope, handoff_id), and its label."""
 
     __tablename__ = "kb_inbox"
 
@@ -31,6 +32,7 @@ class InboxItem(Base):
     text: Mapped[str] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(10))
     hits: Mapped[list[Any]] = mapped_column(default=list)
+    page: Mapped[dict[str, Any] | None]
     source: Mapped[str] = mapped_column(String(10), default="search")  # search | agent
     proposal: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(16), default=InboxStatus.OPEN.value)

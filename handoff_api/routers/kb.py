@@ -143,5 +143,5 @@ def search(body: SearchIn, session: SessionDep, knowledge_base: KnowledgeBaseDep
     if body.conversation_id is not None:  # a citizen's question: it goes to the editors' training inbox
         session.flush()
         record_search(session, search_log_id=logged.id, conversation_id=body.conversation_id, text=body.text,
-                      decision=result.decision, hits=list(result.hits))
+                      decision=result.decision, hits=list(result.hits), page=result.page)
     return result.as_dict()

@@ -9,7 +9,7 @@ from guichet.db import session_scope
 from guichet.models import AuditEntry, Conversation, Feedback, InboxItem, KBEntry, Message, Role, SearchLog
 from knowledge_base.inbox_store import record_search
 from knowledge_base.store import create_entry
-from knowledge_base.types import Hit
+from knowledge_base.types import Hit, PageElsewhere
 from knowledge_base.validation import EntryData
 from tests.handoff_api.console_client import account, login
 
@@ -121,3 +121,27 @@ def test_confirming_for_an_entry_still_to_fill_says_so_and_links_to_it(client: T
     assert link in page
     # a link only to an entry that really is still to fill
     assert "Compléter l'entrée" not in client.get("/console/kb/inbox?ok=confirmed_unfilled&entry=autre").text
+
+
+def test_the_editor_sees_the_service_public_page_that_held_the_answer_back(client: TestClient) -> None:
+    page = PageElsewhere(id="F33050", title="Sapeur-pompier <volontaire> (SPV)", lead=0.0421,
+                         url="https://www.service-public.fr/particuliers/vosdroits/F33050")
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        hit = Hit(id="elections-assesseur", score=0.91, question="Comment devenir assesseur ?", answer="",
+                  department="elections", url=None)
+        held = record_search(session, search_log_id=None, conversation_id="c1", decision="clarify", hits=[hit],
+                             text="comment devenir pompier volontaire ?", page=page)
+        plain = record_search(session, search_log_id=None, conversation_id="c2", decision="clarify", hits=[hit],
+                              text="être assesseur dimanche", page=None)
+        assert held is not None and plain is not None
+        held_id, plain_id = held.id, plain.id
+    account(client, "eve", Role.EDITOR)
+    login(client, "eve")
+    shown = client.get("/console/kb/inbox").text
+    item = shown[shown.index(f'id="item-{held_id}-text"'):]
+    item = item[:item.index("</article>")]
+    assert "Service-public.fr a une page plus proche" in item and f'href="{page.url}"' in item
+    assert "Sapeur-pompier &lt;volontaire&gt; (SPV)" in item and "(F33050, +0.042)" in item
+    assert "écrivez une entrée à partir de cette page" in item and "Insérer le lien" not in item
+    other = shown[shown.index(f'id="item-{plain_id}-text"'):]
+    assert "page-elsewhere" not in other[:other.index("</article>")]

@@ -20,6 +20,8 @@ from guichet.models import (
     OffTopicRevision,
 )
 from knowledge_base.inbox_store import labelled_questions
+from knowledge_base.types import PageElsewhere
+from testing.fakes import HeldBackKnowledgeBase
 from tests.knowledge_base import test_api
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
@@ -48,6 +50,19 @@ def test_citizen_questions_reach_the_inbox_masked_newest_first(app_client: Clien
     assert first["feedback"] is None and first["decision"] in ("answer", "clarify", "handoff")
     assert 1 <= len(first["hits"]) <= 3 and {"id", "score", "question"} <= set(first["hits"][0])
     assert first["agent"] == {"handoff": None, "label": None}
+    assert first["page"] is None  # no Service-public.fr page held an answer back
+
+
+def test_the_page_that_held_the_answer_back_is_kept_with_the_question(app_client: Client) -> None:
+    client, headers = app_client
+    page = PageElsewhere(id="F1178", title="Bonus écologique pour un véhicule électrique", lead=0.031,
+                         url="https://www.service-public.fr/particuliers/vosdroits/F1178")
+    client.app.state.knowledge_base = HeldBackKnowledgeBase(page)  # type: ignore[attr-defined]
+    found = search(client, headers["service"], "une aide pour une voiture électrique ?", conversation_id="c7")
+    assert found["decision"] != "answer"
+    [item] = inbox(client, headers["editor"])
+    assert item["page"] == {"id": "F1178", "title": "Bonus écologique pour un véhicule électrique",
+                            "url": "https://www.service-public.fr/particuliers/vosdroits/F1178", "lead": 0.031}
 
 
 def test_only_editors_and_admins(app_client: Client) -> None:
