@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.report import DOCS, header
@@ -93,6 +94,46 @@ def leaked(knowledge_base: KnowledgeBase, held_out: list[evaluation.Question]) -
     return sum(1 for q in held_out if inbox_store.masked(q.text) in known or q.text in known)
 
 
+@dataclass(frozen=True)
+class InboxRun:
+    """The held-out half's figures before and after the inbox half was labelled (``measure``), what was labelled,
+    how many held-out texts entered the knowledge base (0, or the measure is void), and the held-out in-scope
+    questions split by whether their entry got a variant from the inbox."""
+
+    before: dict[str, float]
+    after: dict[str, float]
+    confirmed: int
+    out_of_scope: int
+    leaks: int
+    split_before: dict[str, dict[str, float]]
+    split_after: dict[str, dict[str, float]]
+
+
+def run_protocol(name: str, *, misses_only: bool = False, hub_weight: float | None = None) -> InboxRun:
+    """The protocol on the frozen set ``knowledge_base/eval/<name>`` in a fresh database of its own."""
+    foreign = EVAL / name
+    questions = evaluation.load_questions(foreign / "questions.yml", expected_of=entry_id_of)
+    inbox, held_out = questions[0::2], questions[1::2]
+    with tempfile.TemporaryDirectory(prefix="guichet-inbox-bench-") as folder:
+        settings = Settings(_env_file=None, var_dir=Path(folder), embedding_model=str(MODEL))
+        faq = (protocols.combined_faq(FAQ, foreign / "faq.yml", folder=Path(folder)) if name.startswith("mixed")
+               else foreign / "faq.yml")
+        factory = protocols.fresh_database(settings, faq, folder=Path(folder))
+        options = {} if hub_weight is None else {"config": FusionConfig(hub_weight=hub_weight)}
+        knowledge_base = protocols.knowledge_base_on(settings, factory, **options)
+        before = measure(knowledge_base, held_out)
+        split_before = split_by_taught(knowledge_base, held_out, {q.expected for q in inbox if q.expected} if not
+                                       misses_only else set())
+        confirmed, out = work_the_inbox(knowledge_base, inbox, misses_only=misses_only)
+        taught = set(inbox_store_taught(knowledge_base))
+        after = measure(knowledge_base, held_out)
+        split_after = split_by_taught(knowledge_base, held_out, taught)
+        leaks = leaked(knowledge_base, held_out)
+        factory.kw["bind"].dispose()
+    return InboxRun(before=before, after=after, confirmed=confirmed, out_of_scope=out, leaks=leaks,
+                    split_before=split_before, split_after=split_after)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="append the figures to docs/training-inbox.md")
@@ -103,25 +144,9 @@ def main() -> None:
     parser.add_argument("--misses-only", action="store_true",
                         help="the editor labels only the inbox questions the bot got wrong")
     args = parser.parse_args()
-    foreign = EVAL / args.set
-    questions = evaluation.load_questions(foreign / "questions.yml", expected_of=entry_id_of)
-    inbox, held_out = questions[0::2], questions[1::2]
-    with tempfile.TemporaryDirectory(prefix="guichet-inbox-bench-") as folder:
-        settings = Settings(_env_file=None, var_dir=Path(folder), embedding_model=str(MODEL))
-        faq = (protocols.combined_faq(FAQ, foreign / "faq.yml", folder=Path(folder)) if args.set.startswith("mixed")
-               else foreign / "faq.yml")
-        factory = protocols.fresh_database(settings, faq, folder=Path(folder))
-        options = {} if args.hub_weight is None else {"config": FusionConfig(hub_weight=args.hub_weight)}
-        knowledge_base = protocols.knowledge_base_on(settings, factory, **options)
-        before = measure(knowledge_base, held_out)
-        split_before = split_by_taught(knowledge_base, held_out, {q.expected for q in inbox if q.expected} if not
-                                       args.misses_only else set())
-        confirmed, out = work_the_inbox(knowledge_base, inbox, misses_only=args.misses_only)
-        taught = set(inbox_store_taught(knowledge_base))
-        after = measure(knowledge_base, held_out)
-        split_after = split_by_taught(knowledge_base, held_out, taught)
-        leaks = leaked(knowledge_base, held_out)
-        factory.kw["bind"].dispose()
+    run = run_protocol(args.set, misses_only=args.misses_only, hub_weight=args.hub_weight)
+    before, after, confirmed, out, leaks = run.before, run.after, run.confirmed, run.out_of_scope, run.leaks
+    split_before, split_after = run.split_before, run.split_after
     command = (f"python -m benchmarks.kb_inbox_coverage --set {args.set}"
                + (" --misses-only" if args.misses_only else "")
                + (f" --hub-weight {args.hub_weight}" if args.hub_weight is not None else ""))

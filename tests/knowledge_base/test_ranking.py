@@ -53,6 +53,19 @@ def test_a_knowledge_base_of_one_kind_keeps_its_plain_scores() -> None:
     assert not index.mixing and index.dense.key_count_penalty == 0.0
 
 
+def test_entries_with_one_or_two_variants_keep_the_penalty_beside_either_kind() -> None:
+    """A fiche that the training inbox taught one question is neither bare nor written: beside written entries,
+    or beside bare ones, the scales still differ."""
+    beside_written = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    beside_written.put_many([(entry("rich", 11), MANY, PASSAGE), (entry("taught", 1), MANY[:2], PASSAGE)])
+    assert beside_written.mixing and beside_written.dense.key_count_penalty > 0
+    beside_bare = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    beside_bare.put_many([(entry("bare", 0), ONE, PASSAGE), (entry("taught", 2), MANY[:3], PASSAGE)])
+    assert beside_bare.mixing
+    beside_written.put(entry("taught", 11), MANY, PASSAGE)  # the editor wrote its variants: one kind again
+    assert not beside_written.mixing and beside_written.dense.key_count_penalty == 0.0
+
+
 def test_the_penalty_follows_entries_through_compaction() -> None:
     dense = DenseIndex(3, key_weight=1.0, passage_weights=(0.0,), tau=0.05, key_count_penalty=1.0)
     dense.put_many([("a", MANY, PASSAGE), ("b", ONE, PASSAGE), ("c", MANY[:3], PASSAGE)])
