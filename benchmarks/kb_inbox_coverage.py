@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.kb_inbox_coverage [--set foreign2] [--write]
 
-A frozen foreign FAQ (knowledge_base/eval/foreign, foreign2 or foreign3: Service-public.fr fiches imported
-as a city imports them, no variants) goes into a fresh database; or, with ``--set mixed1``, the shipped FAQ and
-that set's fiches imported together (fiches added to a curated FAQ). Its questions are split in two by position in
+A frozen foreign FAQ (knowledge_base/eval/foreign to foreign11: Service-public.fr fiches imported as a city imports
+them, no variants) goes into a fresh database; or, with ``--set mixed1`` or ``mixed2``, the shipped FAQ and that
+set's fiches imported together (fiches added to a curated FAQ). Its questions are split in two by position in
 the file: the even-numbered ones (0, 2, 4...) are "this week's citizens", the odd-numbered ones the
 held-out set that is measured. Every question of the inbox half is searched as a citizen's would be
 (logged into the training inbox, masked), then labelled as an editor would: an in-scope question is
@@ -33,6 +33,7 @@ from knowledge_base.store import published_entries
 EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
 FAQ = PROJECT_ROOT / "knowledge_base" / "faq"
 MODEL = PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"
+SETS = tuple(sorted(path.name for path in EVAL.iterdir() if path.name.startswith(("foreign", "mixed"))))
 ROWS = (("answered_correct", "in scope answered automatically and right (coverage)"),
         ("answer_precision", "precision of automatic answers (in + out of scope)"),
         ("answered_or_offered", "in scope answered or right entry offered in the top 3"),
@@ -139,8 +140,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="append the figures to docs/training-inbox.md")
     parser.add_argument("--hub-weight", type=float, default=None,
                         help="diagnosis: the ranking's hubness weight instead of its default")
-    parser.add_argument("--set", default="foreign", choices=("foreign", "foreign2", "foreign3", "mixed1"),
-                        help="which frozen foreign FAQ and its questions")
+    parser.add_argument("--set", default="foreign", choices=SETS, help="which frozen foreign FAQ and its questions")
     parser.add_argument("--misses-only", action="store_true",
                         help="the editor labels only the inbox questions the bot got wrong")
     args = parser.parse_args()

@@ -14,13 +14,11 @@ ones. Weight and neighbours were chosen leaving one department out (benchmarks/k
 A knowledge base mixing entries with variants and entries without (a city adding variants to some
 imported fiches, or importing fiches beside the shipped FAQ) scores them on two scales: the soft
 maximum of a dozen keys exceeds that of one question by up to ``tau * log(keys)``, more than the
-spread between right and wrong entries. Unless every entry is of one kind (all without variants, or all
-written with variants: ``written_entries``), each soft maximum therefore loses ``key_count_penalty * tau *
-log(keys)`` (a soft mean of the keys): leaving one department out, its entries without variants among the
-others with theirs, top-1 rose from 30% to 80% (docs/benchmarks-kb.md). A knowledge base of one kind keeps its
-plain scores. Entries with one or two variants (fiches with a citizen question confirmed from the training inbox)
-are of neither kind: a city's FAQ of fiches beside its written entries keeps the penalty once the inbox has taught
-every fiche a question (docs/training-inbox.md).
+spread between right and wrong entries. While both kinds are indexed, each soft maximum therefore
+loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving one department out,
+its entries without variants among the others with theirs, top-1 rose from 30% to 80%
+(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores. An imported fiche with one or two
+citizen questions confirmed from the training inbox is still scored as bare (``written_entries.scored_bare``).
 
 An entry's details (the reference text behind its short answer: an imported fiche's full text) are
 read as passages; while any entry has some, each entry's dense score blends in, with
@@ -49,7 +47,7 @@ from knowledge_base.details import detail_texts, detail_words
 from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
-from knowledge_base.written_entries import has_variants
+from knowledge_base.written_entries import scored_bare
 
 Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its keys, passages then details
 POOL = 50
@@ -116,9 +114,8 @@ class HybridIndex:
         self.background = background if self.config.hub_weight > 0 else None
         self.closeness: dict[str, float] = {}  # hubness of each entry, before weighting and centring
         self._closeness_sum = 0.0
-        self._bare_ids: set[str] = set()  # entries without variants
-        self._written_ids: set[str] = set()  # entries written with variants (``has_variants``)
-        self.mixing = False  # entries of several kinds are indexed together
+        self._bare_ids: set[str] = set()
+        self.mixing = False  # entries scored as bare (``scored_bare``) and others are indexed together
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -168,11 +165,9 @@ class HybridIndex:
         self.dense.shift = self.config.hub_weight * self._closeness_sum / count if count else 0.0
 
     def _update_mixing(self) -> None:
-        """The key-count penalty holds unless every entry is of one kind: all without variants, or all written with
-        variants. Alone, either kind is already scored on one scale; an entry with one or two variants (a fiche with
-        a citizen question confirmed from the training inbox, an entry made from it) is on neither."""
-        count = len(self.entries)
-        self.mixing = count > 0 and len(self._bare_ids) < count and len(self._written_ids) < count
+        """The key-count penalty holds only while entries scored as bare and others are indexed together: alone,
+        either kind is already scored on one scale."""
+        self.mixing = 0 < len(self._bare_ids) < len(self.entries)
         self.dense.key_count_penalty = self.config.key_count_penalty if self.mixing else 0.0
 
     def put(self, entry: EntryData, keys: npt.NDArray[np.float32], passages: npt.NDArray[np.float32]) -> None:
@@ -193,12 +188,10 @@ class HybridIndex:
             self._forget(entry.id)
             self.closeness[entry.id] = close
             self._closeness_sum += close
-            self._bare_ids.discard(entry.id)
-            self._written_ids.discard(entry.id)
-            if not entry.variants:
+            if scored_bare(entry):
                 self._bare_ids.add(entry.id)
-            elif has_variants(len(entry.variants)):
-                self._written_ids.add(entry.id)
+            else:
+                self._bare_ids.discard(entry.id)
         self._update_mixing()
         self._recentre()
 
@@ -207,7 +200,6 @@ class HybridIndex:
         self.lexical.remove(entry_id)
         self.entries.pop(entry_id, None)
         self._bare_ids.discard(entry_id)
-        self._written_ids.discard(entry_id)
         self._forget(entry_id)
         self._update_mixing()
         self._recentre()
