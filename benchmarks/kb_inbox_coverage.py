@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.kb_inbox_coverage [--set foreign2] [--write]
 
-A frozen foreign FAQ (knowledge_base/eval/foreign, foreign2 or foreign3: Service-public.fr fiches imported
-as a city imports them, no variants) goes into a fresh database; or, with ``--set mixed1``, the shipped FAQ and
-that set's fiches imported together (fiches added to a curated FAQ). Its questions are split in two by position in
+A frozen foreign FAQ (knowledge_base/eval/foreign to foreign11: Service-public.fr fiches imported as a city imports
+them, no variants) goes into a fresh database; or, with ``--set mixed1`` or ``mixed2``, the shipped FAQ and that
+set's fiches imported together (fiches added to a curated FAQ). Its questions are split in two by position in
 the file: the even-numbered ones (0, 2, 4...) are "this week's citizens", the odd-numbered ones the
 held-out set that is measured. Every question of the inbox half is searched as a citizen's would be
 (logged into the training inbox, masked), then labelled as an editor would: an in-scope question is
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.report import DOCS, header
@@ -32,6 +33,7 @@ from knowledge_base.store import published_entries
 EVAL = PROJECT_ROOT / "knowledge_base" / "eval"
 FAQ = PROJECT_ROOT / "knowledge_base" / "faq"
 MODEL = PROJECT_ROOT / "var" / "models" / "multilingual-e5-small"
+SETS = tuple(sorted(path.name for path in EVAL.iterdir() if path.name.startswith(("foreign", "mixed"))))
 ROWS = (("answered_correct", "in scope answered automatically and right (coverage)"),
         ("answer_precision", "precision of automatic answers (in + out of scope)"),
         ("answered_or_offered", "in scope answered or right entry offered in the top 3"),
@@ -93,35 +95,58 @@ def leaked(knowledge_base: KnowledgeBase, held_out: list[evaluation.Question]) -
     return sum(1 for q in held_out if inbox_store.masked(q.text) in known or q.text in known)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--write", action="store_true", help="append the figures to docs/training-inbox.md")
-    parser.add_argument("--hub-weight", type=float, default=None,
-                        help="diagnosis: the ranking's hubness weight instead of its default")
-    parser.add_argument("--set", default="foreign", choices=("foreign", "foreign2", "foreign3", "mixed1"),
-                        help="which frozen foreign FAQ and its questions")
-    parser.add_argument("--misses-only", action="store_true",
-                        help="the editor labels only the inbox questions the bot got wrong")
-    args = parser.parse_args()
-    foreign = EVAL / args.set
+@dataclass(frozen=True)
+class InboxRun:
+    """The held-out half's figures before and after the inbox half was labelled (``measure``), what was labelled,
+    how many held-out texts entered the knowledge base (0, or the measure is void), and the held-out in-scope
+    questions split by whether their entry got a variant from the inbox."""
+
+    before: dict[str, float]
+    after: dict[str, float]
+    confirmed: int
+    out_of_scope: int
+    leaks: int
+    split_before: dict[str, dict[str, float]]
+    split_after: dict[str, dict[str, float]]
+
+
+def run_protocol(name: str, *, misses_only: bool = False, hub_weight: float | None = None) -> InboxRun:
+    """The protocol on the frozen set ``knowledge_base/eval/<name>`` in a fresh database of its own."""
+    foreign = EVAL / name
     questions = evaluation.load_questions(foreign / "questions.yml", expected_of=entry_id_of)
     inbox, held_out = questions[0::2], questions[1::2]
     with tempfile.TemporaryDirectory(prefix="guichet-inbox-bench-") as folder:
         settings = Settings(_env_file=None, var_dir=Path(folder), embedding_model=str(MODEL))
-        faq = (protocols.combined_faq(FAQ, foreign / "faq.yml", folder=Path(folder)) if args.set.startswith("mixed")
+        faq = (protocols.combined_faq(FAQ, foreign / "faq.yml", folder=Path(folder)) if name.startswith("mixed")
                else foreign / "faq.yml")
         factory = protocols.fresh_database(settings, faq, folder=Path(folder))
-        options = {} if args.hub_weight is None else {"config": FusionConfig(hub_weight=args.hub_weight)}
+        options = {} if hub_weight is None else {"config": FusionConfig(hub_weight=hub_weight)}
         knowledge_base = protocols.knowledge_base_on(settings, factory, **options)
         before = measure(knowledge_base, held_out)
         split_before = split_by_taught(knowledge_base, held_out, {q.expected for q in inbox if q.expected} if not
-                                       args.misses_only else set())
-        confirmed, out = work_the_inbox(knowledge_base, inbox, misses_only=args.misses_only)
+                                       misses_only else set())
+        confirmed, out = work_the_inbox(knowledge_base, inbox, misses_only=misses_only)
         taught = set(inbox_store_taught(knowledge_base))
         after = measure(knowledge_base, held_out)
         split_after = split_by_taught(knowledge_base, held_out, taught)
         leaks = leaked(knowledge_base, held_out)
         factory.kw["bind"].dispose()
+    return InboxRun(before=before, after=after, confirmed=confirmed, out_of_scope=out, leaks=leaks,
+                    split_before=split_before, split_after=split_after)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true", help="append the figures to docs/training-inbox.md")
+    parser.add_argument("--hub-weight", type=float, default=None,
+                        help="diagnosis: the ranking's hubness weight instead of its default")
+    parser.add_argument("--set", default="foreign", choices=SETS, help="which frozen foreign FAQ and its questions")
+    parser.add_argument("--misses-only", action="store_true",
+                        help="the editor labels only the inbox questions the bot got wrong")
+    args = parser.parse_args()
+    run = run_protocol(args.set, misses_only=args.misses_only, hub_weight=args.hub_weight)
+    before, after, confirmed, out, leaks = run.before, run.after, run.confirmed, run.out_of_scope, run.leaks
+    split_before, split_after = run.split_before, run.split_after
     command = (f"python -m benchmarks.kb_inbox_coverage --set {args.set}"
                + (" --misses-only" if args.misses_only else "")
                + (f" --hub-weight {args.hub_weight}" if args.hub_weight is not None else ""))

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from knowledge_base.decision import Thresholds
 from knowledge_base.evaluation import Outcome, decisions_for
 from knowledge_base.types import Decision
+from knowledge_base.written_entries import has_variants
 
 QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98)
 MARGINS = (0.0, 0.005, 0.01, 0.013, 0.016, 0.02, 0.025, 0.03, 0.04)
@@ -67,16 +68,6 @@ DEFAULT_RULE = Rule(answer_top_quantile=0.9, answer_gap_quantile=0.8, answer_mar
 BARE_RULE = Rule(answer_top_quantile=0.95, answer_gap_quantile=0.75, answer_margin=0.02,
                  clarify_top_quantile=0.1, clarify_gap_quantile=0.4)
 BARE_SHARE = 0.5  # a knowledge base with at most this share of entries having variants gets BARE_RULE
-# An entry counts as having variants from this many: DEFAULT_RULE was fitted on entries written with 8 to 12 each;
-# an imported fiche with one or two citizen questions confirmed from the training inbox still scores like a bare
-# one (with DEFAULT_RULE, confirming one question per imported fiche cost 14 points of coverage on other questions:
-# docs/training-inbox.md).
-CURATED_VARIANTS = 3
-
-
-def has_variants(variants: int) -> bool:
-    """Whether an entry with this many variants counts among the entries with variants, for the default rule."""
-    return variants >= CURATED_VARIANTS
 
 
 def default_rule(*, variant_counts: Sequence[int], variants: Rule = DEFAULT_RULE, bare: Rule = BARE_RULE) -> Rule:

@@ -15,6 +15,7 @@ from knowledge_base.entry_vectors import EntryVectors
 from knowledge_base.pages_elsewhere import PagesElsewhere
 from knowledge_base.ranking import HybridIndex, Ranked
 from knowledge_base.validation import EntryData
+from knowledge_base.written_entries import has_variants
 
 
 class IndexedEntries:
@@ -47,9 +48,10 @@ class IndexedEntries:
 
     def conflict(self, text: str, ranked: list[Ranked], *, candidates: int, rarest: int) -> str | None:
         """Key-term disagreement among the first ``candidates`` (another candidate's subject, or another object:
-        ``KeyTerms.conflict``), read only when the first entry has variants: an entry with its question and a short
-        answer alone says too little for "it never mentions that word" to mean anything."""
+        ``KeyTerms.conflict``), read only when the first entry is written with variants (``has_variants``): an entry
+        with its question and a short answer, or one or two citizen questions confirmed beside them, says too little
+        for "it never mentions that word" to mean anything."""
         first = self.index.entries.get(ranked[0].id) if ranked else None
-        if first is None or not first.variants:
+        if first is None or not has_variants(len(first.variants)):
             return None
         return self.key_terms.conflict(text, [r.id for r in ranked[:candidates]], rarest=rarest)

@@ -28,12 +28,12 @@ import numpy.typing as npt
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
-from knowledge_base.adaptive import has_variants
 from knowledge_base.decision import Thresholds
 from knowledge_base.national_pages import NationalPages, Page, fiche_of, pages_of
 from knowledge_base.page_vectors import national_pages
 from knowledge_base.types import Encoder, PageElsewhere
 from knowledge_base.validation import EntryData
+from knowledge_base.written_entries import has_variants
 
 Vectors = npt.NDArray[np.float32]
 log = logging.getLogger("guichet.kb")

@@ -17,7 +17,8 @@ maximum of a dozen keys exceeds that of one question by up to ``tau * log(keys)`
 spread between right and wrong entries. While both kinds are indexed, each soft maximum therefore
 loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving one department out,
 its entries without variants among the others with theirs, top-1 rose from 30% to 80%
-(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores.
+(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores. An imported fiche with one or two
+citizen questions confirmed from the training inbox is still scored as bare (``written_entries.scored_bare``).
 
 An entry's details (the reference text behind its short answer: an imported fiche's full text) are
 read as passages; while any entry has some, each entry's dense score blends in, with
@@ -46,6 +47,7 @@ from knowledge_base.details import detail_texts, detail_words
 from knowledge_base.hubness import Background
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.validation import EntryData
+from knowledge_base.written_entries import scored_bare
 
 Item = tuple[EntryData, npt.NDArray[np.float32], npt.NDArray[np.float32]]  # an entry, its keys, passages then details
 POOL = 50
@@ -113,7 +115,7 @@ class HybridIndex:
         self.closeness: dict[str, float] = {}  # hubness of each entry, before weighting and centring
         self._closeness_sum = 0.0
         self._bare_ids: set[str] = set()
-        self.mixing = False  # entries with and without variants are indexed together
+        self.mixing = False  # entries scored as bare (``scored_bare``) and others are indexed together
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -163,7 +165,7 @@ class HybridIndex:
         self.dense.shift = self.config.hub_weight * self._closeness_sum / count if count else 0.0
 
     def _update_mixing(self) -> None:
-        """The key-count penalty holds only while entries with and without variants are indexed together: alone,
+        """The key-count penalty holds only while entries scored as bare and others are indexed together: alone,
         either kind is already scored on one scale."""
         self.mixing = 0 < len(self._bare_ids) < len(self.entries)
         self.dense.key_count_penalty = self.config.key_count_penalty if self.mixing else 0.0
@@ -186,10 +188,10 @@ class HybridIndex:
             self._forget(entry.id)
             self.closeness[entry.id] = close
             self._closeness_sum += close
-            if entry.variants:
-                self._bare_ids.discard(entry.id)
-            else:
+            if scored_bare(entry):
                 self._bare_ids.add(entry.id)
+            else:
+                self._bare_ids.discard(entry.id)
         self._update_mixing()
         self._recentre()
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from knowledge_base.dense import DenseIndex
 from knowledge_base.ranking import FusionConfig, HybridIndex, passage_texts
 from knowledge_base.validation import EntryData
+from knowledge_base.written_entries import CURATED_VARIANTS
 
 
 def unit(*values: float) -> np.ndarray:
@@ -51,6 +54,20 @@ def test_a_knowledge_base_of_one_kind_keeps_its_plain_scores() -> None:
     assert index.mixing
     index.remove("bare")
     assert not index.mixing and index.dense.key_count_penalty == 0.0
+
+
+def test_a_fiche_taught_a_citizen_question_is_still_scored_bare() -> None:
+    """The training inbox confirms one question per imported fiche: the fiches keep their penalty-free scale beside
+    the written entries; the city's own entry made from the inbox with one variant does not reorder them."""
+    fiche = replace(entry("fiche", 1), source="service-public.fr:F2931")
+    index = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    index.put_many([(entry("rich", 11), MANY, PASSAGE), (fiche, MANY[:2], PASSAGE)])
+    assert index.mixing and index.dense.key_count_penalty > 0
+    index.put(replace(fiche, variants=[f"variante {n}" for n in range(CURATED_VARIANTS)]), MANY[:4], PASSAGE)
+    assert not index.mixing  # written now
+    own = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    own.put_many([(entry("rich", 11), MANY, PASSAGE), (entry("made-from-the-inbox", 1), MANY[:2], PASSAGE)])
+    assert not own.mixing and own.dense.key_count_penalty == 0.0
 
 
 def test_the_penalty_follows_entries_through_compaction() -> None:

@@ -130,7 +130,8 @@ def test_a_repeated_message_is_encoded_once(loaded: sessionmaker[Session], encod
 
 
 def test_the_default_rule_follows_the_kind_of_entries(loaded: sessionmaker[Session], encoder: HashingEncoder) -> None:
-    from knowledge_base.adaptive import BARE_RULE, CURATED_VARIANTS, DEFAULT_RULE
+    from knowledge_base.adaptive import BARE_RULE, DEFAULT_RULE
+    from knowledge_base.written_entries import CURATED_VARIANTS
 
     knowledge_base = make_knowledge_base(loaded, encoder)
     # two of three entries have two variants each: too few to be scored like written entries
