@@ -17,11 +17,13 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from guichet.crud import city_facts_store
 from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.models import Department
@@ -81,8 +83,10 @@ def fresh_database(settings: Settings, faq: Path, *, folder: Path) -> sessionmak
 
 
 def knowledge_base_on(settings: Settings, factory: sessionmaker[Session], **options: Any) -> KnowledgeBase:
-    """The knowledge base loaded on ``factory`` as the application loads it (nothing calibrated by hand)."""
+    """The knowledge base loaded on ``factory`` as the application loads it (nothing calibrated by hand), with the
+    town hall's facts of ``settings`` for the built-in entries' answers."""
     encoder, dim = load_encoder(settings)
+    options.setdefault("facts", partial(city_facts_store.current, settings=settings))
     knowledge_base = KnowledgeBase(encoder=encoder, session_factory=factory, dim=dim, sync_seconds=-1, **options)
     knowledge_base.load()
     return knowledge_base

@@ -1,6 +1,7 @@
 """The training inbox's protocol with the real model (``pytest -m model``): half of a frozen set's questions labelled
 as an editor would, the other half measured before and after. Confirming citizens' questions as variants must not
-cost the other citizens' wordings. Floors are what was measured (docs/training-inbox.md)."""
+cost the other citizens' wordings. Floors are what was measured (docs/training-inbox.md), on the two sets measured
+once with this protocol: foreign11 (a FAQ of fiches alone) and mixed2 (fiches beside the shipped FAQ)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from benchmarks.kb_inbox_coverage import MODEL, InboxRun, run_protocol
 
 pytestmark = pytest.mark.model
+SLACK = 1e-9
 
 
 @functools.cache
@@ -22,24 +24,23 @@ def inbox_run(name: str) -> InboxRun:
     return run
 
 
-# measured 2026-12-07 (docs/training-inbox.md): the held-out half's coverage (answered right), before -> after
-# foreign 68.4% -> 69.5% at 98.4% precision, 4% of out of scope answered before and after; mixed1 (the shipped FAQ and
-# 60 fiches) 52.0% -> 49.3% at 92.5%, 8% before and after
-FLOORS = {"foreign": (0.0, 0.98), "mixed1": (-0.03, 0.92)}  # coverage change, precision after
+# measured once, 2026-12-07 (docs/training-inbox.md): the held-out half's coverage (answered right), before -> after;
+# foreign11 75.0% -> 70.6% at 99.1% precision (-10.0 points before an entry counted as written only from three
+# variants everywhere), mixed2 48.0% -> 48.0% at 90.0% (-13.3 points before); out of scope answered unchanged on both
+FLOORS = {"foreign11": (-0.045, 0.99), "mixed2": (0.0, 0.90)}  # coverage change, precision after
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_confirmed_questions_do_not_cost_other_wordings(name: str) -> None:
     run = inbox_run(name)
     change, precision = FLOORS[name]
-    assert run.after["answered_correct"] - run.before["answered_correct"] >= change, (run.before, run.after)
-    assert run.after["answer_precision"] >= precision, run.after
+    assert run.after["answered_correct"] - run.before["answered_correct"] >= change - SLACK, (run.before, run.after)
+    assert run.after["answer_precision"] >= precision - SLACK, run.after
     assert run.after["oos_answered"] <= run.before["oos_answered"], (run.before, run.after)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="fiches beside the shipped FAQ: confirmed questions "
-                   "still cost 2.7 points of coverage on other wordings (52.0% -> 49.3%; 14.7 points before each "
-                   "entry counted as written only from 3 variants)")
-def test_beside_a_written_faq_confirmed_questions_raise_coverage() -> None:
-    run = inbox_run("mixed1")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a FAQ of fiches alone: confirmed questions still cost "
+                   "4.4 points of coverage on other wordings (foreign11, 75.0% -> 70.6%, measured once)")
+def test_on_a_faq_of_fiches_confirmed_questions_raise_coverage() -> None:
+    run = inbox_run("foreign11")
     assert run.after["answered_correct"] >= run.before["answered_correct"], (run.before, run.after)
