@@ -7,11 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud import search
-from guichet.models import Handoff
+from guichet.db import session_scope
+from guichet.models import Agent, Handoff
+from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
 from services import handoffs
 
@@ -114,10 +118,33 @@ def transfer(handoff_id: RowId, body: TransferIn, session: SessionDep, agent: Ag
                                          agent_id=body.agent_id))
 
 
+class ResolveIn(BaseModel):
+    label: str = Field(default="", max_length=140)
+
+
 @router.post("/{handoff_id}/resolve", response_model=HandoffOut)
-async def resolve(handoff_id: RowId, request: Request, agent: AgentDep) -> dict[str, Any]:
-    return await handoffs.close(request.app.state.session_factory, request.app.state.gateway, handoff_id=handoff_id,
-                                agent=agent, action="resolve", view=handoff_out)
+async def resolve(handoff_id: RowId, request: Request, agent: AgentDep,
+                  body: ResolveIn | None = None) -> dict[str, Any]:
+    """``label`` (optional), as in the console: ``"entry:<id>"`` (that published entry answers the question) or
+    ``"off_topic"`` (the bot should not answer it) lands in the editors' training inbox as a proposal; a label naming
+    no published entry is refused (422) before anything is closed."""
+    factory = request.app.state.session_factory
+    labelled, entry_id = await run_in_threadpool(_parsed_label, factory, body.label if body is not None else "")
+    closed = await handoffs.close(factory, request.app.state.gateway, handoff_id=handoff_id, agent=agent,
+                                  action="resolve", view=handoff_out)
+    if labelled:
+        await run_in_threadpool(_record_label, request, agent, handoff_id, entry_id)
+    return closed
+
+
+def _parsed_label(factory: sessionmaker[Session], label: str) -> tuple[bool, str | None]:
+    with session_scope(factory) as session:
+        return parse_label(session, label)
+
+
+def _record_label(request: Request, agent: Agent, handoff_id: int, entry_id: str | None) -> None:
+    with session_scope(request.app.state.session_factory) as session:
+        record_label(request, session, agent=agent, handoff_id=handoff_id, entry_id=entry_id)
 
 
 @router.post("/{handoff_id}/return-to-bot", response_model=HandoffOut)

@@ -78,3 +78,34 @@ def test_suggestions_follow_the_question_the_handoff_follows_not_the_last_words(
         assert handoff_question(session, handoff=handoff) == "horaires de la piscine le dimanche"
     page = client.get(f"/console/handoffs/{handoff_id}")
     assert "horaires de la piscine le dimanche" in page.text
+
+
+def test_the_json_api_resolves_with_a_label_too(client: TestClient, citizen, agent_headers) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        for entry_id, (question, answer, department) in FAQ.items():
+            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
+                                                 department=department), actor="seed")
+    handoff_id = handoff_from_citizen(client, citizen, QUESTION)
+    assert client.post(f"/api/handoffs/{handoff_id}/claim", headers=agent_headers).status_code == 200
+    bad = client.post(f"/api/handoffs/{handoff_id}/resolve", json={"label": "entry:nope"}, headers=agent_headers)
+    assert bad.status_code == 422 and "entry:nope" in bad.text
+    assert client.get(f"/api/handoffs/{handoff_id}", headers=agent_headers).json()["status"] == "assigned"  # kept open
+    entry_id = next(iter(FAQ))
+    done = client.post(f"/api/handoffs/{handoff_id}/resolve", json={"label": f"entry:{entry_id}"},
+                       headers=agent_headers)
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.text == "ma question sur la succession, joignable au [téléphone]" and item.proposal is not None
+        assert (item.proposal["by"], item.proposal["entry_id"], item.proposal["handoff_id"]) == (
+            "alice", entry_id, handoff_id)
+        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "kb.inbox.proposal")) is not None
+
+
+def test_the_json_api_resolves_without_a_body_as_before(client: TestClient, citizen, agent_headers) -> None:  # type: ignore[no-untyped-def]
+    handoff_id = handoff_from_citizen(client, citizen, QUESTION)
+    client.post(f"/api/handoffs/{handoff_id}/claim", headers=agent_headers)
+    done = client.post(f"/api/handoffs/{handoff_id}/resolve", headers=agent_headers)
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        assert all(item.proposal is None for item in session.scalars(select(InboxItem)))
