@@ -13,7 +13,7 @@ from guichet.settings import Settings
 from handoff_api.main import create_app
 from knowledge_base.inbox_store import propose, record_search
 from knowledge_base.store import create_entry
-from knowledge_base.types import Hit
+from knowledge_base.types import Hit, PageElsewhere
 from knowledge_base.validation import EntryData
 from testing.fakes import fake_rasa_transport
 from testing.live import LiveServer, serve
@@ -29,6 +29,9 @@ ENTRIES = {"urbanisme-declaration-prealable": "Quels travaux demandent une décl
 QUESTIONS = ("je peux envoyer ma déclaration de travaux sur internet ? mon tel 06 12 34 56 78",
              "déposer une déclaration préalable en ligne c'est possible",
              "il fera beau samedi pour le marché ?")
+HELD_BACK = "il me faut un permis de construire pour agrandir la maison de 30 m² ?"
+PERMIT = PageElsewhere(id="F1986", title="Permis de construire", lead=0.034,
+                       url="https://www.service-public.fr/particuliers/vosdroits/F1986")
 
 
 def hits(*ids: str) -> list[Hit]:
@@ -49,6 +52,8 @@ def inbox_app(settings: Settings) -> Iterator[LiveServer]:
             for number, text in enumerate(QUESTIONS):
                 record_search(session, search_log_id=None, conversation_id=f"c{number}", text=text,
                               decision="clarify", hits=ranked)
+            record_search(session, search_log_id=None, conversation_id="c9", text=HELD_BACK, decision="clarify",
+                          hits=ranked, page=PERMIT)
             propose(session, conversation_id="c1", asked_before=utcnow(), question=QUESTIONS[1],
                     decision="clarify", hits=[], by="alice", handoff_id=1, entry_id="urbanisme-depot-suivi")
         knowledge_base.factory = factory
@@ -70,6 +75,9 @@ def test_an_editor_works_the_inbox_with_the_keyboard(page, inbox_app: LiveServer
     expect(page.locator("article", has_text="mon tel [téléphone]")).to_be_visible()
     expect(page.get_by_text("06 12 34 56 78")).to_have_count(0)
     expect(page.get_by_text("Proposition de alice")).to_be_visible()
+    held = page.locator("article", has_text="agrandir la maison")
+    expect(held.get_by_role("note")).to_contain_text("Service-public.fr a une page plus proche")
+    expect(held.get_by_role("link", name="Permis de construire (nouvel onglet)")).to_have_attribute("href", PERMIT.url)
     assert_accessible(page, "training inbox")
     screenshot(page, "console-inbox")
 
