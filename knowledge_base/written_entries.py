@@ -3,8 +3,8 @@ kinds apart.
 
 An entry written with a dozen ways of asking scores on another scale than a fiche with its question alone, and says
 more about what it covers. An imported fiche with one or two citizen questions confirmed from the training inbox,
-or an entry an editor made from the inbox with the citizen's words as its one variant, still scores and reads like
-a bare one. Three places ask:
+or an entry an editor made from the inbox with the citizen's words as its one variant, still says as little as a
+bare one. Three places ask:
 
 - ``adaptive.default_rule``: which default rule a knowledge base gets (``DEFAULT_RULE`` was fitted on entries
   written with 8 to 12 variants each; with it, confirming one question per imported fiche cost 14 points of
