@@ -83,6 +83,8 @@ FOREIGN_SETS = {
                   "database; measured once)"),
     "foreign11": ("eleventh foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
                   "fresh database; measured once)"),
+    "foreign12": ("twelfth foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
+                  "fresh database; measured once)"),
 }
 MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
