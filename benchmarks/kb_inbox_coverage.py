@@ -145,35 +145,33 @@ def main() -> None:
                         help="the editor labels only the inbox questions the bot got wrong")
     args = parser.parse_args()
     run = run_protocol(args.set, misses_only=args.misses_only, hub_weight=args.hub_weight)
-    before, after, confirmed, out, leaks = run.before, run.after, run.confirmed, run.out_of_scope, run.leaks
-    split_before, split_after = run.split_before, run.split_after
     command = (f"python -m benchmarks.kb_inbox_coverage --set {args.set}"
                + (" --misses-only" if args.misses_only else "")
                + (f" --hub-weight {args.hub_weight}" if args.hub_weight is not None else ""))
     policy = ("only the questions the bot got wrong" if args.misses_only else "every question")
     lines = [header(f"Training inbox on {args.set}: coverage on held-out questions (editor labels {policy})",
                     command),
-             f"Inbox half (even positions in questions.yml): {confirmed} in-scope questions confirmed to their "
-             f"entry, {out} marked out of scope. Held-out half (odd positions): "
-             f"{int(before['in_scope'])} in scope, {int(before['out_of_scope'])} out of scope; "
-             f"held-out texts found in the knowledge base afterwards: {leaks}.", "",
+             f"Inbox half (even positions in questions.yml): {run.confirmed} in-scope questions confirmed to their "
+             f"entry, {run.out_of_scope} marked out of scope. Held-out half (odd positions): "
+             f"{int(run.before['in_scope'])} in scope, {int(run.before['out_of_scope'])} out of scope; "
+             f"held-out texts found in the knowledge base afterwards: {run.leaks}.", "",
              "| figure (held-out half) | before | after | change |", "|---|---|---|---|"]
     for name, label in ROWS:
-        lines.append(f"| {label} | {before[name] * 100:.1f}% | {after[name] * 100:.1f}% | "
-                     f"{(after[name] - before[name]) * 100:+.1f} points |")
+        was, now = run.before[name], run.after[name]
+        lines.append(f"| {label} | {was * 100:.1f}% | {now * 100:.1f}% | {(now - was) * 100:+.1f} points |")
     if not args.misses_only:
         lines += ["", "In-scope held-out questions by whether their entry got a variant from the inbox:", "",
                   "| group | questions | top-1 before | top-1 after | coverage before | coverage after |",
                   "|---|---|---|---|---|---|"]
-        for group, figures in split_after.items():
-            was = split_before[group]
+        for group, figures in run.split_after.items():
+            was = run.split_before[group]
             lines.append(f"| {group} | {int(figures['in_scope'])} | {was['top1'] * 100:.1f}% | "
                          f"{figures['top1'] * 100:.1f}% | {was['answered_correct'] * 100:.1f}% | "
                          f"{figures['answered_correct'] * 100:.1f}% |")
     text = "\n".join(lines) + "\n"
     print(text)
-    if leaks:
-        raise SystemExit(f"{leaks} held-out questions entered the knowledge base: the measure is void")
+    if run.leaks:
+        raise SystemExit(f"{run.leaks} held-out questions entered the knowledge base: the measure is void")
     if args.write:
         with (DOCS / "training-inbox.md").open("a", encoding="utf-8") as doc:
             doc.write("\n" + text)

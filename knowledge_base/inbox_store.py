@@ -8,6 +8,7 @@ store, which writes its revision; the caller audits, commits and refreshes the r
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +40,7 @@ def hits_of(hits: list[Hit]) -> list[dict[str, Any]]:
 
 
 def page_of(page: PageElsewhere | None) -> dict[str, Any] | None:
-    return None if page is None else {"id": page.id, "title": page.title, "url": page.url, "lead": page.lead}
+    return None if page is None else asdict(page)
 
 
 def record_search(session: Session, *, search_log_id: int | None, conversation_id: str | None, text: str,

@@ -22,10 +22,10 @@ from guichet.crud.conversations import NotFound
 from guichet.crud.unseen import UnseenMessage
 from guichet.models import Agent
 from handoff_api.console.access import ConsoleAgent
-from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.console.handoff_page import handoff_page
 from handoff_api.console.templating import CHANNEL_FR
 from handoff_api.deps import RowId, SessionDep
+from handoff_api.handoff_labels import parse_label, record_label
 from services import handoffs
 from services.handoffs import Refused
 from services.kb_drafts import draft_from_reply

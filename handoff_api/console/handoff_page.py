@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,52 +13,21 @@ from guichet.contract.limits import LIMITS
 from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.conversations import NotFound
-from guichet.models import Agent, Author, Handoff, InboxItem, Message, Role
+from guichet.models import Agent, Role
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.queue import departments
 from handoff_api.console.reply_tools import reply_tools
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
-from knowledge_base.inbox_view import QUESTION_SLACK
-from knowledge_base.types import PageElsewhere, SearchService
+from handoff_api.handoff_suggestions import handoff_question, suggestions_for
 
 router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
-log = logging.getLogger("guichet.console")
 
 DONE_MESSAGES = {
     "claim": "Demande prise en charge.", "reply": "Réponse envoyée.", "note": "Note interne ajoutée.",
     "transfer": "Demande transférée.", "resolve": "Demande résolue.",
     "return": "Conversation rendue à l'assistant.", "draft": "Brouillon FAQ enregistré pour les éditeurs.",
 }
-
-
-def handoff_question(session: Session, *, handoff: Handoff) -> str | None:
-    """The question the handoff follows: the last one the FAQ search logged in the conversation up to the
-    handoff (masked, as the inbox keeps it), rather than the citizen's last words ("je veux parler à quelqu'un")."""
-    item = session.scalar(select(InboxItem).where(InboxItem.conversation_id == handoff.conversation_id,
-                                                  InboxItem.created_at <= handoff.created_at + QUESTION_SLACK)
-                          .order_by(InboxItem.created_at.desc(), InboxItem.id.desc()).limit(1))
-    return item.text if item is not None else None
-
-
-def suggestions_for(request: Request, messages: list[Message],
-                    question: str | None = None) -> tuple[list[Any] | None, str, PageElsewhere | None]:
-    """The knowledge base's top 3 for ``question`` (the one the handoff follows), else for the last citizen
-    message, and the Service-public.fr page that held the answer back, if one did; ``None`` when the knowledge base
-    cannot answer."""
-    last = next((m for m in reversed(messages) if m.author == Author.CITIZEN.value), None)
-    query = question or (last.text if last is not None else "")
-    if not query:
-        return [], "", None
-    knowledge_base: SearchService | None = request.app.state.knowledge_base
-    if knowledge_base is None or not knowledge_base.ready:
-        return None, query, None
-    try:
-        result = knowledge_base.search(query, top_k=3)
-    except Exception:
-        log.exception("suggestions for the console failed")
-        return None, query, None
-    return list(result.hits), query, result.page
 
 
 def handoff_context(request: Request, session: Session, handoff_id: int) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from guichet.crud import handoffs as crud
 from guichet.crud import search
 from guichet.db import session_scope
 from guichet.models import Agent, Handoff
-from handoff_api.console.handoff_labels import parse_label, record_label
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
+from handoff_api.handoff_labels import parse_label, record_label
 from services import handoffs
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])

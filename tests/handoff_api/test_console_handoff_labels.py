@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from guichet.db import session_scope
 from guichet.models import AuditEntry, Handoff, InboxItem, KBEntry, Role
-from handoff_api.console.handoff_page import handoff_question
+from handoff_api.handoff_suggestions import handoff_question
 from knowledge_base.store import create_entry
 from knowledge_base.validation import EntryData
 from testing.fakes import FAQ

@@ -1,5 +1,6 @@
-"""Agents label while they work: resolving a handoff, "entry X answers this" or "the bot should not answer
-this" lands in the editors' training inbox as a proposal (never a variant by itself).
+"""Agents label while they work: resolving a handoff (the console's form or the JSON API), "entry X answers this"
+or "the bot should not answer this" lands in the editors' training inbox as a proposal (never a variant by
+itself).
 
 The label is a form value: ``entry:<id>`` (an entry the page suggested, or any published one) or
 ``off_topic``; empty means no label.
@@ -17,7 +18,7 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.agents import audit
 from guichet.models import Agent, Author, EntryStatus, KBEntry, Message
-from handoff_api.console.handoff_page import handoff_question, suggestions_for
+from handoff_api.handoff_suggestions import handoff_question, suggestions_for
 from knowledge_base import inbox_store
 from knowledge_base.inbox_view import QUESTION_SLACK
 
