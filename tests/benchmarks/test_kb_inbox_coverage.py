@@ -1,7 +1,7 @@
 """The training inbox's protocol with the real model (``pytest -m model``): half of a frozen set's questions labelled
 as an editor would, the other half measured before and after. Confirming citizens' questions as variants must not
 cost the other citizens' wordings. Floors are what was measured (docs/training-inbox.md), on the two sets measured
-once with this protocol: foreign11 (a FAQ of fiches alone) and mixed2 (fiches beside the shipped FAQ)."""
+once with this protocol: foreign11 and foreign12 (FAQs of fiches alone) and mixed2 (fiches beside the shipped FAQ)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def inbox_run(name: str) -> InboxRun:
 # measured once, 2026-12-07 (docs/training-inbox.md): the held-out half's coverage (answered right), before -> after;
 # foreign11 75.0% -> 70.6% at 99.1% precision (-10.0 points before an entry counted as written only from three
 # variants everywhere), mixed2 48.0% -> 48.0% at 90.0% (-13.3 points before); out of scope answered unchanged on both
-FLOORS = {"foreign11": (-0.045, 0.99), "mixed2": (0.0, 0.90)}  # coverage change, precision after
+# foreign12 (2026-12-07 12:21 UTC) 67.5% -> 62.5% at 99.0% (top-1 92.5% -> 95.0%, out of scope answered 4% -> 2%)
+FLOORS = {"foreign11": (-0.045, 0.99), "foreign12": (-0.05, 0.985), "mixed2": (0.0, 0.90)}  # coverage change, precision
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -39,8 +40,13 @@ def test_confirmed_questions_do_not_cost_other_wordings(name: str) -> None:
     assert run.after["oos_answered"] <= run.before["oos_answered"], (run.before, run.after)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a FAQ of fiches alone: confirmed questions still cost "
-                   "4.4 points of coverage on other wordings (foreign11, 75.0% -> 70.6%, measured once)")
-def test_on_a_faq_of_fiches_confirmed_questions_raise_coverage() -> None:
-    run = inbox_run("foreign11")
+@pytest.mark.parametrize("name", [
+    pytest.param("foreign11", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "a FAQ of fiches alone: confirmed questions still cost 4.4 points of coverage on other wordings (foreign11, "
+        "75.0% -> 70.6%, measured once)"))),
+    pytest.param("foreign12", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "a FAQ of fiches alone: confirmed questions raise top-1 (92.5% -> 95.0%) but cost 5.0 points of coverage on "
+        "other wordings (foreign12, 67.5% -> 62.5%, measured once): the decision grows more cautious")))])
+def test_on_a_faq_of_fiches_confirmed_questions_raise_coverage(name: str) -> None:
+    run = inbox_run(name)
     assert run.after["answered_correct"] >= run.before["answered_correct"], (run.before, run.after)

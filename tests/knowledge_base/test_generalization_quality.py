@@ -123,6 +123,10 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 # - foreign11: 200 other fiches drawn from the sets before, new questions written blind, measured once with the pages
 #   not imported (2026-12-07): 92.5%, 71.2% at 98.7%, 98.1%, 2.0% (without them, same run: 71.6% at 97.9%, 4.0%):
 #   every target of the issue.
+# - foreign12: 200 other fiches drawn from the sets before, new questions written blind, measured once with today's
+#   search (2026-12-07 12:20 UTC): 92.5%, 66.9% at 96.8% (no wrong answer in scope), 97.8%, 7.0% (7 near misses
+#   answered: a lost driving licence with the fiche on adding a licence category, a veranda with the cellar's
+#   planning permission, the birth bonus with the family benefits' means test).
 FLOORS = {
     "foreign2": (0.93, 0.985, 0.73, 0.97, 0.03),
     "foreign3": (0.93, 0.97, 0.66, 0.98, 0.06),
@@ -134,6 +138,7 @@ FLOORS = {
     "foreign9": (0.905, 0.96, 0.65, 0.96, 0.05),
     "foreign10": (0.93, 0.99, 0.68, 0.98, 0.01),
     "foreign11": (0.925, 0.985, 0.71, 0.98, 0.02),
+    "foreign12": (0.925, 0.965, 0.665, 0.975, 0.07),
 }
 
 
@@ -179,6 +184,9 @@ def missing_targets(name: str, reason: str) -> Any:
         "offered and 5.0% of out of scope answered (met; 6.0% without the pages not imported)")),
     "foreign10",  # measured once: every target met
     "foreign11",  # measured once with the pages not imported: every target met (and without them, same run)
+    missing_targets("foreign12", (
+        "twelfth foreign FAQ, measured once: 7.0% of out of scope answered (target 5%: near misses on a fiche's "
+        "subject); top-1 92.5%, 66.9% answered right at 96.8% precision, 97.8% offered (met)")),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []
