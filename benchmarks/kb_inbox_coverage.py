@@ -157,8 +157,8 @@ def main() -> None:
              f"held-out texts found in the knowledge base afterwards: {run.leaks}.", "",
              "| figure (held-out half) | before | after | change |", "|---|---|---|---|"]
     for name, label in ROWS:
-        was, now = run.before[name], run.after[name]
-        lines.append(f"| {label} | {was * 100:.1f}% | {now * 100:.1f}% | {(now - was) * 100:+.1f} points |")
+        then, now = run.before[name], run.after[name]
+        lines.append(f"| {label} | {then * 100:.1f}% | {now * 100:.1f}% | {(now - then) * 100:+.1f} points |")
     if not args.misses_only:
         lines += ["", "In-scope held-out questions by whether their entry got a variant from the inbox:", "",
                   "| group | questions | top-1 before | top-1 after | coverage before | coverage after |",
