@@ -85,6 +85,8 @@ FOREIGN_SETS = {
                   "fresh database; measured once)"),
     "foreign12": ("twelfth foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
                   "fresh database; measured once)"),
+    "foreign13": ("thirteenth foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
+                  "fresh database; measured once)"),
 }
 MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
