@@ -86,6 +86,30 @@ def user_texts(tracker: Tracker, limit: int = 3) -> list[str]:
     return texts[-limit:]
 
 
+# what a citizen says around a question, not the question: a handoff is "about" the last message outside these
+NOT_A_QUESTION = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "request_human", "insult", "bot_challenge",
+                            "choose_option"})
+
+
+def asked_question(tracker: Tracker) -> str | None:
+    """The citizen's question a handoff follows: the last citizen message whose intent is none of ``NOT_A_QUESTION``
+    and that was not said while a form was asking (a place, a detail), else None.
+
+    When a question was read as a report and the citizen then asked for a person, this is the question, not
+    "je voudrais parler à une personne": what the agent's suggestions and the training inbox are made from."""
+    asked, form_active = None, False
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "active_loop":
+            form_active = bool(event.get("name"))
+        elif kind == "user":
+            text = str(event.get("text") or "").strip()
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if text and not text.startswith("/") and intent not in NOT_A_QUESTION and not form_active:
+                asked = text
+    return asked
+
+
 def recent_summary(tracker: Tracker, prefix: str, limit: int = 3, max_chars: int = 500) -> str:
     texts = user_texts(tracker, limit)
     if not texts:

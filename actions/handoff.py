@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import api_client, texts
-from .conversation import channel, conversation_id, recent_summary
+from .conversation import asked_question, channel, conversation_id, recent_summary
 from .payloads import TWEET_LIMIT, fits, handoff_info, make_payload, truncate, weighted_length
 
 # slots emptied once a person takes over (a form in progress is abandoned)
@@ -61,7 +61,8 @@ async def hand_over(
     application creates the handoff itself.
     """
     summary = summary or recent_summary(tracker, "Conversation transmise.")
-    full_details = {"channel": channel(tracker), **(details or {})}
+    asked = asked_question(tracker)
+    full_details = {"channel": channel(tracker), **({"question": asked} if asked else {}), **(details or {})}
     try:
         created = await api_client.get_api().create_handoff(
             conversation_id=conversation_id(tracker),

@@ -48,11 +48,13 @@ def record_label(request: Request, session: Session, *, agent: Agent, handoff_id
                                                  Message.author == Author.CITIZEN.value,
                                                  Message.created_at <= handoff.created_at + QUESTION_SLACK)
                            .order_by(Message.id.desc()).limit(1))
-    suggestions, query, _page = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
+    question = handoff_question(session, handoff=handoff)
+    suggestions, query, _page = suggestions_for(request, messages, question)
     hits: list[dict[str, Any]] = [{"id": h.id, "score": h.score, "question": h.question} for h in suggestions or []]
     item = inbox_store.propose(session, conversation_id=handoff.conversation_id,
                                asked_before=handoff.created_at + QUESTION_SLACK,
-                               question=asked.text if asked is not None else query, decision="handoff", hits=hits,
+                               question=question or (asked.text if asked is not None else query), decision="handoff",
+                               hits=hits,
                                by=agent.name, handoff_id=handoff.id, entry_id=entry_id)
     audit(session, actor=agent.name, action="kb.inbox.proposal", target=f"inbox:{item.id}",
           detail={"handoff_id": handoff.id, "entry_id": entry_id})

@@ -31,11 +31,13 @@ def make_tracker(
     before: dict[str, Any] | None = None,
     extra_events: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
+    earlier_events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text``.
 
-    ``history`` are earlier citizen messages, ``before`` slots set before the latest message,
-    ``extra_events`` events after it (e.g. slot candidates of a form).
+    ``history`` are earlier citizen messages, ``earlier_events`` events after them (e.g. ``user_event``s with their
+    intents, a form's activation), ``before`` slots set before the latest message, ``extra_events`` events after it
+    (e.g. slot candidates of a form).
     """
     parse_data = {
         "text": text,
@@ -47,6 +49,7 @@ def make_tracker(
     for earlier in history or []:
         events.append({"event": "user", "text": earlier, "parse_data": {"text": earlier}, "metadata": METADATA})
         events.append({"event": "action", "name": "action_answer_question"})
+    events += earlier_events or []
     events += [{"event": "slot", "name": name, "value": value} for name, value in (before or {}).items()]
     events.append({"event": "user", "text": text, "parse_data": parse_data, "metadata": METADATA})
     events += extra_events or []
@@ -63,6 +66,12 @@ def make_tracker(
         {"name": active_loop} if active_loop else {},
         "action_listen",
     )
+
+
+def user_event(text: str, intent: str) -> dict[str, Any]:
+    """A citizen message as Rasa logs it, with the intent it was read as."""
+    return {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.9}},
+            "metadata": METADATA}
 
 
 def run_action(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

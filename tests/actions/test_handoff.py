@@ -4,7 +4,7 @@ import httpx
 
 from actions.handoff import ActionHandoff, handoff_text
 from actions.insult import ActionHandleInsult
-from tests.actions.helpers import FakeApp, handoff_created, make_tracker, run_action, slot_events
+from tests.actions.helpers import FakeApp, handoff_created, make_tracker, run_action, slot_events, user_event
 
 HANDOFFS = "POST /api/internal/handoffs"
 
@@ -24,7 +24,8 @@ def test_request_human_hands_over_at_once(app: FakeApp) -> None:
     assert body["reason"] == "request_human"
     assert body["department"] == "sports"
     assert "horaires piscine ?" in body["summary"] and "je veux parler à un agent" in body["summary"]
-    assert body["details"] == {"channel": "webchat", "last_faq_id": "piscines-horaires"}
+    assert body["details"] == {"channel": "webchat", "question": "horaires piscine ?",
+                               "last_faq_id": "piscines-horaires"}
     assert payloads == [
         {
             "text": "Je vous mets en relation avec un agent de la Ville. "
@@ -118,3 +119,41 @@ def test_an_intent_sent_as_such_is_not_quoted_in_the_summary(app: FakeApp) -> No
     run_action(ActionHandoff(), tracker)
     summary = app.bodies(HANDOFFS)[0]["summary"]
     assert "« horaires piscine ? » / « non »" in summary and "/request_human" not in summary
+
+
+def test_a_question_read_as_a_report_is_the_question_of_the_handoff(app: FakeApp) -> None:
+    """The form asked where, the citizen asked for a person: the handoff names the question, not the form's answer
+    nor "je voudrais parler à une personne" (what the agent's suggestions and the training inbox are made of)."""
+    app.route(HANDOFFS, status=201, body=handoff_created(handoff_id=9))
+    tracker = make_tracker("je voudrais parler à une personne", intent="request_human", earlier_events=[
+        user_event("bonjour", "greet"),
+        user_event("ma caisse de retraite me demande un certificat de vie", "report_problem"),
+        {"event": "active_loop", "name": "report_form"},
+        user_event("rue de la Paix", "report_problem"),
+    ], active_loop="report_form")
+    run_action(ActionHandoff(), tracker)
+    assert app.bodies(HANDOFFS)[0]["details"]["question"] == "ma caisse de retraite me demande un certificat de vie"
+
+
+def test_a_question_asked_after_a_form_closed_is_the_latest(app: FakeApp) -> None:
+    app.route(HANDOFFS, status=201, body=handoff_created(handoff_id=10))
+    tracker = make_tracker("un agent svp", intent="request_human", earlier_events=[
+        user_event("un lampadaire est en panne", "report_problem"),
+        {"event": "active_loop", "name": "report_form"},
+        user_event("place de la Mairie", "report_problem"),
+        {"event": "active_loop", "name": None},
+        user_event("merci", "thank"),
+        user_event("et la mairie est ouverte le samedi ?", "ask_question"),
+        user_event("non", "deny"),
+    ])
+    run_action(ActionHandoff(), tracker)
+    assert app.bodies(HANDOFFS)[0]["details"]["question"] == "et la mairie est ouverte le samedi ?"
+
+
+def test_no_question_names_none(app: FakeApp) -> None:
+    app.route(HANDOFFS, status=201, body=handoff_created(handoff_id=11))
+    tracker = make_tracker("je veux parler à quelqu'un", intent="request_human",
+                           earlier_events=[user_event("bonjour", "greet"),
+                                           user_event("/request_human", "request_human")])
+    run_action(ActionHandoff(), tracker)
+    assert app.bodies(HANDOFFS)[0]["details"] == {"channel": "webchat", "last_faq_id": None}

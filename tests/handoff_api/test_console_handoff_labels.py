@@ -109,3 +109,32 @@ def test_the_json_api_resolves_without_a_body_as_before(client: TestClient, citi
     assert done.status_code == 200 and done.json()["status"] == "resolved"
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         assert all(item.proposal is None for item in session.scalars(select(InboxItem)))
+
+
+def test_the_question_the_bot_names_serves_when_nothing_was_searched(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
+    """A question read as a report reaches no search; the citizen then asks for a person. The bot's handoff names
+    the question (``details.question``): the suggestions and the inbox proposal are made of it, not of the
+    request for a person."""
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        for entry_id, (question, answer, department) in FAQ.items():
+            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
+                                                 department=department), actor="seed")
+    handoff_id = handoff_from_citizen(client, citizen, "je voudrais parler à une personne de la mairie")
+    named = "quels sont les horaires de la piscine, tél 06 12 34 56 78"
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None and handoff_question(session, handoff=handoff) is None
+        handoff.details = {**(handoff.details or {}), "question": named}
+    account(client, "alice", Role.AGENT)
+    token = login(client, "alice")
+    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
+    page = client.get(f"/console/handoffs/{handoff_id}")
+    assert named in page.text
+    entry_id = next(iter(FAQ))
+    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
+                       data={"csrf_token": token, "label": f"entry:{entry_id}"}, follow_redirects=False)
+    assert done.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.text == "quels sont les horaires de la piscine, tél [téléphone]"
+        assert item.proposal is not None and item.proposal["entry_id"] == entry_id
