@@ -16,7 +16,8 @@
   dayone9, measured once with the pages not held checked beside entries with variants.
 - mixed1: fiches added to the shipped FAQ (knowledge_base/eval/mixed1: the shipped FAQ and 60 fiches imported
   together into a fresh database, bare entries among curated ones), asked about the fiches; mixed2, the same
-  protocol on 60 other fiches (family, transport, foreigners, social matters), written blind and measured once.
+  protocol on 60 other fiches (family, transport, foreigners, social matters), written blind and measured once;
+  mixed3, on 60 fiches of any subject, written blind and measured once for the written entries' one level.
 Writes docs/benchmarks-kb-generalization.md: each protocol's section, stamped with its own date and commit,
 replaces that protocol's section of the file; the other protocols' sections stay as they were measured.
 """
@@ -92,6 +93,8 @@ MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
     "mixed2": ("fiches added to the shipped FAQ, second set (190 curated entries and 60 other fiches on family, "
                "transport, foreigners and social matters, without variants, fresh database; measured once)"),
+    "mixed3": ("fiches added to the shipped FAQ, third set (190 curated entries and 60 other fiches on any subject, "
+               "without variants, fresh database; measured once)"),
 }
 DAY_ONE_SETS = {
     "dayone": "day-one questions on the shipped FAQ",
