@@ -7,7 +7,8 @@ of its keys (``1 + tau * log(sum(exp((cos - 1) / tau)))``: the best key, plus a 
 good one), blended with the cosines of its passages, each with its weight, and, while any entry has
 details, with the best cosine of its details (an entry without details: of its first passage, the whole
 entry), minus the entry's own offset (a hubness penalty: see ``hubness``). In a knowledge base mixing entries with
-and without variants (``ranking``), the soft maximum loses ``key_count_penalty * tau * log(keys)``.
+and without variants (``ranking``), the soft maximum loses ``key_count_penalty * tau * log(keys)``, where an entry
+written with variants counts the median keys of the live entries so written (``counted_keys``).
 Entries are added, replaced and removed one at a time: new rows go into buffers that grow by
 doubling, rows of a removed entry are only marked dead, and the buffers are compacted once the
 dead outnumber the living.
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from knowledge_base.written_entries import CURATED_VARIANTS
 
 Vectors = npt.NDArray[np.float32]
 
@@ -232,7 +235,7 @@ class DenseIndex:
         mass = np.bincount(self._key_slot[: self._n_keys], weights=weights, minlength=count)
         keys = 1.0 + self.tau * np.log(np.maximum(mass, 1e-30))
         if self.key_count_penalty:
-            keys = keys - self.key_count_penalty * self.tau * np.log(self._key_count[:count])
+            keys = keys - self.key_count_penalty * self.tau * np.log(self.counted_keys())
         cosines = self._passages[:count] @ query
         total = self.key_weight + float(self.passage_weights.sum())
         blended = self.key_weight * keys + cosines @ self.passage_weights
@@ -243,6 +246,19 @@ class DenseIndex:
         scored: npt.NDArray[np.float32] = (blended - self._offsets[:count] + self.shift).astype(np.float32)
         scored[~self._alive[:count]] = -np.inf
         return scored
+
+    def counted_keys(self) -> npt.NDArray[np.float32]:
+        """The keys the key-count penalty counts, per slot: an entry with fewer keys than a question and
+        ``CURATED_VARIANTS`` variants, its own; an entry written with variants, the median of the live entries so
+        written. One level for those: a bare entry's arrival lifts it beside them and leaves their order among
+        themselves as it was (per entry, one bare entry added to the shipped FAQ cost 14 of 1,571 right answers:
+        docs/benchmarks-kb.md)."""
+        counts = self._key_count[: len(self._ids)]
+        written = counts - 1 >= CURATED_VARIANTS  # ``has_variants`` of a question and its variants
+        live = written & self._alive[: len(self._ids)]
+        if not live.any():
+            return counts
+        return np.where(written, np.float32(np.median(counts[live])), counts).astype(np.float32)
 
     def _nearest(self, plain: npt.NDArray[np.float32]) -> tuple[int, float, float] | None:
         """``nearest_keys`` from the keys' plain cosines."""

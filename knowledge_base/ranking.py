@@ -17,7 +17,9 @@ maximum of a dozen keys exceeds that of one question by up to ``tau * log(keys)`
 spread between right and wrong entries. While both kinds are indexed, each soft maximum therefore
 loses ``key_count_penalty * tau * log(keys)`` (a soft mean of the keys): leaving one department out,
 its entries without variants among the others with theirs, top-1 rose from 30% to 80%
-(docs/benchmarks-kb.md). A knowledge base of one kind keeps its plain scores. An imported fiche with one or two
+(docs/benchmarks-kb.md). The entries written with variants all count the median of their keys
+(``DenseIndex.counted_keys``): a bare entry added to a curated FAQ is lifted beside them and leaves their order among
+themselves as it was. A knowledge base of one kind keeps its plain scores. An imported fiche with one or two
 citizen questions confirmed from the training inbox is still scored as bare (``written_entries.scored_bare``).
 
 An entry's details (the reference text behind its short answer: an imported fiche's full text) are

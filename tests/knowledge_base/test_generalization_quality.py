@@ -202,9 +202,12 @@ def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
 #   a development set since, with the pages not imported (chosen with it among others): 60.0% at 95.7%, 8.0%.
 # - mixed2 (60 fiches on family, transport, foreigners and social matters), measured once with the pages not imported
 #   (2026-12-07): 91.3%, 50.7% at 93.8%, 98.7%, 8.0% (without them, same run: 51.3% at 93.9%, 8.0%).
+# - mixed3 (60 fiches of any subject), measured once with the written entries' one level of the key-count penalty
+#   (2026-12-07): 92.7%, 52.7% at 91.9%, 96.7%, 12.0% (per entry, same machine: 92.0%, 52.7% at 90.8%, 14.0%).
 MIXED_FLOORS = {
     "mixed1": (0.93, 0.955, 0.595, 0.99, 0.08),
     "mixed2": (0.91, 0.935, 0.505, 0.98, 0.08),
+    "mixed3": (0.925, 0.915, 0.525, 0.965, 0.12),
 }
 
 
@@ -230,6 +233,9 @@ def test_the_pages_not_imported_hold_back_near_misses_on_the_fiches() -> None:
         "fiches added to the shipped FAQ, second set, measured once: top-1 91.3% (target 92%), 50.7% answered right "
         "(target 65%) at 93.8% precision (target 95%), 8.0% of out of scope answered (target 5%; 3 of the 4 are "
         "answered by the shipped FAQ's own entries); 98.7% offered (met)"))),
+    pytest.param("mixed3", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "fiches added to the shipped FAQ, third set, measured once: 52.7% answered right (target 65%) at 91.9% "
+        "precision (target 95%), 12.0% of out of scope answered (target 5%); top-1 92.7% and 96.7% offered (met)"))),
 ])
 def test_fiches_added_to_the_shipped_faq_reach_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(mixed_set(name), evaluation.FOREIGN_TARGETS) == []

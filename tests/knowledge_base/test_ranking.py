@@ -81,6 +81,21 @@ def test_the_penalty_follows_entries_through_compaction() -> None:
     assert after["b"] == pytest.approx(float(ONE[0] @ QUERY), abs=1e-5)
 
 
+def test_a_bare_entry_s_arrival_leaves_the_written_entries_order_among_themselves() -> None:
+    """The written entries count one level (the median of their keys): a bare entry's arrival lowers them alike,
+    their gaps stay (per entry, twelve keys would lose more than four)."""
+    rich = MANY  # twelve keys: the nearest at cosine 0.9, eleven more
+    four = np.stack([unit(0.88, float(np.sqrt(1 - 0.88 ** 2)), 0)] + [unit(0, 1, 0)] * 3)
+    index = HybridIndex(3, FusionConfig(hub_weight=0.0))
+    index.put_many([(entry("rich", 11), rich, PASSAGE), (entry("four", 3), four, PASSAGE)])
+    before = {r.id: r.score for r in index.rank("x", QUERY)}
+    index.put(entry("bare", 0), ONE, PASSAGE)
+    after = {r.id: r.score for r in index.rank("x", QUERY)}
+    assert index.mixing and ranked(index) == ["bare", "rich", "four"]
+    assert after["rich"] - after["four"] == pytest.approx(before["rich"] - before["four"], abs=1e-6)
+    assert list(index.dense.counted_keys()) == [8.0, 8.0, 1.0]  # the median of 12 and 4 keys; the bare one's own
+
+
 def test_an_entry_s_details_are_searched_but_their_text_is_not_held() -> None:
     """The index reads the details through their passages' vectors and words; it keeps the entry without its text
     (at 10,000 imported fiches, tens of megabytes the database already holds)."""
