@@ -138,3 +138,32 @@ def test_the_question_the_bot_names_serves_when_nothing_was_searched(client: Tes
         item = session.scalars(select(InboxItem)).one()
         assert item.text == "quels sont les horaires de la piscine, tél [téléphone]"
         assert item.proposal is not None and item.proposal["entry_id"] == entry_id
+
+
+def test_who_asks_for_a_person_at_once_tells_the_person_the_question(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
+    """Nothing searched, no question before the request for a person: the citizen's first message to the person
+    is what the label proposes (not "je veux parler à quelqu'un", not their last "merci")."""
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        for entry_id, (question, answer, department) in FAQ.items():
+            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
+                                                 department=department), actor="seed")
+    handoff_id = handoff_from_citizen(client, citizen, "je veux parler à quelqu'un")
+    conversation_id, headers = citizen
+    for text in ("c'est pour les horaires de la piscine le dimanche", "merci beaucoup"):
+        sent = client.post(f"/api/webchat/conversations/{conversation_id}/messages", json={"text": text},
+                           headers=headers)
+        assert sent.status_code in (200, 201, 202), sent.text
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None
+        assert handoff_question(session, handoff=handoff) == "c'est pour les horaires de la piscine le dimanche"
+    account(client, "alice", Role.AGENT)
+    token = login(client, "alice")
+    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
+    entry_id = next(iter(FAQ))
+    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
+                       data={"csrf_token": token, "label": f"entry:{entry_id}"}, follow_redirects=False)
+    assert done.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.text == "c'est pour les horaires de la piscine le dimanche"
