@@ -19,12 +19,13 @@ from tests.handoff_api.test_console_handoff import handoff_from_citizen
 QUESTION = "ma question sur la succession, joignable au 06 12 34 56 78"
 
 
-def claimed(client: TestClient, citizen: tuple[str, dict[str, str]]) -> tuple[int, str]:
+def claimed(client: TestClient, citizen: tuple[str, dict[str, str]], text: str = QUESTION) -> tuple[int, str]:
+    """The FAQ seeded, a handoff from the citizen's ``text``, claimed by an agent: (its id, the agent's token)."""
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         for entry_id, (question, answer, department) in FAQ.items():
             create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
                                                  department=department), actor="seed")
-    handoff_id = handoff_from_citizen(client, citizen, QUESTION)
+    handoff_id = handoff_from_citizen(client, citizen, text)
     account(client, "alice", Role.AGENT)
     token = login(client, "alice")
     client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
@@ -111,43 +112,37 @@ def test_the_json_api_resolves_without_a_body_as_before(client: TestClient, citi
         assert all(item.proposal is None for item in session.scalars(select(InboxItem)))
 
 
+def resolved_with_the_first_entry(client: TestClient, handoff_id: int, token: str) -> InboxItem:
+    """Resolved with "the FAQ's first entry answers this": the inbox item the label landed on."""
+    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
+                       data={"csrf_token": token, "label": f"entry:{next(iter(FAQ))}"}, follow_redirects=False)
+    assert done.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        item = session.scalars(select(InboxItem)).one()
+        assert item.proposal is not None and item.proposal["entry_id"] == next(iter(FAQ))
+        session.expunge(item)
+        return item
+
+
 def test_the_question_the_bot_names_serves_when_nothing_was_searched(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
     """A question read as a report reaches no search; the citizen then asks for a person. The bot's handoff names
     the question (``details.question``): the suggestions and the inbox proposal are made of it, not of the
     request for a person."""
-    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        for entry_id, (question, answer, department) in FAQ.items():
-            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
-                                                 department=department), actor="seed")
-    handoff_id = handoff_from_citizen(client, citizen, "je voudrais parler à une personne de la mairie")
+    handoff_id, token = claimed(client, citizen, "je voudrais parler à une personne de la mairie")
     named = "quels sont les horaires de la piscine, tél 06 12 34 56 78"
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         handoff = session.get(Handoff, handoff_id)
         assert handoff is not None and handoff_question(session, handoff=handoff) is None
         handoff.details = {**(handoff.details or {}), "question": named}
-    account(client, "alice", Role.AGENT)
-    token = login(client, "alice")
-    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
-    page = client.get(f"/console/handoffs/{handoff_id}")
-    assert named in page.text
-    entry_id = next(iter(FAQ))
-    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
-                       data={"csrf_token": token, "label": f"entry:{entry_id}"}, follow_redirects=False)
-    assert done.status_code == 303
-    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        item = session.scalars(select(InboxItem)).one()
-        assert item.text == "quels sont les horaires de la piscine, tél [téléphone]"
-        assert item.proposal is not None and item.proposal["entry_id"] == entry_id
+    assert named in client.get(f"/console/handoffs/{handoff_id}").text
+    item = resolved_with_the_first_entry(client, handoff_id, token)
+    assert item.text == "quels sont les horaires de la piscine, tél [téléphone]"
 
 
 def test_who_asks_for_a_person_at_once_tells_the_person_the_question(client: TestClient, citizen) -> None:  # type: ignore[no-untyped-def]
     """Nothing searched, no question before the request for a person: the citizen's first message to the person
     is what the label proposes (not "je veux parler à quelqu'un", not their last "merci")."""
-    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        for entry_id, (question, answer, department) in FAQ.items():
-            create_entry(session, data=EntryData(id=entry_id, question=question, answer=answer,
-                                                 department=department), actor="seed")
-    handoff_id = handoff_from_citizen(client, citizen, "je veux parler à quelqu'un")
+    handoff_id, token = claimed(client, citizen, "je veux parler à quelqu'un")
     conversation_id, headers = citizen
     for text in ("c'est pour les horaires de la piscine le dimanche", "merci beaucoup"):
         sent = client.post(f"/api/webchat/conversations/{conversation_id}/messages", json={"text": text},
@@ -157,13 +152,5 @@ def test_who_asks_for_a_person_at_once_tells_the_person_the_question(client: Tes
         handoff = session.get(Handoff, handoff_id)
         assert handoff is not None
         assert handoff_question(session, handoff=handoff) == "c'est pour les horaires de la piscine le dimanche"
-    account(client, "alice", Role.AGENT)
-    token = login(client, "alice")
-    client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
-    entry_id = next(iter(FAQ))
-    done = client.post(f"/console/handoffs/{handoff_id}/resolve",
-                       data={"csrf_token": token, "label": f"entry:{entry_id}"}, follow_redirects=False)
-    assert done.status_code == 303
-    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
-        item = session.scalars(select(InboxItem)).one()
-        assert item.text == "c'est pour les horaires de la piscine le dimanche"
+    item = resolved_with_the_first_entry(client, handoff_id, token)
+    assert item.text == "c'est pour les horaires de la piscine le dimanche"
