@@ -19,6 +19,8 @@ citizen questions. A fiche stays a fiche until it is written: without that, once
 of a city's FAQ one question, the penalty went off and the fiches beside the shipped FAQ lost their rank
 (docs/training-inbox.md). The city's own entry made from the inbox with one variant does not turn it on: the penalty
 reorders the written entries among themselves, which costs the city's own questions (docs/training-inbox.md).
+While it holds, the entries written with variants (a question and ``CURATED_VARIANTS`` variants or more) all count
+the median of their keys (``dense.DenseIndex.counted_keys``), so a bare entry's arrival lowers them alike.
 """
 
 from __future__ import annotations
