@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.agents import audit
-from guichet.models import Agent, Author, EntryStatus, KBEntry, Message
+from guichet.models import Agent, EntryStatus, KBEntry
 from handoff_api.handoff_suggestions import handoff_question, suggestions_for
 from knowledge_base import inbox_store
 from knowledge_base.inbox_view import QUESTION_SLACK
@@ -44,18 +43,12 @@ def record_label(request: Request, session: Session, *, agent: Agent, handoff_id
     """The proposal on the question that led to the handoff, audited and committed."""
     handoff = crud.get_handoff(session, handoff_id=handoff_id)
     messages = conv_crud.transcript(session, conversation_id=handoff.conversation_id)
-    asked = session.scalar(select(Message).where(Message.conversation_id == handoff.conversation_id,
-                                                 Message.author == Author.CITIZEN.value,
-                                                 Message.created_at <= handoff.created_at + QUESTION_SLACK)
-                           .order_by(Message.id.desc()).limit(1))
-    question = handoff_question(session, handoff=handoff)
-    suggestions, query, _page = suggestions_for(request, messages, question)
+    # the question the handoff follows, else (nothing after the handoff either) the citizen's last message
+    suggestions, query, _page = suggestions_for(request, messages, handoff_question(session, handoff=handoff))
     hits: list[dict[str, Any]] = [{"id": h.id, "score": h.score, "question": h.question} for h in suggestions or []]
     item = inbox_store.propose(session, conversation_id=handoff.conversation_id,
-                               asked_before=handoff.created_at + QUESTION_SLACK,
-                               question=question or (asked.text if asked is not None else query), decision="handoff",
-                               hits=hits,
-                               by=agent.name, handoff_id=handoff.id, entry_id=entry_id)
+                               asked_before=handoff.created_at + QUESTION_SLACK, question=query, decision="handoff",
+                               hits=hits, by=agent.name, handoff_id=handoff.id, entry_id=entry_id)
     audit(session, actor=agent.name, action="kb.inbox.proposal", target=f"inbox:{item.id}",
           detail={"handoff_id": handoff.id, "entry_id": entry_id})
     session.commit()

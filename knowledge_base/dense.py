@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from knowledge_base.written_entries import CURATED_VARIANTS
+from knowledge_base.written_entries import has_variants
 
 Vectors = npt.NDArray[np.float32]
 
@@ -248,13 +248,12 @@ class DenseIndex:
         return scored
 
     def counted_keys(self) -> npt.NDArray[np.float32]:
-        """The keys the key-count penalty counts, per slot: an entry with fewer keys than a question and
-        ``CURATED_VARIANTS`` variants, its own; an entry written with variants, the median of the live entries so
-        written. One level for those: a bare entry's arrival lifts it beside them and leaves their order among
-        themselves as it was (per entry, one bare entry added to the shipped FAQ cost 14 of 1,571 right answers:
-        docs/benchmarks-kb.md)."""
+        """The keys the key-count penalty counts, per slot: an entry not written with variants (``has_variants``),
+        its own; an entry written with them, the median of the live entries so written. One level for those: a bare
+        entry's arrival lifts it beside them and leaves their order among themselves as it was
+        (docs/benchmarks-kb.md, "One level for the written entries")."""
         counts = self._key_count[: len(self._ids)]
-        written = counts - 1 >= CURATED_VARIANTS  # ``has_variants`` of a question and its variants
+        written = has_variants(counts - 1)  # a question and its variants
         live = written & self._alive[: len(self._ids)]
         if not live.any():
             return counts

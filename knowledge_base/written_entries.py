@@ -25,14 +25,27 @@ the median of their keys (``dense.DenseIndex.counted_keys``), so a bare entry's 
 
 from __future__ import annotations
 
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
 from knowledge_base.national_pages import fiche_of
 from knowledge_base.validation import EntryData
 
 CURATED_VARIANTS = 3
 
 
-def has_variants(variants: int) -> bool:
-    """Whether an entry with this many variants counts as written with variants."""
+@overload
+def has_variants(variants: int) -> bool: ...
+
+
+@overload
+def has_variants(variants: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]: ...
+
+
+def has_variants(variants: int | npt.NDArray[np.float32]) -> bool | npt.NDArray[np.bool_]:
+    """Whether an entry with this many variants counts as written with variants (one count, or an array of them)."""
     return variants >= CURATED_VARIANTS
 
 

@@ -84,7 +84,7 @@ def test_the_penalty_follows_entries_through_compaction() -> None:
 def test_a_bare_entry_s_arrival_leaves_the_written_entries_order_among_themselves() -> None:
     """The written entries count one level (the median of their keys): a bare entry's arrival lowers them alike,
     their gaps stay (per entry, twelve keys would lose more than four)."""
-    rich = MANY  # twelve keys: the nearest at cosine 0.9, eleven more
+    rich = MANY  # twelve keys, at cosine 0.83 to 0.87 of the query
     four = np.stack([unit(0.88, float(np.sqrt(1 - 0.88 ** 2)), 0)] + [unit(0, 1, 0)] * 3)
     index = HybridIndex(3, FusionConfig(hub_weight=0.0))
     index.put_many([(entry("rich", 11), rich, PASSAGE), (entry("four", 3), four, PASSAGE)])
