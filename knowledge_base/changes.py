@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from guichet.db import session_scope
 from guichet.models import Calibration, KBEntry
 from knowledge_base.decision_policy import DecisionPolicy, Policy
-from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic import OffTopic, current_off_topic
 from knowledge_base.off_topic_store import watermark as off_topic_watermark
 from knowledge_base.types import Encoder
 
@@ -51,6 +51,6 @@ def changes_since(factory: sessionmaker[Session], seen: Watermark, *, encoder: E
         query = select(KBEntry.id)
         changed = list(session.scalars(query.where(KBEntry.updated_at >= since) if since else query))
         chosen = policy.read(session, model=encoder.name)
-        off_topic = (OffTopic.embedded(session, encoder=encoder, texts=current_off_topic_texts(session))
+        off_topic = (OffTopic.embedded(session, encoder=encoder, listed=current_off_topic(session))
                      if watermark[3] != seen[3] else None)
     return Changes(watermark=watermark, entry_ids=changed, policy=chosen, off_topic=off_topic)

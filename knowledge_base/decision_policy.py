@@ -122,15 +122,18 @@ class DecisionPolicy:
 def off_topic_profile(off_topic: OffTopic, *, keys: list[npt.NDArray[np.float32]], relative: bool,
                       top_score: Callable[[str, npt.NDArray[np.float32]], float | None]) -> Profile:
     """Re-check the off-topic list against the entries' ``keys`` (``OffTopic.relative_to``; every example counts when
-    there are none or the list is not ``relative``), then measure what its examples score on this knowledge base:
-    each one's ``top_score`` (None: no entry ranked) and its lead over its closest other example."""
+    there are none or the list is not ``relative``), then measure what the written list's examples score on this
+    knowledge base (``OffTopic.profiled``): each one's ``top_score`` (None: no entry ranked) and its lead over its
+    closest other example."""
     dim = off_topic.all_vectors.shape[1] if off_topic.all_vectors.ndim == 2 else 0
     off_topic.relative_to(np.concatenate(keys) if keys and relative
                           else np.zeros((0, dim), dtype=np.float32))  # no keys: every example counts
     texts = [t for t, keep in zip(off_topic.texts, off_topic.counting, strict=True) if keep]
     nearest = off_topic.nearest_others()
     tops, gaps = [], []
-    for text, vector, other in zip(texts, off_topic.vectors, nearest, strict=True):
+    for text, vector, other, profiled in zip(texts, off_topic.vectors, nearest, off_topic.profiled, strict=True):
+        if not profiled:
+            continue
         top = top_score(text, vector)
         if top is not None:
             tops.append(top)

@@ -16,7 +16,7 @@ from knowledge_base.decision_policy import DecisionPolicy, Policy
 from knowledge_base.entry_vectors import entry_vectors
 from knowledge_base.hubness import Background
 from knowledge_base.indexed_entries import IndexedEntries
-from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic import OffTopic, current_off_topic
 from knowledge_base.off_topic_store import seed_off_topic
 from knowledge_base.pages_elsewhere import PagesElsewhere
 from knowledge_base.ranking import FusionConfig, HybridIndex
@@ -42,7 +42,7 @@ def full_load(factory: sessionmaker[Session], *, encoder: Encoder, dim: int, con
         entries = [store.entry_data(entry) for entry in store.published_entries(session)]
         vectors = entry_vectors(session, encoder=encoder, entries=entries, config=config)
         chosen = policy.read(session, model=encoder.name)
-        off_topic = OffTopic.embedded(session, encoder=encoder, texts=current_off_topic_texts(session))
+        off_topic = OffTopic.embedded(session, encoder=encoder, listed=current_off_topic(session))
         background = (Background.load(session, encoder=encoder, neighbours=config.hub_neighbours,
                                       texts=background_texts) if config.hub_weight > 0 else None)
     indexed = IndexedEntries(HybridIndex(dim, config, background=background),

@@ -17,7 +17,7 @@ from guichet.db import session_scope
 from knowledge_base import store
 from knowledge_base.calibration import folds
 from knowledge_base.evaluation import Outcome, Question, run_questions
-from knowledge_base.off_topic import current_off_topic_texts
+from knowledge_base.off_topic import current_off_topic
 from knowledge_base.protocols import reindex
 from knowledge_base.service import KnowledgeBase
 
@@ -29,7 +29,7 @@ def rank_held_out(knowledge_base: KnowledgeBase, questions: list[Question], *, k
         raise ValueError(f"k: {k} folds cannot hold questions out (at least 2)")
     with session_scope(knowledge_base.factory) as session:
         entries = [store.entry_data(entry) for entry in store.published_entries(session)]
-        off_topic = current_off_topic_texts(session)
+        off_topic = current_off_topic(session)
     outcomes: list[Outcome | None] = [None] * len(questions)
     try:
         for fold in folds(len(questions), k, seed=seed):
@@ -37,7 +37,7 @@ def rank_held_out(knowledge_base: KnowledgeBase, questions: list[Question], *, k
             touched = [entry for entry in entries if held & set(entry.variants)]
             reindex(knowledge_base, [replace(entry, variants=[v for v in entry.variants if v not in held])
                                         for entry in touched])
-            knowledge_base.use_off_topic([text for text in off_topic if text not in held])
+            knowledge_base.use_off_topic(off_topic.without(held))
             for i, outcome in zip(fold, run_questions(knowledge_base.analyse, [questions[i] for i in fold]),
                                   strict=True):
                 outcomes[i] = outcome

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from guichet.contract.redact import redact
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
-from guichet.models import EntryStatus, InboxItem, InboxStatus, utcnow
+from guichet.models import EntryStatus, InboxItem, InboxStatus, OffTopicSource, utcnow
 from knowledge_base import off_topic_store, store
 from knowledge_base.evaluation import Question
 from knowledge_base.text import has_content
@@ -122,7 +122,8 @@ def out_of_scope(session: Session, *, item_id: int, actor: str, kind: str = OUT_
     """The question joins the off-topic examples (a revision of the list)."""
     item = _open(session, item_id)
     if item.text not in off_topic_store.live_texts(session):
-        off_topic_store.create_example(session, text=item.text, kind=kind, actor=actor)
+        off_topic_store.create_example(session, text=item.text, kind=kind, actor=actor,
+                                       source=OffTopicSource.INBOX)
     return _decide(item, status=InboxStatus.OUT_OF_SCOPE, actor=actor)
 
 

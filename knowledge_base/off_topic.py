@@ -7,10 +7,16 @@ list is something this knowledge base answers (a city that imports fiches on nat
 turns yesterday's near misses into its own questions), so it stops counting; ``OffTopic.relative_to``
 re-checks the list against the entries whenever they change. The examples ship in
 knowledge_base/off_topic.yml (the seed) and live in the database, where editors change them.
+
+Two sources, one role each. The written list (the seed, the console) says what the FAQ does not handle: its
+examples' scores set the level a question must reach (``decision_policy.off_topic_profile``). A citizen's question
+an editor marked out of scope in the training inbox came close to an entry by the way it was picked; it holds its
+neighbours back (``similarity``) but does not raise that level for every other question (``profiled``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,31 +47,45 @@ def off_topic_texts(path: Path = OFF_TOPIC_PATH) -> list[str]:
     return [text for _kind, text in off_topic_examples(path)]
 
 
-def current_off_topic_texts(session: Session) -> list[str]:
+@dataclass(frozen=True)
+class Listed:
+    """The off-topic examples' texts; ``from_inbox``: those marked out of scope in the training inbox."""
+
+    texts: list[str]
+    from_inbox: frozenset[str] = field(default_factory=frozenset)
+
+    def without(self, texts: set[str]) -> Listed:
+        return Listed([text for text in self.texts if text not in texts], self.from_inbox - texts)
+
+
+def current_off_topic(session: Session) -> Listed:
     """The examples in use: the database's list, seeded from the shipped file the first time."""
-    from knowledge_base.off_topic_store import live_texts, seed_off_topic
+    from knowledge_base.off_topic_store import live_listed, seed_off_topic
 
     seed_off_topic(session)
-    return live_texts(session)
+    return live_listed(session)
 
 
 class OffTopic:
-    def __init__(self, vectors: npt.NDArray[np.float32], texts: list[str] | None = None) -> None:
+    def __init__(self, vectors: npt.NDArray[np.float32], texts: list[str] | None = None, *,
+                 from_inbox: frozenset[str] = frozenset()) -> None:
         self.all_vectors = vectors
         self.texts = texts if texts is not None else [""] * len(vectors)
+        self.from_inbox = np.array([text in from_inbox for text in self.texts], dtype=bool)
         self.counting = np.ones(len(vectors), dtype=bool)
         self.vectors = vectors
 
     @classmethod
-    def embedded(cls, session: Session, *, encoder: Encoder, texts: list[str]) -> OffTopic:
+    def embedded(cls, session: Session, *, encoder: Encoder, listed: Listed) -> OffTopic:
         """Embedded like the entries' questions (e5 "query: "), through the embedding cache."""
-        if not texts:
+        if not listed.texts:
             return cls(np.zeros((0, 0), dtype=np.float32), [])
-        return cls(embed(session, encoder=encoder, kind="query", texts=texts), texts)
+        return cls(embed(session, encoder=encoder, kind="query", texts=listed.texts), listed.texts,
+                   from_inbox=listed.from_inbox)
 
     @classmethod
     def load(cls, session: Session, *, encoder: Encoder, path: Path = OFF_TOPIC_PATH) -> OffTopic:
-        return cls.embedded(session, encoder=encoder, texts=off_topic_texts(path))
+        return cls.embedded(session, encoder=encoder, listed=Listed(off_topic_texts(path)))
 
     def relative_to(self, keys: npt.NDArray[np.float32]) -> None:
         """Keep only the examples nearer another example than any entry key (question or variant)."""
@@ -79,6 +99,11 @@ class OffTopic:
             nearest_entry = (self.all_vectors @ keys.T).max(axis=1) if len(keys) else np.full(count, -np.inf)
             self.counting = nearest_entry < nearest_example
         self.vectors = self.all_vectors[self.counting] if count else self.all_vectors
+
+    @property
+    def profiled(self) -> npt.NDArray[np.bool_]:
+        """For each counting example, whether its score sets the decision's level (the written list's examples)."""
+        return ~self.from_inbox[self.counting]
 
     @property
     def ignored(self) -> list[str]:

@@ -1,7 +1,8 @@
 """The off-topic examples in the database: every change leaves a revision (who, when, before, after).
 
 The list starts as knowledge_base/off_topic.yml (``seed_off_topic``, when the table is empty); editors
-then add, change and delete examples in the console. Deleting keeps the row and its revisions.
+then add, change and delete examples in the console, and mark citizens' questions out of scope in the training
+inbox (``OffTopicSource.INBOX``: see ``off_topic.Listed``). Deleting keeps the row and its revisions.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from guichet.crud.conversations import NotFound
-from guichet.models import EntryStatus, OffTopicExample, OffTopicRevision, utcnow
-from knowledge_base.off_topic import OFF_TOPIC_PATH, off_topic_examples
+from guichet.models import EntryStatus, OffTopicExample, OffTopicRevision, OffTopicSource, utcnow
+from knowledge_base.off_topic import OFF_TOPIC_PATH, Listed, off_topic_examples
 
 MAX_TEXT = 500
 MAX_KIND = 40
@@ -24,7 +25,8 @@ class InvalidExample(ValueError):
 
 
 def _snapshot(example: OffTopicExample) -> dict[str, Any]:
-    return {"text": example.text, "kind": example.kind, "status": example.status, "version": example.version}
+    return {"text": example.text, "kind": example.kind, "source": example.source, "status": example.status,
+            "version": example.version}
 
 
 def _record(session: Session, example: OffTopicExample, *, actor: str, action: str,
@@ -63,6 +65,12 @@ def live_texts(session: Session) -> list[str]:
     return [example.text for example in live_examples(session)]
 
 
+def live_listed(session: Session) -> Listed:
+    examples = live_examples(session)
+    return Listed([example.text for example in examples],
+                  frozenset(example.text for example in examples if example.source == OffTopicSource.INBOX.value))
+
+
 def get_example(session: Session, *, example_id: int) -> OffTopicExample:
     example = session.get(OffTopicExample, example_id)
     if example is None:
@@ -70,9 +78,10 @@ def get_example(session: Session, *, example_id: int) -> OffTopicExample:
     return example
 
 
-def create_example(session: Session, *, text: str, kind: str, actor: str) -> OffTopicExample:
+def create_example(session: Session, *, text: str, kind: str, actor: str,
+                   source: OffTopicSource = OffTopicSource.LIST) -> OffTopicExample:
     text, kind = _checked(text, kind)
-    example = OffTopicExample(text=text, kind=kind, status=EntryStatus.PUBLISHED.value, version=1)
+    example = OffTopicExample(text=text, kind=kind, source=source.value, status=EntryStatus.PUBLISHED.value, version=1)
     session.add(example)
     session.flush()
     _record(session, example, actor=actor, action="create", before=None)

@@ -42,7 +42,7 @@ from knowledge_base.entry_vectors import EntryVectors, entry_vectors
 from knowledge_base.full_load import full_load
 from knowledge_base.hubness import Background
 from knowledge_base.indexed_entries import IndexedEntries
-from knowledge_base.off_topic import OffTopic, current_off_topic_texts
+from knowledge_base.off_topic import Listed, OffTopic, current_off_topic
 from knowledge_base.pages_elsewhere import Elsewhere, EntryKind, PagesElsewhere, held_back
 from knowledge_base.placeholders import withhold_unfilled
 from knowledge_base.ranking import FusionConfig, HybridIndex, Ranked
@@ -170,19 +170,19 @@ class KnowledgeBase:
     def refresh_off_topic(self) -> None:
         """Re-read the off-topic examples (an editor changed them), then recompute the profile."""
         with session_scope(self.factory) as session:
-            texts = current_off_topic_texts(session)
-        self._set_off_topic(texts)
+            listed = current_off_topic(session)
+        self._set_off_topic(listed)
         self.schedule_profile()
 
-    def use_off_topic(self, texts: list[str]) -> None:
+    def use_off_topic(self, listed: Listed) -> None:
         """These off-topic examples instead of the database's until the next change (evaluation protocols); the
         profile is recomputed before returning."""
-        self._set_off_topic(texts)
+        self._set_off_topic(listed)
         self.update_profile()
 
-    def _set_off_topic(self, texts: list[str]) -> None:
+    def _set_off_topic(self, listed: Listed) -> None:
         with session_scope(self.factory) as session:
-            off_topic = OffTopic.embedded(session, encoder=self.encoder, texts=texts)
+            off_topic = OffTopic.embedded(session, encoder=self.encoder, listed=listed)
         with self._lock:
             self._off_topic = off_topic
 

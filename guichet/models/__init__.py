@@ -15,6 +15,7 @@ from guichet.models.kb import (
     KBRevision,
     OffTopicExample,
     OffTopicRevision,
+    OffTopicSource,
     SearchLog,
 )
 from guichet.models.outbox import KeyValue, Lease, OutboxItem, OutboxStatus
@@ -23,7 +24,8 @@ __all__ = [
     "Agent", "AuditEntry", "Author", "Base", "Calibration", "CannedReply", "Conversation", "Department",
     "EmbeddingCache", "EntryStatus", "Feedback", "FeedbackKind", "FeedbackSource",
     "Handoff", "HandoffEvent", "HandoffStatus", "InboundState", "InboxItem", "InboxStatus",
-    "KBEntry", "KBRevision", "KeyValue", "Lease", "Message", "OffTopicExample", "OffTopicRevision", "OutboxItem",
+    "KBEntry", "KBRevision", "KeyValue", "Lease", "Message", "OffTopicExample", "OffTopicRevision", "OffTopicSource",
+    "OutboxItem",
     "OutboxStatus", "Owner",
     "Role", "SearchLog", "utcnow",
 ]

@@ -83,6 +83,15 @@ class SearchLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OffTopicSource(StrEnum):
+    """Where an off-topic example comes from. The written list (the shipped seed, the console) describes what the
+    FAQ must not answer; a citizen's question an editor marked out of scope in the training inbox is one message
+    that came close, and holds back its neighbours without setting the level for every other question."""
+
+    LIST = "list"
+    INBOX = "inbox"
+
+
 class OffTopicExample(Base):
     """A message the FAQ must not answer ("questions we do not handle here"), edited in the console."""
 
@@ -91,6 +100,8 @@ class OffTopicExample(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(10), default=OffTopicSource.LIST.value,
+                                        server_default=OffTopicSource.LIST.value)
     status: Mapped[str] = mapped_column(String(10), default=EntryStatus.PUBLISHED.value)  # published or deleted
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,7 +1,8 @@
 """The training inbox's protocol with the real model (``pytest -m model``): half of a frozen set's questions labelled
 as an editor would, the other half measured before and after. Confirming citizens' questions as variants must not
-cost the other citizens' wordings. Floors are what was measured (docs/training-inbox.md), on the two sets measured
-once with this protocol: foreign11 and foreign12 (FAQs of fiches alone) and mixed2 (fiches beside the shipped FAQ)."""
+cost the other citizens' wordings. Floors are what was measured (docs/training-inbox.md), on the sets measured
+once with this protocol: foreign11, foreign12 and foreign13 (FAQs of fiches alone) and mixed2 (fiches beside the shipped
+FAQ)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def inbox_run(name: str) -> InboxRun:
 # measured once, 2026-12-07 (docs/training-inbox.md): the held-out half's coverage (answered right), before -> after;
 # foreign11 75.0% -> 70.6% at 99.1% precision (-10.0 points before an entry counted as written only from three
 # variants everywhere), mixed2 48.0% -> 48.0% at 90.0% (-13.3 points before); out of scope answered unchanged on both
-# foreign12 (2026-12-07 12:21 UTC) 67.5% -> 62.5% at 99.0% (top-1 92.5% -> 95.0%, out of scope answered 4% -> 2%)
-FLOORS = {"foreign11": (-0.045, 0.99), "foreign12": (-0.05, 0.985), "mixed2": (0.0, 0.90)}  # coverage change, precision
+# foreign12 (2026-12-07 12:21 UTC) 67.5% -> 62.5% at 99.0% (top-1 92.5% -> 95.0%, out of scope answered 4% -> 2%), and
+# 67.5% -> 65.6% at 99.1% since the inbox's out-of-scope questions set no level (a development figure); foreign13,
+# measured once with that change (2026-12-07 18:45 UTC), 66.9% -> 63.7% at 99.0%, out of scope answered 2% -> 2%
+FLOORS = {"foreign11": (-0.045, 0.99), "foreign12": (-0.02, 0.99), "foreign13": (-0.033, 0.99),
+          "mixed2": (0.0, 0.90)}  # coverage change, precision
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -46,7 +50,11 @@ def test_confirmed_questions_do_not_cost_other_wordings(name: str) -> None:
         "75.0% -> 70.6%, measured once)"))),
     pytest.param("foreign12", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
         "a FAQ of fiches alone: confirmed questions raise top-1 (92.5% -> 95.0%) but cost 5.0 points of coverage on "
-        "other wordings (foreign12, 67.5% -> 62.5%, measured once): the decision grows more cautious")))])
+        "other wordings (foreign12, 67.5% -> 62.5%, measured once; -1.9 points since the inbox's out-of-scope "
+        "questions set no level): the decision grows more cautious"))),
+    pytest.param("foreign13", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+        "a FAQ of fiches alone: confirmed questions cost 3.2 points of coverage on other wordings (foreign13, "
+        "66.9% -> 63.7%, measured once)")))])
 def test_on_a_faq_of_fiches_confirmed_questions_raise_coverage(name: str) -> None:
     run = inbox_run(name)
     assert run.after["answered_correct"] >= run.before["answered_correct"], (run.before, run.after)

@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from guichet.db import session_scope
-from guichet.models import OffTopicExample, OffTopicRevision, Role
+from guichet.models import OffTopicExample, OffTopicRevision, OffTopicSource, Role
+from knowledge_base import off_topic_store
 from tests.handoff_api.console_client import account, login
 
 
@@ -48,3 +49,23 @@ def test_agents_cannot_edit_off_topic_examples(client: TestClient) -> None:
     account(client, "al", Role.AGENT)
     login(client, "al")
     assert client.get("/console/kb/off-topic", follow_redirects=False).status_code in (303, 403)
+
+
+def test_the_list_says_which_examples_citizens_asked_and_an_edit_keeps_it(client: TestClient) -> None:
+    account(client, "eve", Role.EDITOR)
+    token = login(client, "eve")
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        off_topic_store.seed_off_topic(session)
+        example_id = off_topic_store.create_example(session, text="mon permis de conduire est perdu",
+                                                    kind="near_misses", actor="eve", source=OffTopicSource.INBOX).id
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in client.get("/console/kb/off-topic").text
+            .split('<tr><td data-label="Message">')[1:]}
+    assert "boîte d'entraînement" in rows["mon permis de conduire est perdu"]
+    assert "liste écrite" in rows["le lampadaire de ma rue ne s&#39;allume plus depuis hier soir"]
+    assert sum("boîte d'entraînement" in row for row in rows.values()) == 1
+    saved = client.post(f"/console/kb/off-topic/{example_id}", data={"csrf_token": token, "kind": "near_misses",
+                                                                     "text": "j'ai perdu mon permis de conduire"},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        assert off_topic_store.get_example(session, example_id=example_id).source == "inbox"

@@ -127,6 +127,9 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 #   search (2026-12-07 12:20 UTC): 92.5%, 66.9% at 96.8% (no wrong answer in scope), 97.8%, 7.0% (7 near misses
 #   answered: a lost driving licence with the fiche on adding a licence category, a veranda with the cellar's
 #   planning permission, the birth bonus with the family benefits' means test).
+# - foreign13: 200 other fiches drawn from the sets before, new questions written blind, frozen at 12:45 UTC and
+#   measured once at be9b94c (2026-12-07 18:50 UTC, a CPU with AMX): 93.8%, 65.9% at 98.6%, 97.8%, 2.0%: every
+#   target of the issue.
 # - on a CPU with AMX (2026-12-07, the same code), the bfloat16 kernels round otherwise and a question or two moves:
 #   foreign4 precision 95.4% (95.8% before), foreign9 answered right 64.99% (232 of 357; 65.5% before); both floors
 #   are the lower of the two machines'.
@@ -142,6 +145,7 @@ FLOORS = {
     "foreign10": (0.93, 0.99, 0.68, 0.98, 0.01),
     "foreign11": (0.925, 0.985, 0.71, 0.98, 0.02),
     "foreign12": (0.925, 0.965, 0.665, 0.975, 0.07),
+    "foreign13": (0.93, 0.98, 0.655, 0.975, 0.03),
 }
 
 
@@ -190,6 +194,7 @@ def missing_targets(name: str, reason: str) -> Any:
     missing_targets("foreign12", (
         "twelfth foreign FAQ, measured once: 7.0% of out of scope answered (target 5%: near misses on a fiche's "
         "subject); top-1 92.5%, 66.9% answered right at 96.8% precision, 97.8% offered (met)")),
+    "foreign13",  # measured once: every target met
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []

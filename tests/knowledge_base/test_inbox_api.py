@@ -125,14 +125,17 @@ def test_out_of_scope_new_entry_and_dismiss(app_client: Client) -> None:
     assert client.post(f"/api/kb/inbox/{dismissed['id']}/dismiss", headers=headers["editor"]).status_code == 200
     with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
         example = session.scalar(select(OffTopicExample).where(OffTopicExample.text == "quel temps fera-t-il demain"))
-        assert example is not None
-        assert session.scalar(select(OffTopicRevision).where(OffTopicRevision.example_id == example.id)) is not None
+        assert example is not None and example.source == "inbox"  # holds its neighbours back, sets no level
+        revision = session.scalar(select(OffTopicRevision).where(OffTopicRevision.example_id == example.id))
+        assert revision is not None and revision.after is not None and revision.after["source"] == "inbox"
+        written = {e.source for e in session.scalars(select(OffTopicExample).where(OffTopicExample.id != example.id))}
         draft = session.get(KBEntry, draft_id)
         assert draft is not None and draft.status == "draft" and draft.question == "où acheter un vélo électrique"
         statuses = {i.text: i.status for i in session.scalars(select(InboxItem))}
         labelled = [(q.text, q.expected) for q in labelled_questions(session)]
     assert statuses["bonjour bonjour"] == "dismissed"
     assert labelled == [("quel temps fera-t-il demain", None)]
+    assert written == {"list"}  # the seeded list
 
 
 def test_an_item_shows_the_citizens_verdict_on_the_answer_its_search_produced(app_client: Client) -> None:
