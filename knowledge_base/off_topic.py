@@ -49,13 +49,22 @@ def off_topic_texts(path: Path = OFF_TOPIC_PATH) -> list[str]:
 
 @dataclass(frozen=True)
 class Listed:
-    """The off-topic examples' texts; ``from_inbox``: those marked out of scope in the training inbox."""
+    """The off-topic examples' texts and, for each, whether it was marked out of scope in the training inbox (none
+    when ``from_inbox`` is empty)."""
 
     texts: list[str]
-    from_inbox: frozenset[str] = field(default_factory=frozenset)
+    from_inbox: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.from_inbox and len(self.from_inbox) != len(self.texts):
+            raise ValueError(f"from_inbox: {len(self.from_inbox)} flags for {len(self.texts)} texts")
+
+    def flags(self) -> list[bool]:
+        return self.from_inbox or [False] * len(self.texts)
 
     def without(self, texts: set[str]) -> Listed:
-        return Listed([text for text in self.texts if text not in texts], self.from_inbox - texts)
+        kept = [(text, flag) for text, flag in zip(self.texts, self.flags(), strict=True) if text not in texts]
+        return Listed([text for text, _ in kept], [flag for _, flag in kept])
 
 
 def current_off_topic(session: Session) -> Listed:
@@ -68,10 +77,12 @@ def current_off_topic(session: Session) -> Listed:
 
 class OffTopic:
     def __init__(self, vectors: npt.NDArray[np.float32], texts: list[str] | None = None, *,
-                 from_inbox: frozenset[str] = frozenset()) -> None:
+                 from_inbox: list[bool] | None = None) -> None:
         self.all_vectors = vectors
         self.texts = texts if texts is not None else [""] * len(vectors)
-        self.from_inbox = np.array([text in from_inbox for text in self.texts], dtype=bool)
+        self.from_inbox = np.array(from_inbox or [False] * len(self.texts), dtype=bool)
+        if len(self.from_inbox) != len(self.texts):
+            raise ValueError(f"from_inbox: {len(self.from_inbox)} flags for {len(self.texts)} examples")
         self.counting = np.ones(len(vectors), dtype=bool)
         self.vectors = vectors
 
@@ -81,7 +92,7 @@ class OffTopic:
         if not listed.texts:
             return cls(np.zeros((0, 0), dtype=np.float32), [])
         return cls(embed(session, encoder=encoder, kind="query", texts=listed.texts), listed.texts,
-                   from_inbox=listed.from_inbox)
+                   from_inbox=listed.flags())
 
     @classmethod
     def load(cls, session: Session, *, encoder: Encoder, path: Path = OFF_TOPIC_PATH) -> OffTopic:

@@ -68,7 +68,7 @@ def live_texts(session: Session) -> list[str]:
 def live_listed(session: Session) -> Listed:
     examples = live_examples(session)
     return Listed([example.text for example in examples],
-                  frozenset(example.text for example in examples if example.source == OffTopicSource.INBOX.value))
+                  [example.source == OffTopicSource.INBOX.value for example in examples])
 
 
 def get_example(session: Session, *, example_id: int) -> OffTopicExample:
