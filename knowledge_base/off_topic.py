@@ -16,7 +16,7 @@ neighbours back (``similarity``) but does not raise that level for every other q
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,21 +49,22 @@ def off_topic_texts(path: Path = OFF_TOPIC_PATH) -> list[str]:
 
 @dataclass(frozen=True)
 class Listed:
-    """The off-topic examples' texts and, for each, whether it was marked out of scope in the training inbox (none
-    when ``from_inbox`` is empty)."""
+    """The off-topic examples' texts and, for each, whether it was marked out of scope in the training inbox."""
 
     texts: list[str]
-    from_inbox: list[bool] = field(default_factory=list)
+    from_inbox: list[bool]
 
     def __post_init__(self) -> None:
-        if self.from_inbox and len(self.from_inbox) != len(self.texts):
+        if len(self.from_inbox) != len(self.texts):
             raise ValueError(f"from_inbox: {len(self.from_inbox)} flags for {len(self.texts)} texts")
 
-    def flags(self) -> list[bool]:
-        return self.from_inbox or [False] * len(self.texts)
+    @classmethod
+    def written(cls, texts: list[str]) -> Listed:
+        """Examples of a written list (a file, an evaluation set): none from the inbox."""
+        return cls(texts, [False] * len(texts))
 
     def without(self, texts: set[str]) -> Listed:
-        kept = [(text, flag) for text, flag in zip(self.texts, self.flags(), strict=True) if text not in texts]
+        kept = [(text, flag) for text, flag in zip(self.texts, self.from_inbox, strict=True) if text not in texts]
         return Listed([text for text, _ in kept], [flag for _, flag in kept])
 
 
@@ -92,11 +93,11 @@ class OffTopic:
         if not listed.texts:
             return cls(np.zeros((0, 0), dtype=np.float32), [])
         return cls(embed(session, encoder=encoder, kind="query", texts=listed.texts), listed.texts,
-                   from_inbox=listed.flags())
+                   from_inbox=listed.from_inbox)
 
     @classmethod
     def load(cls, session: Session, *, encoder: Encoder, path: Path = OFF_TOPIC_PATH) -> OffTopic:
-        return cls.embedded(session, encoder=encoder, listed=Listed(off_topic_texts(path)))
+        return cls.embedded(session, encoder=encoder, listed=Listed.written(off_topic_texts(path)))
 
     def relative_to(self, keys: npt.NDArray[np.float32]) -> None:
         """Keep only the examples nearer another example than any entry key (question or variant)."""

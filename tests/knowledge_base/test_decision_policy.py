@@ -47,7 +47,7 @@ def test_an_example_an_entry_answers_stops_counting_whatever_its_source() -> Non
 def test_listed_without_some_texts_keeps_the_sources_of_the_others() -> None:
     listed = Listed(["a", "b", "c"], [False, True, True])
     assert listed.without({"c"}) == Listed(["a", "b"], [False, True])
-    assert Listed(["a", "b"]).without({"a"}) == Listed(["b"], [False])
+    assert Listed.written(["a", "b"]).without({"a"}) == Listed(["b"], [False])
 
 
 def test_flags_that_do_not_match_the_examples_are_refused() -> None:
