@@ -130,6 +130,10 @@ def test_foreign_faq_reaches_the_issue_targets(foreign: protocols.Comparison) ->
 # - foreign13: 200 other fiches drawn from the sets before, new questions written blind, frozen at 12:45 UTC and
 #   measured once at be9b94c (2026-12-07 18:50 UTC, a CPU with AMX): 93.8%, 65.9% at 98.6%, 97.8%, 2.0%: every
 #   target of the issue.
+# - foreign14: 200 other fiches drawn from the sets before, new questions written blind, frozen at 19:10 UTC and
+#   measured once at c7dbf1e (2026-12-07 21:39 UTC): 91.9%, 62.5% at 96.2% (no wrong answer in scope), 96.9%, 8.0%
+#   (8 near misses answered: a cancelled train or flight with the fiche on refunds of unused tickets, a gift of money
+#   to a daughter, keeping the company's health cover when unemployed, an unpaid child support, among others).
 # - on a CPU with AMX (2026-12-07, the same code), the bfloat16 kernels round otherwise and a question or two moves:
 #   foreign4 precision 95.4% (95.8% before), foreign9 answered right 64.99% (232 of 357; 65.5% before); both floors
 #   are the lower of the two machines'.
@@ -146,6 +150,7 @@ FLOORS = {
     "foreign11": (0.925, 0.985, 0.71, 0.98, 0.02),
     "foreign12": (0.925, 0.965, 0.665, 0.975, 0.07),
     "foreign13": (0.93, 0.98, 0.655, 0.975, 0.03),
+    "foreign14": (0.91, 0.955, 0.615, 0.96, 0.09),
 }
 
 
@@ -195,6 +200,9 @@ def missing_targets(name: str, reason: str) -> Any:
         "twelfth foreign FAQ, measured once: 7.0% of out of scope answered (target 5%: near misses on a fiche's "
         "subject); top-1 92.5%, 66.9% answered right at 96.8% precision, 97.8% offered (met)")),
     "foreign13",  # measured once: every target met
+    missing_targets("foreign14", (
+        "fourteenth foreign FAQ, measured once: top-1 91.9% (target 92%), 62.5% answered right (target 65%), 8.0% of "
+        "out of scope answered (target 5%: near misses on a fiche's subject); 96.2% precision, 96.9% offered (met)")),
 ])
 def test_measured_once_foreign_faq_reaches_the_issue_targets(name: str) -> None:
     assert evaluation.missed_targets(foreign_faq(name), evaluation.FOREIGN_TARGETS) == []
