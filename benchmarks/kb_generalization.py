@@ -90,6 +90,8 @@ FOREIGN_SETS = {
                   "fresh database; measured once)"),
     "foreign14": ("fourteenth foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
                   "fresh database; measured once)"),
+    "foreign15": ("fifteenth foreign FAQ (200 other fiches drawn from the sets before, new questions, no variants, "
+                  "fresh database; frozen 2026-12-07, not measured before its first run)"),
 }
 MIXED_SETS = {
     "mixed1": "fiches added to the shipped FAQ (190 curated entries and 60 fiches without variants, fresh database)",
