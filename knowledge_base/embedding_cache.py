@@ -1,6 +1,9 @@
 """Vectors already computed, kept in the database by (model name, sha256 of prompt + text).
 
-A restart, or a second process (the CLI next to the app), then encodes only what changed.
+A restart, or a second process (the CLI next to the app), then encodes only what changed. Fresh vectors are
+inserted when the caller's session commits, not when they are computed: a load that encodes for a minute (entries'
+questions, then their passages, the off-topic list, the pages) never holds the database's write lock meanwhile, which
+on SQLite would keep every citizen's message waiting (``guichet.sqlite_writes``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,7 @@ from knowledge_base.types import Encoder
 
 Kind = Literal["query", "passage"]
 _LOOKUP_CHUNK = 500
+_PENDING = "guichet_vectors_to_cache"  # in ``Session.info``: {(model, hash): vector} inserted at commit
 
 
 def text_hash(kind: Kind, text: str) -> str:
@@ -41,9 +45,12 @@ def embed(session: Session, *, encoder: Encoder, kind: Kind, texts: list[str]) -
 
 
 def cached_vectors(session: Session, *, model: str, hashes: list[str]) -> dict[str, npt.NDArray[np.float32]]:
-    found: dict[str, npt.NDArray[np.float32]] = {}
-    for start in range(0, len(hashes), _LOOKUP_CHUNK):
-        chunk = hashes[start:start + _LOOKUP_CHUNK]
+    """The vectors of ``hashes`` in the cache, or computed earlier in this session and not yet inserted."""
+    pending = session.info.get(_PENDING, {})
+    found = {digest: pending[model, digest] for digest in hashes if (model, digest) in pending}
+    unseen = [digest for digest in hashes if digest not in found]
+    for start in range(0, len(unseen), _LOOKUP_CHUNK):
+        chunk = unseen[start:start + _LOOKUP_CHUNK]
         rows = session.execute(select(EmbeddingCache.text_hash, EmbeddingCache.dim, EmbeddingCache.vector)
                                .where(EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(chunk)))
         for digest, dim, blob in rows:
@@ -54,12 +61,23 @@ def cached_vectors(session: Session, *, model: str, hashes: list[str]) -> dict[s
 
 
 def store_vectors(session: Session, *, model: str, vectors: dict[str, npt.NDArray[np.float32]]) -> None:
-    """Insert, ignoring rows another process wrote first."""
+    """Kept with ``session`` and inserted when it commits (lost with a rollback: they are computed again)."""
     if not vectors:
+        return
+    pending: dict[tuple[str, str], npt.NDArray[np.float32]] = session.info.setdefault(_PENDING, {})
+    pending.update({(model, digest): vector for digest, vector in vectors.items()})
+    if not event.contains(session, "before_commit", _insert_pending):
+        event.listen(session, "before_commit", _insert_pending)
+
+
+def _insert_pending(session: Session) -> None:
+    """Insert the session's fresh vectors, ignoring rows another process wrote first."""
+    pending = session.info.pop(_PENDING, {})
+    if not pending:
         return
     rows = [{"model": model, "text_hash": digest, "dim": int(vector.shape[0]),
              "vector": np.ascontiguousarray(vector, dtype=np.float32).tobytes()}
-            for digest, vector in vectors.items()]
+            for (model, digest), vector in pending.items()]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for start in range(0, len(rows), _LOOKUP_CHUNK):

@@ -13,11 +13,12 @@ from guichet.crud import account_changes as changes
 from guichet.crud import accounts
 from guichet.crud.agents import audit
 from guichet.crud.conversations import NotFound
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAdmin
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 
-router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 DONE = {"reactivated": "Compte réactivé.", "role": "Rôle modifié.", "renamed": "Service renommé.",
         "merged": "Services fusionnés."}
 

@@ -14,12 +14,13 @@ from guichet.crud import opening_hours_store as hours_store
 from guichet.crud.agents import audit
 from guichet.models import Agent
 from guichet.opening_hours import DAY_KEYS
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAdmin
 from handoff_api.console.templating import render
 from handoff_api.deps import RowId, SessionDep
 from handoff_api.routers.admin import NewAgent, new_account
 
-router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/admin", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 DONE = {"deactivated": "Compte désactivé.", "department": "Service ajouté.", "hours": "Horaires enregistrés.",
         "contacts": "Coordonnées enregistrées."}
 

@@ -11,10 +11,11 @@ from fastapi.responses import FileResponse
 
 from gateway.channels.email_store import resolve
 from guichet.models import Message
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.deps import SessionDep
 
-router = APIRouter(prefix="/console/attachments", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/attachments", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 
 
 @router.get("/{message_id}/{index}")

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from guichet.crud import canned_replies as crud
 from guichet.crud.agents import audit
 from guichet.crud.conversations import NotFound
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 
-router = APIRouter(prefix="/console/canned", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/canned", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 DONE = {"created": "Réponse type ajoutée.", "updated": "Réponse type enregistrée.",
         "deleted": "Réponse type supprimée."}
 Title = Annotated[str, Form(max_length=500)]

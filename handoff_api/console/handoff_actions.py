@@ -21,6 +21,7 @@ from guichet.crud.agents import audit
 from guichet.crud.conversations import NotFound
 from guichet.crud.unseen import UnseenMessage
 from guichet.models import Agent
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.handoff_page import handoff_page
 from handoff_api.console.templating import CHANNEL_FR
@@ -30,7 +31,7 @@ from services import handoffs
 from services.handoffs import Refused
 from services.kb_drafts import draft_from_reply
 
-router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 WEBHOOK_ACTIONS = {"claim": "claimed", "reply": "replied", "resolve": "resolved", "return": "resolved",
                    "transfer": "transferred", "note": "noted", "draft": "drafted"}
 

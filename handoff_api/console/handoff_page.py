@@ -14,6 +14,7 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud.conversations import NotFound
 from guichet.models import Agent, Role
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.queue import departments
 from handoff_api.console.reply_tools import reply_tools
@@ -21,7 +22,7 @@ from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from handoff_api.handoff_suggestions import handoff_question, suggestions_for
 
-router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/handoffs", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 
 DONE_MESSAGES = {
     "claim": "Demande prise en charge.", "reply": "Réponse envoyée.", "note": "Note interne ajoutée.",

@@ -16,6 +16,7 @@ from guichet.crud.agents import audit
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
 from guichet.models import EntryStatus, KBEntry
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.kb_diff import ACTION_FR, revision_changes
 from handoff_api.console.kb_pages import refresh_entries
@@ -25,7 +26,7 @@ from handoff_api.deps import SessionDep
 from knowledge_base import store
 from knowledge_base.validation import DETAILS_LIMIT, TWEET_LIMIT, InvalidEntry, validate_entry, weighted_length
 
-router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 DONE = {"saved": "Entrée enregistrée : l'assistant utilise désormais ce texte.", "created": "Entrée créée.",
         "publish": "Entrée publiée.", "delete": "Entrée supprimée (elle reste dans l'historique)."}
 

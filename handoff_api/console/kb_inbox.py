@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from guichet.crud.conversations import NotFound
 from guichet.crud.handoffs import Conflict
 from guichet.models import InboxItem, InboxStatus, utcnow
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
 from handoff_api.deps import RowId, SessionDep
@@ -26,7 +27,7 @@ from knowledge_base import inbox_store
 from knowledge_base.inbox_view import by_group
 from knowledge_base.store import published_entries, unfilled_entry_ids
 
-router = APIRouter(prefix="/console/kb/inbox", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/kb/inbox", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 PERIOD_DAYS = 30
 DONE = {"confirmed": "Question ajoutée comme variante : l'assistant y répond dès le prochain message.",
         "confirmed_unfilled": "Question ajoutée comme variante. Mais cette entrée est encore à compléter : tant "

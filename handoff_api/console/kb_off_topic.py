@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from guichet.crud.agents import audit
 from guichet.crud.conversations import NotFound
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from knowledge_base import off_topic_store
 from knowledge_base.off_topic_store import InvalidExample
 
-router = APIRouter(prefix="/console/kb/off-topic", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/kb/off-topic", tags=["console"], include_in_schema=False,
+                   route_class=CommittedRoute)
 log = logging.getLogger("guichet.console")
 KINDS_FR = {"reports": "Signalements", "other_services": "Autres services", "near_misses": "Questions voisines",
             "chitchat": "Bavardage", "abuse": "Insultes"}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from guichet.models import EntryStatus
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleEditor
 from handoff_api.console.kb_quality import production_quality
 from handoff_api.console.queue import departments
@@ -17,7 +18,7 @@ from handoff_api.deps import SessionDep
 from knowledge_base.store import list_entries, unfilled_entry_ids
 from knowledge_base.types import SearchService
 
-router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console/kb", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 log = logging.getLogger("guichet.console")
 PAGE_SIZE = 50
 

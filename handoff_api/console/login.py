@@ -13,6 +13,7 @@ from guichet.crud.agents import agent_by_name, audit
 from guichet.models import KeyValue, utcnow
 from guichet.security import HashingBusy, hash_password, password_matches, pseudonym
 from handoff_api.client_address import client_key
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAnyone, safe_next
 from handoff_api.console.middleware import logout_key
 from handoff_api.console.session import (
@@ -26,7 +27,7 @@ from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 from handoff_api.rate_limit import RateLimiter
 
-router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 
 
 @lru_cache(maxsize=1)

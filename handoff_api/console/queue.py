@@ -17,11 +17,12 @@ from guichet.crud import conversations as conv_crud
 from guichet.crud import handoffs as crud
 from guichet.crud import search
 from guichet.models import Agent, Department, Handoff, Message, utcnow
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import ConsoleAgent
 from handoff_api.console.templating import CHANNEL_FR, STATUS_FR, render
 from handoff_api.deps import SessionDep
 
-router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 PAGE_SIZE = 50
 
 GIVEN_UP_SHOWN = timedelta(days=7)

@@ -11,11 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from guichet.crud.account_changes import set_own_password
 from guichet.crud.accounts import get_agent
 from guichet.crud.agents import audit
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import HOME_BY_ROLE, ConsoleAgent, ConsoleAnyone, safe_next
 from handoff_api.console.templating import render
 from handoff_api.deps import SessionDep
 
-router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
+router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False, route_class=CommittedRoute)
 Password = Annotated[str, Form(max_length=500)]
 
 

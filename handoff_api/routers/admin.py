@@ -15,10 +15,11 @@ from guichet.crud.account_changes import ACCOUNT_ROLES
 from guichet.crud.agents import audit, create_agent
 from guichet.models import Agent, Role
 from guichet.opening_hours import OpeningHours
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import AdminDep, RowId, SessionDep
 from handoff_api.error_schema import problem
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], route_class=CommittedRoute)
 
 
 class AgentOut(BaseModel):

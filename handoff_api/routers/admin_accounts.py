@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 
 from guichet.crud import account_changes as changes
 from guichet.crud.agents import audit
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import AdminDep, RowId, SessionDep
 from handoff_api.routers.admin import AgentOut, agent_out
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], route_class=CommittedRoute)
 
 
 class RoleIn(BaseModel):

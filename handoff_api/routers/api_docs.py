@@ -12,9 +12,10 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from guichet.models import Agent
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import current_agent
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=CommittedRoute)
 Staff = Annotated[Agent, Depends(current_agent)]
 
 

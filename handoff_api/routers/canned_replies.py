@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from guichet.crud import canned_replies as crud
 from guichet.crud.agents import audit
 from guichet.models import Agent, CannedReply, Role
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import EditorDep, RowId, SessionDep, require
 
-router = APIRouter(prefix="/api/canned-replies", tags=["canned replies"])
+router = APIRouter(prefix="/api/canned-replies", tags=["canned replies"], route_class=CommittedRoute)
 ReaderDep = Annotated[Agent, Depends(require(Role.AGENT, Role.EDITOR))]
 
 

@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-router = APIRouter(tags=["web chat widget"])
+from handoff_api.committed_route import CommittedRoute
+
+router = APIRouter(tags=["web chat widget"], route_class=CommittedRoute)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET = STATIC / "widget"

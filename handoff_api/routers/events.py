@@ -24,9 +24,10 @@ from fastapi.responses import StreamingResponse
 
 from guichet.events import EventBus
 from guichet.models import Agent, Role
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import current_agent
 
-router = APIRouter(prefix="/api/events", tags=["events"])
+router = APIRouter(prefix="/api/events", tags=["events"], route_class=CommittedRoute)
 
 KEEPALIVE_SECONDS = 15.0
 MAX_STREAM_SECONDS = 300.0

@@ -15,11 +15,12 @@ from guichet.crud import handoffs as crud
 from guichet.crud import search
 from guichet.db import session_scope
 from guichet.models import Agent, Handoff
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import MAX_ROW_ID, AgentDep, RowId, SessionDep
 from handoff_api.handoff_labels import parse_label, record_label
 from services import handoffs
 
-router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"], route_class=CommittedRoute)
 
 
 class HandoffOut(BaseModel):

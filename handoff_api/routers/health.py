@@ -12,9 +12,10 @@ from sqlalchemy import Engine, text
 
 from gateway.rasa_client import RasaClient
 from guichet.db import session_scope
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import caller_or_none
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=CommittedRoute)
 
 
 async def actions_ready(url: str) -> bool:

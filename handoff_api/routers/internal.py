@@ -13,10 +13,11 @@ from guichet.crud import handoffs as crud
 from guichet.events import publish_on_commit
 from guichet.models import Handoff
 from guichet.opening_hours import OpeningHours
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import ServiceDep, SessionDep, SettingsDep
 from handoff_api.error_schema import problem
 
-router = APIRouter(prefix="/api/internal", tags=["internal"])
+router = APIRouter(prefix="/api/internal", tags=["internal"], route_class=CommittedRoute)
 
 
 class HandoffRequest(BaseModel):

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from guichet.crud.handoffs import Conflict
 from guichet.models import Agent, Role, utcnow
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.access import LoginRequired
 from handoff_api.deps import EditorDep, SessionDep, SettingsDep, current_agent, require
 from handoff_api.error_schema import PROBLEM_REF
@@ -24,7 +25,7 @@ from handoff_api.journal.report import build_report
 from handoff_api.journal.suggestions import create_draft
 from handoff_api.journal.weeks import JournalError, resolve_week
 
-router = APIRouter(tags=["journal"])
+router = APIRouter(tags=["journal"], route_class=CommittedRoute)
 FORMATS = ("html", "md", "csv")
 may_read = require(Role.AGENT, Role.EDITOR)
 

@@ -14,12 +14,13 @@ from pydantic import BaseModel, Field
 from guichet.contract.redact import redact
 from guichet.crud.agents import audit
 from guichet.models import Agent, EntryStatus, KBEntry, KBRevision, SearchLog
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import MAX_ROW_ID, EditorDep, KnowledgeBaseDep, SearcherDep, SessionDep
 from knowledge_base import store
 from knowledge_base.inbox_store import record_search
 from knowledge_base.validation import InvalidEntry, validate_entry
 
-router = APIRouter(prefix="/api/kb", tags=["knowledge base"])
+router = APIRouter(prefix="/api/kb", tags=["knowledge base"], route_class=CommittedRoute)
 
 
 class EntryIn(BaseModel):

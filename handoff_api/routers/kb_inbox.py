@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from guichet.crud.agents import audit
 from guichet.models import InboxItem, InboxStatus, utcnow
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.kb_off_topic import reload_off_topic
 from handoff_api.deps import MAX_ROW_ID, EditorDep, SessionDep
 from handoff_api.error_schema import problem
@@ -23,7 +24,7 @@ from handoff_api.journal.encoders import encoder_of
 from knowledge_base import inbox_store
 from knowledge_base.inbox_view import inbox_view
 
-router = APIRouter(prefix="/api/kb/inbox", tags=["knowledge base"])
+router = APIRouter(prefix="/api/kb/inbox", tags=["knowledge base"], route_class=CommittedRoute)
 log = logging.getLogger("guichet.kb")
 STATUSES = (*(status.value for status in InboxStatus), "all")
 

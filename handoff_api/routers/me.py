@@ -10,9 +10,10 @@ from pydantic import BaseModel
 from guichet.crud.accounts import get_agent
 from guichet.crud.agents import audit
 from guichet.models import Agent
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import AgentDep, SessionDep
 
-router = APIRouter(prefix="/api/me", tags=["me"])
+router = APIRouter(prefix="/api/me", tags=["me"], route_class=CommittedRoute)
 
 
 class AvailabilityIn(BaseModel):

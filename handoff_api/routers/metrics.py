@@ -11,9 +11,10 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from guichet.metrics import Metrics
 from guichet.models import Role
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import SessionDep, bearer_token, current_agent
 
-router = APIRouter(tags=["metrics"])
+router = APIRouter(tags=["metrics"], route_class=CommittedRoute)
 
 
 def may_read(request: Request, session: SessionDep, authorization: Annotated[str | None, Header()] = None) -> None:

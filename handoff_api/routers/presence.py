@@ -14,10 +14,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from guichet.crud import handoffs as crud
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import AgentDep, RowId, SessionDep
 from handoff_api.presence import PresenceRegistry, State
 
-router = APIRouter(prefix="/api/handoffs", tags=["presence"])
+router = APIRouter(prefix="/api/handoffs", tags=["presence"], route_class=CommittedRoute)
 
 
 class PresenceIn(BaseModel):

@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import AdminDep, SessionDep
 from handoff_api.error_schema import problem
 from handoff_api.privacy.access import erase_subject, export_subject
 from handoff_api.privacy.rasa_trackers import RasaTrackers
 
-router = APIRouter(prefix="/api/admin/citizens", tags=["privacy"])
+router = APIRouter(prefix="/api/admin/citizens", tags=["privacy"], route_class=CommittedRoute)
 
 
 def one_subject(handle: str | None, conversation_id: str | None) -> None:

@@ -18,11 +18,12 @@ from guichet.db import session_scope
 from guichet.models import Author, Conversation
 from guichet.settings import Settings
 from handoff_api.client_address import client_key
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import MAX_ROW_ID, SessionDep, SettingsDep, bearer_token
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers.webchat_access import check_access, new_pair, write_conversation
 
-router = APIRouter(prefix="/api/webchat", tags=["web chat"])
+router = APIRouter(prefix="/api/webchat", tags=["web chat"], route_class=CommittedRoute)
 
 
 class NewConversation(BaseModel):

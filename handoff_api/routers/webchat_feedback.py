@@ -22,12 +22,13 @@ from gateway.messages import Gateway
 from guichet.crud import feedback as feedback_crud
 from guichet.db import session_scope
 from guichet.models import Author, FeedbackSource, Handoff, Message, Owner
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.deps import RowId
 from handoff_api.rate_limit import RateLimiter
 from handoff_api.routers.webchat import RepliesOut, require_token
 from handoff_api.routers.webchat_access import check_access
 
-router = APIRouter(prefix="/api/webchat", tags=["web chat"])
+router = APIRouter(prefix="/api/webchat", tags=["web chat"], route_class=CommittedRoute)
 
 
 class FeedbackIn(BaseModel):

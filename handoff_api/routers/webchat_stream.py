@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from guichet.events import EventBus
 from guichet.models import Author, Message
 from handoff_api.client_address import client_key
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.console.session import session_secret
 from handoff_api.deps import MAX_ROW_ID, bearer_token
 from handoff_api.error_schema import problem
@@ -43,7 +44,7 @@ from handoff_api.routers.stream_slots import Slot, StreamSlots
 from handoff_api.routers.webchat_access import check_access as conversation_access
 from handoff_api.routers.webchat_access import require_known
 
-router = APIRouter(prefix="/api/webchat", tags=["web chat"])
+router = APIRouter(prefix="/api/webchat", tags=["web chat"], route_class=CommittedRoute)
 
 KEEPALIVE_SECONDS = 15.0
 MAX_STREAM_SECONDS = 300.0

@@ -22,10 +22,11 @@ from gateway.channels.x_dms import XDirectMessages
 from gateway.channels.x_events import dm_from_activity, mention_from_activity
 from gateway.channels.x_mentions import XMentions
 from guichet.settings import Settings
+from handoff_api.committed_route import CommittedRoute
 from handoff_api.error_schema import problem
 
 log = logging.getLogger("guichet.x.webhook")
-router = APIRouter(prefix="/api/x", tags=["x"])
+router = APIRouter(prefix="/api/x", tags=["x"], route_class=CommittedRoute)
 HANDLED = {"tweet_create_events", "direct_message_events"}
 CONTEXT = {"for_user_id", "users", "user_has_blocked", "source", "apps"}
 CRC_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=]{1,255}")

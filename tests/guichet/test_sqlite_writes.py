@@ -7,8 +7,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
+from guichet import sqlite_writes
 from guichet.db import make_engine
 from guichet.settings import Settings
 from guichet.sqlite_writes import lock_for
@@ -40,10 +43,9 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes(settings: Setti
         waiting.start()
         time.sleep(0.3)
         assert order == [] and waiting.is_alive()  # blocked on the lock, not failed
-        first.commit()
-        order.append("first committed")
+        first.commit()  # the second may get in before this thread runs its next line: the rows tell the order
         waiting.join(timeout=10)
-    assert order == ["first committed", "second committed"]
+    assert order == ["second committed"]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT who FROM notes ORDER BY id")).scalars().all() == ["first", "second"]
     assert not lock_for(database_of(settings)).locked()
@@ -94,3 +96,34 @@ def test_many_threads_writing_at_once_all_get_in(settings: Settings) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(DISTINCT who) FROM notes")).scalar() == 800
     assert not lock_for(database_of(settings)).locked()
+
+
+def test_a_writer_that_waits_too_long_is_told_who_holds_the_file(settings: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_writes, "WAIT_SECONDS", 0.3)
+    engine = engine_on(settings)
+    errors: list[str] = []
+
+    def second() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO notes (who) VALUES ('second')"))
+        except OperationalError as error:
+            errors.append(str(error))
+
+    with engine.connect() as first:
+        first.execute(text("INSERT INTO notes (who) VALUES ('first')"))
+        holder = sqlite_writes.holder_of(database_of(settings))
+        assert holder is not None and holder.thread == threading.current_thread().name
+        waiting = threading.Thread(target=second, name="late-writer")
+        waiting.start()
+        waiting.join(timeout=10)
+        first.commit()
+    assert len(errors) == 1
+    assert "had another writer in this process for 0 s" in errors[0]
+    assert f"thread {threading.current_thread().name!r}" in errors[0]
+    assert "since \"INSERT INTO notes (who) VALUES ('first')\"" in errors[0]
+    assert sqlite_writes.holder_of(database_of(settings)) is None
+    with engine.connect() as conn:  # the first write kept, the refused one lost nothing else
+        assert conn.execute(text("SELECT who FROM notes")).scalars().all() == ["first"]
+

@@ -5,8 +5,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from guichet.db import session_scope
+from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.migrate import upgrade
 from guichet.models import EmbeddingCache
+from guichet.settings import Settings
+from guichet.sqlite_writes import lock_for
 from knowledge_base.embedding_cache import embed, text_hash
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.yaml_files import import_path
@@ -38,9 +41,36 @@ def test_only_new_texts_are_encoded_and_vectors_round_trip(session_factory: sess
         # the prompt is part of the key: the same text as a query is another vector
         embed(session, encoder=encoder, kind="query", texts=["un"])
         assert encoder.encoded[-1] == "un"
-        count = session.scalar(select(func.count()).select_from(EmbeddingCache))
-        assert count == 4
+        embed(session, encoder=encoder, kind="passage", texts=["trois"])  # computed earlier in this session
+        assert encoder.encoded == ["un", "deux", "trois", "un"]
+    with session_scope(session_factory) as session:
+        assert session.scalar(select(func.count()).select_from(EmbeddingCache)) == 4
     assert text_hash("passage", "un") != text_hash("query", "un")
+
+
+def test_encoding_holds_no_write_lock_and_the_vectors_are_inserted_at_commit(settings: Settings) -> None:
+    engine = make_engine(settings)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
+    encoder = HashingEncoder(64)
+    with session_scope(factory) as session:
+        embed(session, encoder=encoder, kind="passage", texts=["un", "deux"])
+        embed(session, encoder=encoder, kind="query", texts=["trois"])
+        assert not lock.locked()  # a long load encodes while other writers go on
+        with session_scope(factory) as other:  # and another writer meanwhile is not kept waiting
+            other.add(EmbeddingCache(model="other", text_hash="h", dim=1, vector=b"\0\0\0\0"))
+    assert not lock.locked()
+    with session_scope(factory) as session:
+        assert session.scalar(select(func.count()).select_from(EmbeddingCache)) == 4
+    with factory() as session:  # rolled back: nothing inserted, computed again next time
+        embed(session, encoder=encoder, kind="passage", texts=["quatre"])
+        session.rollback()
+    with session_scope(factory) as session:
+        assert session.scalar(select(func.count()).select_from(EmbeddingCache)) == 4
+        embed(session, encoder=encoder, kind="passage", texts=["quatre"])
+    assert encoder.encoded.count("quatre") == 2
+    engine.dispose()
 
 
 def test_cache_is_per_model(session_factory: sessionmaker[Session]) -> None:
