@@ -5,7 +5,9 @@ committed route does not. A real database file, real worker threads (three of th
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -13,8 +15,10 @@ import pytest
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.routing import BaseRoute
 
 from guichet import sqlite_writes
 from guichet.db import make_engine, make_session_factory
@@ -78,3 +82,20 @@ def test_a_writer_does_not_wait_for_a_thread_that_its_waiters_hold(
     with make_engine(settings).connect() as conn:
         written = set(conn.execute(text("SELECT who FROM notes")).scalars())
     assert ("first" in written) and (len(written) == statuses.count(200))
+
+
+def api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:
+    """The application's routes, inside the routers it includes (kept as the router built them)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # FastAPI's wrapper of an included router
+        if included is not None:
+            yield from api_routes(included.routes)
+
+
+def test_every_synchronous_endpoint_of_the_application_commits_on_return(client: TestClient) -> None:
+    routes = list(api_routes(client.app.routes))  # type: ignore[attr-defined]
+    synchronous = [route for route in routes if not inspect.iscoroutinefunction(inspect.unwrap(route.endpoint))]
+    assert len(synchronous) > 50  # the application's routes, not an empty list
+    assert [route.path for route in synchronous if not isinstance(route, CommittedRoute)] == []
