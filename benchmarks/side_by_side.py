@@ -1,6 +1,8 @@
-"""Two source trees measured alternately in one run: KB query p95 at 1,000 entries, end to end at 1 and 10.
+"""Two source trees measured alternately in one run: KB query p95 at 1,000 entries, end to end at 1 and 10
+conversations (``--levels``: others).
 
-Run: ``.venv/bin/python -m benchmarks.side_by_side --old /path/to/old/tree [--rounds 2] [--seconds 20]``
+Run: ``.venv/bin/python -m benchmarks.side_by_side --old /path/to/old/tree [--rounds 2] [--seconds 20]
+[--levels 1,10] [--title ...] [--out docs/...]``
 
 Each measurement is a fresh process started in the tree measured (its own modules on ``sys.path``), the trees
 taking turns (old, new, old, new...) so that the load of a shared machine falls on both alike. The knowledge-base
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 NEW = Path(__file__).resolve().parent.parent
+TITLE = "the layout before and after the core package and the service layer"
 LIMITS = {"webchat_messages_per_minute": 100_000, "webchat_address_messages_per_minute": 1_000_000,
           "webchat_conversations_per_hour": 1_000_000}
 
@@ -89,7 +92,7 @@ def e2e_worker(levels: list[int], seconds: float) -> dict[str, float]:
 def measure(tree: Path, part: str, args: argparse.Namespace) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", part, "--queries", str(args.queries),
-               "--seconds", str(args.seconds)]
+               "--seconds", str(args.seconds), "--levels", args.levels]
     done = subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True, text=True)
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     print(tree, part, figures, flush=True)
@@ -107,36 +110,42 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds of load per level")
+    parser.add_argument("--levels", default="1,10", help="concurrent conversations end to end, messages back to back")
     parser.add_argument("--worker", choices=["kb", "e2e"])
+    parser.add_argument("--title", default=TITLE)
     parser.add_argument("--out", type=Path, default=NEW / "docs" / "benchmarks-architecture.md")
     args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
     if args.worker == "kb":
         print(json.dumps(kb_worker(args.queries)))
         return
     if args.worker == "e2e":
-        print(json.dumps(e2e_worker([1, 10], args.seconds)))
+        print(json.dumps(e2e_worker(levels, args.seconds)))
         return
     trees = {"old": args.old.resolve(), "new": NEW}
     results: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
     for _ in range(args.rounds):
         for name, tree in trees.items():
             results[name].append(measure(tree, "kb", args) | measure(tree, "e2e", args))
-    rows = [("KB search p95 ms, 1,000 entries", "p95"), ("KB search p50 ms, 1,000 entries", "p50"),
-            ("end to end p95 ms, 1 conversation", "1_p95"), ("end to end p50 ms, 1 conversation", "1_p50"),
-            ("end to end messages/s, 1 conversation", "1_rate"),
-            ("end to end p95 ms, 10 conversations", "10_p95"), ("end to end p50 ms, 10 conversations", "10_p50"),
-            ("end to end messages/s, 10 conversations", "10_rate"), ("errors (1 and 10)", "errors")]
-    lines = ["# Benchmarks: the layout before and after the core package and the service layer", "",
+    rows = [("KB search p95 ms, 1,000 entries", "p95"), ("KB search p50 ms, 1,000 entries", "p50")]
+    for level in levels:
+        many = f"{level} conversation" + ("s" if level > 1 else "")
+        rows += [(f"end to end p95 ms, {many}", f"{level}_p95"), (f"end to end p50 ms, {many}", f"{level}_p50"),
+                 (f"end to end messages/s, {many}", f"{level}_rate")]
+    rows.append((f"errors ({' and '.join(map(str, levels))})", "errors"))
+    lines = [f"# Benchmarks: {args.title}", "",
              f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; old tree {commit(trees['old'])}, "
              f"new tree {commit(trees['new'])} (figures measured on the tree as it was when run)",
              f"- command: `.venv/bin/python -m benchmarks.side_by_side --old {args.old} --rounds {args.rounds} "
-             f"--seconds {args.seconds:g} --queries {args.queries}`",
+             f"--seconds {args.seconds:g} --queries {args.queries} --levels {args.levels} --title '{args.title}' "
+             f"--out {args.out.resolve().relative_to(NEW) if args.out.resolve().is_relative_to(NEW) else args.out}`",
              f"- {args.rounds} rounds, the trees taking turns; each cell is round by round", "",
              "| figure | old | new |", "|---|---|---|"]
     for label, key in rows:
         cells = []
         for name in ("old", "new"):
-            values = [r["1_errors"] + r["10_errors"] if key == "errors" else r[key] for r in results[name]]
+            values = [sum(r[f"{level}_errors"] for level in levels) if key == "errors" else r[key]
+                      for r in results[name]]
             cells.append(" / ".join(f"{v:.1f}" for v in values))
         lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
     text = "\n".join(lines) + "\n"
