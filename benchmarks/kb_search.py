@@ -178,7 +178,7 @@ def main() -> int:
                                                  for e in synthetic_entries(args.import_count, 1, "imp")]},
                                     allow_unicode=True), encoding="utf-8")
     started = time.perf_counter()
-    report = import_path(factory, batch, actor="bench", on_changed=CacheWarmer(knowledge_base.encoder))
+    report = import_path(factory, batch, actor="bench", before_writing=CacheWarmer(knowledge_base.encoder))
     import_seconds = time.perf_counter() - started
     assert report.ok, report.lines()
     refresh_times = [edit_and_refresh(knowledge_base, entry_id) for entry_id in report.files[0].created[:REFRESHES]]

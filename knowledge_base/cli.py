@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     encoder, _dim = load_encoder(settings) if not args.no_embed else (None, 0)
     try:
         report = import_path(factory, Path(args.path), actor=args.actor,
-                             on_changed=CacheWarmer(encoder) if encoder is not None else None)
+                             before_writing=CacheWarmer(encoder) if encoder is not None else None)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -197,7 +197,7 @@ def cmd_import_fiches(args: argparse.Namespace, settings: Settings) -> int:
     encoder, _dim = load_encoder(settings) if not args.no_embed else (None, 0)
     try:
         report = import_fiches(factory, Path(args.path), department=args.department, actor=args.actor,
-                               on_changed=CacheWarmer(encoder) if encoder is not None else None)
+                               before_writing=CacheWarmer(encoder) if encoder is not None else None)
     except (FileNotFoundError, InvalidEntry) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -35,13 +35,13 @@ class FichesReport:
 
 
 def import_fiches(factory: sessionmaker[Session], path: Path, *, department: str = "accueil", actor: str = "fiches",
-                  on_changed: Callable[[Session, list[EntryData]], None] | None = None) -> FichesReport:
+                  before_writing: Callable[[Session, list[EntryData]], None] | None = None) -> FichesReport:
     report = FichesReport()
     with session_scope(factory) as session:
         departments = store.known_departments(session)
         if department not in departments:
             raise InvalidEntry(f"department {department!r} is not one of {', '.join(sorted(departments))}")
-        changed: list[EntryData] = []
+        to_write: list[EntryData] = []
         for name, fiche, error in read_fiches(Path(path)):
             if error is not None:
                 report.errors.append(f"{name}: {error}")
@@ -58,13 +58,13 @@ def import_fiches(factory: sessionmaker[Session], path: Path, *, department: str
             if existing is not None and existing.status != EntryStatus.DRAFT.value:
                 report.kept.append(entry.id)
                 continue
+            to_write.append(entry)
+        if before_writing is not None and to_write:
+            before_writing(session, to_write)  # the vectors first: no write lock held while the model encodes
+        for entry in to_write:
             outcome = store.upsert_entry(session, data=entry, actor=actor)
             if outcome == "created":
                 report.created.append(entry.id)
             elif outcome == "updated":
                 report.updated.append(entry.id)
-            if outcome != "unchanged":
-                changed.append(entry)
-        if on_changed is not None and changed:
-            on_changed(session, changed)
     return report

@@ -39,7 +39,7 @@ def load_encoder(settings: Settings) -> tuple[Encoder, int]:
 
 
 class CacheWarmer:
-    """An import's ``on_changed``: embeds (and caches) changed entries inside the import's transaction, and the
+    """An import's ``before_writing``: embeds (and caches) its entries before it writes them, and the
     national pages the first time an entry the pages are checked against is imported (``pages_elsewhere``: unless
     their vectors were computed beside the model, the application then reads them from the cache)."""
 
@@ -65,7 +65,7 @@ def seed_if_empty(settings: Settings, factory: sessionmaker[Session], *,
             log.warning("no FAQ to seed from: %s does not exist", settings.faq_path)
             return None
         report = import_path(factory, Path(settings.faq_path), actor="seed",
-                             on_changed=CacheWarmer(encoder) if encoder is not None else None)
+                             before_writing=CacheWarmer(encoder) if encoder is not None else None)
     for line in report.lines():
         (log.info if not line.startswith("refused") else log.error)("seed: %s", line)
     return report

@@ -76,7 +76,7 @@ def fresh_database(settings: Settings, faq: Path, *, folder: Path) -> sessionmak
         for slug in sorted(departments_of(entries) - known):
             session.add(Department(slug=slug, name=slug))
     encoder, _dim = load_encoder(settings)
-    report = import_path(factory, faq, actor="protocol", on_changed=CacheWarmer(encoder))
+    report = import_path(factory, faq, actor="protocol", before_writing=CacheWarmer(encoder))
     if not report.ok:
         raise ValueError(f"{faq}: the import failed: {'; '.join(report.lines())}")
     return factory

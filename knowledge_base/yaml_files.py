@@ -93,11 +93,12 @@ def read_entries(path: Path, *, departments: set[str]) -> list[EntryData]:
 
 
 def import_path(factory: sessionmaker[Session], path: Path, *, actor: str,
-                on_changed: Callable[[Session, list[EntryData]], None] | None = None) -> ImportReport:
+                before_writing: Callable[[Session, list[EntryData]], None] | None = None) -> ImportReport:
     """Import a file or a folder of files; each file is stored in its own transaction or not at all.
 
-    ``on_changed`` runs inside that transaction with the file's created/updated entries (to cache
-    their embeddings, say); if it fails the file is refused like an invalid one.
+    ``before_writing`` runs in that transaction with the file's entries before any of them is written (to compute
+    and cache their vectors: on SQLite a write would hold the file's lock while the model encodes, and every writer
+    of the running application would wait); if it fails the file is refused like an invalid one.
     """
     report = ImportReport()
     owners: dict[str, Path] = {}
@@ -110,14 +111,11 @@ def import_path(factory: sessionmaker[Session], path: Path, *, actor: str,
                 for entry in entries:
                     if entry.id in owners:
                         raise InvalidEntry(f"entry {entry.id!r}: duplicate id, already in {owners[entry.id]}")
-                changed = []
+                if before_writing is not None and entries:
+                    before_writing(session, entries)
                 for entry in entries:
                     outcome = store.upsert_entry(session, data=entry, actor=actor)
                     getattr(file_report, outcome).append(entry.id)
-                    if outcome != "unchanged":
-                        changed.append(entry)
-                if on_changed is not None and changed:
-                    on_changed(session, changed)
         except InvalidEntry as error:
             file_report.error = str(error)
             file_report.created, file_report.updated, file_report.unchanged = [], [], []

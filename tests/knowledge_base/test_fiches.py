@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
+from guichet.settings import Settings
+from guichet.sqlite_writes import lock_for
 from knowledge_base import store
 from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.loader import CacheWarmer
-from knowledge_base.validation import DETAILS_LIMIT, InvalidEntry, weighted_length
+from knowledge_base.validation import DETAILS_LIMIT, EntryData, InvalidEntry, weighted_length
 
 from .conftest import FIXTURES
 
@@ -85,7 +87,7 @@ def test_details_longer_than_the_limit_are_cut_between_sentences() -> None:
 
 def test_import_creates_drafts_and_leaves_published_ones_alone(session_factory: sessionmaker[Session]) -> None:
     encoder = HashingEncoder(64)
-    report = import_fiches(session_factory, XML, department="papiers", on_changed=CacheWarmer(encoder))
+    report = import_fiches(session_factory, XML, department="papiers", before_writing=CacheWarmer(encoder))
     assert sorted(report.created) == ["sp-f1234", "sp-f5678"] and report.skipped == 1 and not report.errors
     assert encoder.calls > 0  # embeddings computed at import
     with session_scope(session_factory) as session:
@@ -106,3 +108,17 @@ def test_broken_files_are_reported(session_factory: sessionmaker[Session], tmp_p
     report = import_fiches(session_factory, tmp_path)
     assert len(report.errors) == 2 and "bad.xml" in report.errors[0] and "F1: no description" in report.errors[1]
     assert report.lines()[1].startswith("refused ")
+
+
+def test_import_computes_the_vectors_before_writing_any_entry(session_factory: sessionmaker[Session],
+                                                              settings: Settings) -> None:
+    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
+    warmer = CacheWarmer(HashingEncoder(64))
+    seen: list[tuple[bool, list[str]]] = []
+
+    def before_writing(session: Session, entries: list[EntryData]) -> None:
+        warmer(session, entries)
+        seen.append((lock.locked(), sorted(entry.id for entry in entries)))
+
+    report = import_fiches(session_factory, XML, department="papiers", before_writing=before_writing)
+    assert seen == [(False, ["sp-f1234", "sp-f5678"])] and sorted(report.created) == ["sp-f1234", "sp-f5678"]

@@ -4,11 +4,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
-from guichet.models import KBEntry
+from guichet.models import EmbeddingCache, KBEntry
+from guichet.settings import Settings
+from guichet.sqlite_writes import lock_for
 from knowledge_base import store
+from knowledge_base.hashing_encoder import HashingEncoder
+from knowledge_base.loader import CacheWarmer
+from knowledge_base.validation import EntryData
 from knowledge_base.yaml_files import export_path, import_path
 
 from .conftest import SAMPLE
@@ -150,3 +156,25 @@ def test_details_round_trip_and_are_searched(session_factory: sessionmaker[Sessi
     hits = knowledge_base.search("amende compost déchetterie").hits
     assert hits and hits[0].id == "sp-f31"
     assert "450" not in hits[0].answer  # the details are searched, never sent
+
+
+def test_the_vectors_are_computed_before_any_entry_is_written(session_factory: sessionmaker[Session],
+                                                                sample_file: Path, settings: Settings) -> None:
+    """On SQLite a write holds the file's lock: an import that encoded after writing kept the running application's
+    writers waiting for as long as the model took (minutes for a thousand fiches)."""
+    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
+    encoder = HashingEncoder(64)
+    warmer = CacheWarmer(encoder)
+    seen: list[tuple[bool, int]] = []
+
+    def before_writing(session: Session, entries: list[EntryData]) -> None:
+        warmer(session, entries)
+        seen.append((lock.locked(), len(entries)))
+
+    report = import_path(session_factory, sample_file, actor="test", before_writing=before_writing)
+    assert seen == [(False, len(report.files[0].created))] and encoder.calls > 0
+    with session_scope(session_factory) as session:  # the vectors cached with the entries, in the same commit
+        assert session.scalar(select(func.count()).select_from(EmbeddingCache)) == len(encoder.encoded)
+    calls = encoder.calls
+    import_path(session_factory, sample_file, actor="again", before_writing=before_writing)
+    assert seen[-1] == (False, len(report.files[0].created)) and encoder.calls == calls  # unchanged: from the cache
