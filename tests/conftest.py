@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +20,20 @@ from guichet.crud.agents import ensure_departments
 from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.settings import Settings
+from guichet.sqlite_writes import lock_for
 from testing.hours import ALWAYS_OPEN
 from testing.needs import unavailable
+
+
+def sqlite_file(settings: Settings) -> str:
+    """The SQLite file of ``settings`` as ``make_engine`` resolves it: the key of its write lock."""
+    return str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve())
+
+
+@pytest.fixture
+def write_lock(settings: Settings) -> threading.Lock:
+    """This process's write lock of the test's database file (``guichet.sqlite_writes``)."""
+    return lock_for(sqlite_file(settings))
 
 
 @pytest.fixture

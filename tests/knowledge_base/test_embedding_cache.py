@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -9,7 +10,6 @@ from guichet.db import make_engine, make_session_factory, session_scope
 from guichet.migrate import upgrade
 from guichet.models import EmbeddingCache
 from guichet.settings import Settings
-from guichet.sqlite_writes import lock_for
 from knowledge_base.embedding_cache import embed, text_hash
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.yaml_files import import_path
@@ -48,19 +48,19 @@ def test_only_new_texts_are_encoded_and_vectors_round_trip(session_factory: sess
     assert text_hash("passage", "un") != text_hash("query", "un")
 
 
-def test_encoding_holds_no_write_lock_and_the_vectors_are_inserted_at_commit(settings: Settings) -> None:
+def test_encoding_holds_no_write_lock_and_the_vectors_are_inserted_at_commit(settings: Settings,
+                                                                            write_lock: threading.Lock) -> None:
     engine = make_engine(settings)
     upgrade(engine)
     factory = make_session_factory(engine)
-    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
     encoder = HashingEncoder(64)
     with session_scope(factory) as session:
         embed(session, encoder=encoder, kind="passage", texts=["un", "deux"])
         embed(session, encoder=encoder, kind="query", texts=["trois"])
-        assert not lock.locked()  # a long load encodes while other writers go on
+        assert not write_lock.locked()  # a long load encodes while other writers go on
         with session_scope(factory) as other:  # and another writer meanwhile is not kept waiting
             other.add(EmbeddingCache(model="other", text_hash="h", dim=1, vector=b"\0\0\0\0"))
-    assert not lock.locked()
+    assert not write_lock.locked()
     with session_scope(factory) as session:
         assert session.scalar(select(func.count()).select_from(EmbeddingCache)) == 4
     with factory() as session:  # rolled back: nothing inserted, computed again next time

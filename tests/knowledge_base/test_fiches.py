@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import zipfile
 from pathlib import Path
 
@@ -7,8 +8,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
-from guichet.settings import Settings
-from guichet.sqlite_writes import lock_for
 from knowledge_base import store
 from knowledge_base.fiches import ATTRIBUTION, Fiche, read_fiches, to_entry, trim_to_sentences
 from knowledge_base.fiches_import import import_fiches
@@ -111,14 +110,13 @@ def test_broken_files_are_reported(session_factory: sessionmaker[Session], tmp_p
 
 
 def test_import_computes_the_vectors_before_writing_any_entry(session_factory: sessionmaker[Session],
-                                                              settings: Settings) -> None:
-    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
+                                                              write_lock: threading.Lock) -> None:
     warmer = CacheWarmer(HashingEncoder(64))
     seen: list[tuple[bool, list[str]]] = []
 
     def before_writing(session: Session, entries: list[EntryData]) -> None:
         warmer(session, entries)
-        seen.append((lock.locked(), sorted(entry.id for entry in entries)))
+        seen.append((write_lock.locked(), sorted(entry.id for entry in entries)))
 
     report = import_fiches(session_factory, XML, department="papiers", before_writing=before_writing)
     assert seen == [(False, ["sp-f1234", "sp-f5678"])] and sorted(report.created) == ["sp-f1234", "sp-f5678"]

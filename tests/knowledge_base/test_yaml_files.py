@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.db import session_scope
 from guichet.models import EmbeddingCache, KBEntry
-from guichet.settings import Settings
-from guichet.sqlite_writes import lock_for
 from knowledge_base import store
 from knowledge_base.hashing_encoder import HashingEncoder
 from knowledge_base.loader import CacheWarmer
@@ -159,17 +158,16 @@ def test_details_round_trip_and_are_searched(session_factory: sessionmaker[Sessi
 
 
 def test_the_vectors_are_computed_before_any_entry_is_written(session_factory: sessionmaker[Session],
-                                                                sample_file: Path, settings: Settings) -> None:
+                                                                sample_file: Path, write_lock: threading.Lock) -> None:
     """On SQLite a write holds the file's lock: an import that encoded after writing kept the running application's
     writers waiting for as long as the model took (minutes for a thousand fiches)."""
-    lock = lock_for(str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve()))
     encoder = HashingEncoder(64)
     warmer = CacheWarmer(encoder)
     seen: list[tuple[bool, int]] = []
 
     def before_writing(session: Session, entries: list[EntryData]) -> None:
         warmer(session, entries)
-        seen.append((lock.locked(), len(entries)))
+        seen.append((write_lock.locked(), len(entries)))
 
     report = import_path(session_factory, sample_file, actor="test", before_writing=before_writing)
     assert seen == [(False, len(report.files[0].created))] and encoder.calls > 0
