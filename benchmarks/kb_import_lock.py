@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from benchmarks import report
+from benchmarks.side_by_side import commit
 
 HERE = Path(__file__).resolve().parent.parent
 WATCH_SECONDS = 0.002
@@ -32,7 +33,8 @@ class LockWatch:
     """The times a lock was held, seen by polling it from a thread."""
 
     def __init__(self, lock: threading.Lock) -> None:
-        self.lock, self.holds = lock, list[float]()
+        self.lock = lock
+        self.holds: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -115,11 +117,6 @@ def main() -> int:
                            rows))
     report.write_section("kb-import-lock", text)
     return 0
-
-
-def commit(tree: Path) -> str:
-    return subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                          check=False).stdout.strip() or "?"
 
 
 if __name__ == "__main__":

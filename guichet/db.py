@@ -14,10 +14,15 @@ from guichet.settings import Settings
 from guichet.sqlite_writes import one_writer_at_a_time
 
 
+def sqlite_file(settings: Settings) -> str:
+    """The SQLite file of ``settings``' database URL, as given (the key of its write lock once resolved)."""
+    return settings.resolved_database_url.split("///", 1)[-1]
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
-        database = url.split("///", 1)[-1]
+        database = sqlite_file(settings)
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20,

@@ -17,7 +17,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from sqlalchemy.orm import Session, sessionmaker
 
 from guichet.crud.agents import ensure_departments
-from guichet.db import make_engine, make_session_factory, session_scope
+from guichet.db import make_engine, make_session_factory, session_scope, sqlite_file
 from guichet.migrate import upgrade
 from guichet.settings import Settings
 from guichet.sqlite_writes import lock_for
@@ -25,15 +25,15 @@ from testing.hours import ALWAYS_OPEN
 from testing.needs import unavailable
 
 
-def sqlite_file(settings: Settings) -> str:
+def database_file(settings: Settings) -> str:
     """The SQLite file of ``settings`` as ``make_engine`` resolves it: the key of its write lock."""
-    return str(Path(settings.resolved_database_url.split("///", 1)[-1]).resolve())
+    return str(Path(sqlite_file(settings)).resolve())
 
 
 @pytest.fixture
 def write_lock(settings: Settings) -> threading.Lock:
     """This process's write lock of the test's database file (``guichet.sqlite_writes``)."""
-    return lock_for(sqlite_file(settings))
+    return lock_for(database_file(settings))
 
 
 @pytest.fixture

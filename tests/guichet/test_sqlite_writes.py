@@ -15,7 +15,7 @@ from guichet import sqlite_writes
 from guichet.db import make_engine
 from guichet.settings import Settings
 from guichet.sqlite_writes import lock_for
-from tests.conftest import sqlite_file
+from tests.conftest import database_file
 
 
 def engine_on(settings: Settings) -> Engine:
@@ -45,12 +45,12 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes(settings: Setti
     assert order == ["second committed"]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT who FROM notes ORDER BY id")).scalars().all() == ["first", "second"]
-    assert not lock_for(sqlite_file(settings)).locked()
+    assert not lock_for(database_file(settings)).locked()
 
 
 def test_a_rollback_or_a_connection_given_back_open_releases_the_lock(settings: Settings) -> None:
     engine = engine_on(settings)
-    lock = lock_for(sqlite_file(settings))
+    lock = lock_for(database_file(settings))
     with engine.connect() as conn:
         conn.execute(text("INSERT INTO notes (who) VALUES ('undone')"))
         assert lock.locked()
@@ -71,7 +71,7 @@ def test_engines_on_one_file_share_the_lock_and_other_files_do_not(settings: Set
     other = engine_on(Settings(var_dir=tmp_path / "other", _env_file=None))
     with one.connect() as conn:
         conn.execute(text("INSERT INTO notes (who) VALUES ('one')"))
-        assert lock_for(sqlite_file(settings)).locked()
+        assert lock_for(database_file(settings)).locked()
         with other.begin() as elsewhere:  # another file: no waiting on this one's writer
             elsewhere.execute(text("INSERT INTO notes (who) VALUES ('elsewhere')"))
         conn.commit()
@@ -92,7 +92,7 @@ def test_many_threads_writing_at_once_all_get_in(settings: Settings) -> None:
         assert sorted(pool.map(write, range(40))) == list(range(40))  # an error in any thread re-raises here
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(DISTINCT who) FROM notes")).scalar() == 800
-    assert not lock_for(sqlite_file(settings)).locked()
+    assert not lock_for(database_file(settings)).locked()
 
 
 def test_a_writer_that_waits_too_long_is_told_who_holds_the_file(settings: Settings,
@@ -110,7 +110,7 @@ def test_a_writer_that_waits_too_long_is_told_who_holds_the_file(settings: Setti
 
     with engine.connect() as first:
         first.execute(text("INSERT INTO notes (who) VALUES ('first')"))
-        holder = sqlite_writes.holder_of(sqlite_file(settings))
+        holder = sqlite_writes.holder_of(database_file(settings))
         assert holder is not None and holder.thread == threading.current_thread().name
         waiting = threading.Thread(target=second, name="late-writer")
         waiting.start()
@@ -120,7 +120,7 @@ def test_a_writer_that_waits_too_long_is_told_who_holds_the_file(settings: Setti
     assert "had another writer in this process for 0 s" in errors[0]
     assert f"thread {threading.current_thread().name!r}" in errors[0]
     assert "since \"INSERT INTO notes (who) VALUES ('first')\"" in errors[0]
-    assert sqlite_writes.holder_of(sqlite_file(settings)) is None
+    assert sqlite_writes.holder_of(database_file(settings)) is None
     with engine.connect() as conn:  # the first write kept, the refused one lost nothing else
         assert conn.execute(text("SELECT who FROM notes")).scalars().all() == ["first"]
 

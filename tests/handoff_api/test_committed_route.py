@@ -61,7 +61,9 @@ async def flood(app: FastAPI, first_wrote: threading.Event, others_waiting: thre
         first = asyncio.create_task(client.post("/notes/first"))
         await asyncio.to_thread(first_wrote.wait, 10)
         others = [asyncio.create_task(client.post(f"/notes/other-{n}")) for n in range(WORKER_THREADS + 2)]
-        await asyncio.sleep(0.5)  # the others have taken every worker thread, or queue for one
+        threads = to_thread.current_default_thread_limiter()
+        while threads.statistics().tasks_waiting == 0:  # every worker thread taken, and more queue for one
+            await asyncio.sleep(0.01)
         others_waiting.set()
         responses = await asyncio.gather(first, *others)
     return [response.status_code for response in responses]
